@@ -1,0 +1,1 @@
+"""The data layer: schema, engine, settings, importer and demo generator."""

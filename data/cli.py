@@ -1,0 +1,174 @@
+"""`python -m data demo|load|upgrade|users`: the data layer's command line (spec/cli.md).
+
+Exit status: 0 success; 1 an import committed but rejected some rows; 2 a refused command, with a
+one-line reason on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+
+from data.engine import DatabaseBusyError, db_label, make_engine
+
+EXIT_OK, EXIT_REJECTED, EXIT_REFUSED = 0, 1, 2
+
+
+class Refused(Exception):
+    pass
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m data", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="write a realistic, deterministic demo data set")
+    demo.add_argument("--scale", choices=["tiny", "demo", "branch", "headoffice"], default="demo")
+    demo.add_argument("--out", type=Path, required=True)
+    demo.add_argument("--seed", type=int, default=None)
+
+    load = sub.add_parser("load", help="import every contract file found in DIR as one batch")
+    load.add_argument("dir", type=Path)
+    load.add_argument("--db", default=None, help="SQLAlchemy URL (default: WEALTH_DB_URL, else the embedded file)")
+    load.add_argument("--as-of", type=_date, default=None, help="no event may be dated after this day (default: today)")
+    load.add_argument("--all-or-nothing", action="store_true", help="refuse the whole batch if any row is rejected")
+    load.add_argument("--quarantine", type=Path, default=None, help="folder for rejected rows")
+    load.add_argument("--user", default=None, help="recorded in the import history")
+
+    up = sub.add_parser("upgrade", help="create or upgrade the database schema")
+    up.add_argument("--db", default=None)
+
+    first = sub.add_parser("first-start", help="load the demo data set when the database is empty")
+    first.add_argument("--db", default=None)
+    first.add_argument("--scale", choices=["tiny", "demo"], default="demo")
+    return p
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from data.demo import generate
+
+    started = time.perf_counter()
+    kwargs = {} if args.seed is None else {"seed": args.seed}
+    counts = generate(args.scale, args.out, **kwargs)
+    for name, rows in counts.items():
+        print(f"{name:22} {rows:>12,}")
+    print(f"{'total':22} {sum(counts.values()):>12,}  in {time.perf_counter() - started:.1f} s -> {args.out}")
+    return EXIT_OK
+
+
+def print_report(report: object) -> None:
+    from data.importer import BatchReport
+
+    assert isinstance(report, BatchReport)
+    for warning in report.warnings:
+        print(f"warning: {warning}")
+    header = f"{'file':28} {'read':>10} {'inserted':>10} {'updated':>10} {'unchanged':>10} {'rejected':>10}"
+    print(header)
+    for f in report.files:
+        if f.refused:
+            print(f"{f.file:28} refused: {f.refused}")
+            continue
+        print(
+            f"{f.file:28} {f.read:>10,} {f.inserted:>10,} {f.updated:>10,} {f.unchanged:>10,} {f.rejected:>10,}"
+        )
+        for w in f.warnings:
+            print(f"  warning: {w}")
+        for p in f.problems[:5]:
+            print(f"  line {p.line}, {p.column or '(row)'}: {p.reason}")
+        if len(f.problems) > 5:
+            print(f"  ... {len(f.problems) - 5} more")
+    if report.quarantine_dir:
+        print(f"rejected rows written to {report.quarantine_dir}")
+    print(report.summary())
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from data.db import upgrade
+    from data.importer import import_sources, find_sources
+
+    engine = make_engine(args.db)
+    upgrade(engine)
+    sources, warnings = find_sources(args.dir)
+    report = import_sources(
+        engine,
+        sources,
+        as_of=args.as_of,
+        all_or_nothing=args.all_or_nothing,
+        user=args.user,
+        source_label=str(args.dir),
+        quarantine_root=args.quarantine,
+        warnings=warnings,
+    )
+    print(f"database: {db_label(engine)}  as of {report.as_of}  batch {report.batch_id}")
+    print_report(report)
+    if not report.committed:
+        print(
+            f"refused: {report.rejected} row(s) rejected and --all-or-nothing given; nothing written",
+            file=sys.stderr,
+        )
+    return report.exit_code
+
+
+def cmd_upgrade(args: argparse.Namespace) -> int:
+    from data.db import upgrade
+
+    engine = make_engine(args.db)
+    upgrade(engine)
+    print(f"database {db_label(engine)} is at the current schema")
+    return EXIT_OK
+
+
+def cmd_first_start(args: argparse.Namespace) -> int:
+    """A new user sees a working dashboard: an empty database gets the demo data set."""
+    import tempfile
+
+    from data.db import is_empty, upgrade
+    from data.demo import DEMO_AS_OF, generate
+    from data.importer import load_dir
+
+    engine = make_engine(args.db)
+    upgrade(engine)
+    if not is_empty(engine):
+        return EXIT_OK
+    print(f"The database {db_label(engine)} is empty: loading the '{args.scale}' demo data set...")
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as folder:
+        generate(args.scale, Path(folder))
+        report = load_dir(engine, Path(folder), as_of=DEMO_AS_OF, user="demo")
+    rows = sum(f.inserted for f in report.files)
+    print(f"Loaded {rows:,} demo rows in {time.perf_counter() - started:.1f} s (as of {DEMO_AS_OF}).")
+    return EXIT_OK if report.committed else EXIT_REFUSED
+
+
+COMMANDS = {
+    "demo": cmd_demo,
+    "load": cmd_load,
+    "upgrade": cmd_upgrade,
+    "first-start": cmd_first_start,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    from data.importer import ImportRefused
+    from data.locks import ImportInProgress
+
+    try:
+        return COMMANDS[args.command](args)
+    except (Refused, ImportRefused, ImportInProgress, DatabaseBusyError, ValueError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_REFUSED
+    except Exception as exc:  # noqa: BLE001 - a refused command never shows a traceback
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"error: {type(exc).__name__}: {first}", file=sys.stderr)
+        return EXIT_REFUSED

@@ -1,0 +1,383 @@
+"""The data contract (spec/data-contract.md) as data: files, columns, types, aliases, enums, keys.
+
+The importer, the demo generator's tests and the documentation all read these records, so a rule
+is written down once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from data import schema
+
+# Column kinds. `timestamp` also accepts a bare date (read as midnight) and an ISO `T` separator:
+# CRM exports of event dates without a time are common, and midnight is what a person means.
+KINDS = ("id", "text", "date", "timestamp", "month", "money", "number", "enum")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str
+    required: bool = False
+    aliases: tuple[str, ...] = ()
+    enum: tuple[str, ...] = ()
+    # Bounds for numbers and money: (min, min inclusive, max) — None where unbounded.
+    minimum: float | None = None
+    min_inclusive: bool = True
+    maximum: float | None = None
+    # An event date that may not lie after the import's as-of date.
+    event: bool = False
+    # Enum labels accepted besides the canonical value (Chinese CRM labels), mapped to it.
+    enum_aliases: dict[str, str] = field(default_factory=dict)
+    default: str | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str  # file stem and table name
+    model: type[schema.Base]
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+    # (column, referenced table, referenced column): checked against the batch and the store.
+    references: tuple[tuple[str, str, str], ...] = ()
+    # (earlier column, later column): the later one may not precede the earlier one.
+    order_rules: tuple[tuple[str, str], ...] = ()
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _id(name: str, *aliases: str, required: bool = True) -> Column:
+    return Column(name, "id", required, aliases)
+
+
+STAFF_REF = ("staff_id", "staff", "staff_id")
+CLIENT_REF = ("client_id", "clients", "client_id")
+
+ROLE_LABELS = {
+    "理财经理": "planner",
+    "理财师": "advisor",
+    "支行主管": "head",
+    "财富中心主任": "director",
+}
+ASSIGNMENT_LABELS = {"主客户经理": "primary", "副客户经理": "secondary", "代理客户经理": "proxy"}
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "org_units",
+        schema.OrgUnit,
+        ("org_id",),
+        (
+            _id("org_id", "机构号"),
+            Column("name", "text", True, ("机构名称",)),
+            Column(
+                "kind",
+                "enum",
+                True,
+                ("层级",),
+                ("branch", "sub_branch"),
+                enum_aliases={"分行": "branch", "支行": "sub_branch"},
+            ),
+            _id("parent_id", "上级机构号", required=False),
+        ),
+        references=(("parent_id", "org_units", "org_id"),),
+    ),
+    Table(
+        "staff",
+        schema.Staff,
+        ("staff_id",),
+        (
+            _id("staff_id", "员工号"),
+            Column("name", "text", True, ("姓名",)),
+            Column(
+                "role",
+                "enum",
+                True,
+                ("岗位",),
+                ("planner", "advisor", "head", "director"),
+                enum_aliases=ROLE_LABELS,
+            ),
+            _id("org_id", "机构号"),
+            Column("hired_on", "date", False, ("入职日期",), event=True),
+            Column("left_on", "date", False, ("离职日期",), event=True),
+        ),
+        references=(("org_id", "org_units", "org_id"),),
+    ),
+    Table(
+        "clients",
+        schema.Client,
+        ("client_id",),
+        (
+            _id("client_id", "客户号"),
+            Column("name", "text", True, ("客户姓名",)),
+            Column("gender", "text", False, ("性别",)),
+            Column("birth_date", "date", False, ("出生日期",)),
+            Column("phone", "text", False, ("手机号",)),
+            Column("opened_on", "date", True, ("建立关系日期",), event=True),
+            Column("closed_on", "date", False, ("销户日期",), event=True),
+            Column(
+                "contact_cycle",
+                "enum",
+                False,
+                ("联络周期",),
+                ("monthly", "bimonthly", "quarterly"),
+                default="quarterly",
+                enum_aliases={"月度": "monthly", "双月": "bimonthly", "季度": "quarterly"},
+            ),
+            Column("risk_level", "enum", False, ("风险等级",), ("C1", "C2", "C3", "C4", "C5")),
+        ),
+    ),
+    Table(
+        "assignments",
+        schema.Assignment,
+        ("client_id", "staff_id", "role", "start_on"),
+        (
+            _id("client_id", "客户号"),
+            _id("staff_id", "员工号"),
+            Column(
+                "role",
+                "enum",
+                True,
+                ("角色",),
+                ("primary", "secondary", "proxy"),
+                enum_aliases=ASSIGNMENT_LABELS,
+            ),
+            Column("start_on", "date", True, ("开始日期",), event=True),
+            Column("end_on", "date", False, ("结束日期",)),
+        ),
+        references=(CLIENT_REF, STAFF_REF),
+        order_rules=(("start_on", "end_on"),),
+    ),
+    Table(
+        "aum_monthly",
+        schema.AumMonthly,
+        ("client_id", "month"),
+        (
+            _id("client_id", "客户号"),
+            Column("month", "month", True, ("月份",), event=True),
+            Column("avg_daily_aum", "money", True, ("月日均金融资产",), minimum=0),
+        ),
+        references=(CLIENT_REF,),
+    ),
+    Table(
+        "contacts",
+        schema.Contact,
+        ("contact_id",),
+        (
+            _id("contact_id", "联络编号"),
+            _id("client_id", "客户号"),
+            _id("staff_id", "员工号"),
+            Column("at", "timestamp", True, ("联络时间",), event=True),
+            Column(
+                "channel",
+                "enum",
+                True,
+                ("方式",),
+                ("visit", "phone", "sms", "email", "wechat", "event"),
+            ),
+            Column(
+                "purpose",
+                "enum",
+                False,
+                ("目的",),
+                ("care", "feedback", "reminder", "notice", "marketing", "advice"),
+            ),
+        ),
+        references=(CLIENT_REF, STAFF_REF),
+    ),
+    Table(
+        "requests",
+        schema.Request,
+        ("request_id",),
+        (
+            _id("request_id", "诉求编号"),
+            _id("client_id", "客户号"),
+            _id("staff_id", "员工号"),
+            Column("received_at", "timestamp", True, ("受理时间",), event=True),
+            Column("acknowledged_at", "timestamp", False, ("首次回应时间",), event=True),
+            Column("resolved_at", "timestamp", False, ("结果反馈时间",), event=True),
+            Column("summary", "text", False, ("内容",)),
+        ),
+        references=(CLIENT_REF, STAFF_REF),
+        order_rules=(("received_at", "acknowledged_at"), ("received_at", "resolved_at")),
+    ),
+    Table(
+        "needs",
+        schema.Need,
+        ("need_id",),
+        (
+            _id("need_id", "需求编号"),
+            _id("client_id", "客户号"),
+            _id("staff_id", "员工号"),
+            Column("at", "timestamp", True, ("时间",), event=True),
+            Column(
+                "kind",
+                "enum",
+                True,
+                ("类型",),
+                ("need", "suggestion"),
+                enum_aliases={"需求": "need", "建议": "suggestion"},
+            ),
+        ),
+        references=(CLIENT_REF, STAFF_REF),
+    ),
+    Table(
+        "plans",
+        schema.Plan,
+        ("plan_id",),
+        (
+            _id("plan_id", "方案编号"),
+            _id("client_id", "客户号"),
+            _id("staff_id", "员工号"),
+            Column("at", "timestamp", True, ("时间",), event=True),
+            Column("kind", "enum", True, ("类型",), ("plan", "quarterly_report")),
+        ),
+        references=(CLIENT_REF, STAFF_REF),
+    ),
+    Table(
+        "archives",
+        schema.Archive,
+        ("client_id", "created_on"),
+        (
+            _id("client_id", "客户号"),
+            _id("created_by", "建档人"),
+            Column("created_on", "date", True, ("建档日期",), event=True),
+            Column("sealed_on", "date", False, ("封存日期",), event=True),
+        ),
+        references=(CLIENT_REF, ("created_by", "staff", "staff_id")),
+    ),
+    Table(
+        "surveys",
+        schema.Survey,
+        ("client_id", "staff_id", "at"),
+        (
+            _id("client_id", "客户号"),
+            _id("staff_id", "员工号"),
+            Column("at", "timestamp", True, ("时间",), event=True),
+            Column("score", "number", True, ("评分",), minimum=0, maximum=100),
+        ),
+        references=(CLIENT_REF, STAFF_REF),
+    ),
+    Table(
+        "trainings",
+        schema.Training,
+        ("staff_id", "course", "period_start"),
+        (
+            _id("staff_id", "员工号"),
+            Column("course", "text", True, ("课程",)),
+            Column("period_start", "date", True, ("考核起始日",)),
+            Column("hours_required", "number", True, ("要求学时",), minimum=0, min_inclusive=False),
+            Column("hours_done", "number", True, ("完成学时",), minimum=0),
+            Column("score", "number", False, ("成绩",), minimum=0, maximum=100),
+        ),
+        references=(STAFF_REF,),
+    ),
+    Table(
+        "certificates",
+        schema.Certificate,
+        ("staff_id", "name", "obtained_on"),
+        (
+            _id("staff_id", "员工号"),
+            Column("name", "text", True, ("证书名称",)),
+            Column("obtained_on", "date", True, ("取得日期",), event=True),
+            Column("expires_on", "date", False, ("到期日期",)),
+        ),
+        references=(STAFF_REF,),
+    ),
+    Table(
+        "rewards",
+        schema.Reward,
+        ("staff_id", "on", "reason"),
+        (
+            _id("staff_id", "员工号"),
+            Column("on", "date", True, ("日期",), event=True),
+            Column(
+                "kind",
+                "enum",
+                True,
+                ("类型",),
+                ("reward", "penalty"),
+                enum_aliases={"奖励": "reward", "惩罚": "penalty"},
+            ),
+            Column("points", "number", True, ("分值",), minimum=0, min_inclusive=False),
+            Column("reason", "text", True, ("事由",)),
+        ),
+        references=(STAFF_REF,),
+    ),
+    Table(
+        "logins",
+        schema.Login,
+        ("staff_id", "login_at"),
+        (
+            _id("staff_id", "员工号"),
+            Column("login_at", "timestamp", True, ("登录时间",), event=True),
+            Column("logout_at", "timestamp", False, ("登出时间",), event=True),
+            Column("source", "enum", False, ("来源",), ("web", "mobile")),
+        ),
+        references=(STAFF_REF,),
+        order_rules=(("login_at", "logout_at"),),
+    ),
+    Table(
+        "info_updates",
+        schema.InfoUpdate,
+        ("staff_id", "client_id", "at"),
+        (
+            _id("staff_id", "员工号"),
+            _id("client_id", "客户号"),
+            Column("at", "timestamp", True, ("维护时间",), event=True),
+            Column(
+                "field_group", "enum", True, ("信息类别",), ("basic", "comprehensive", "private")
+            ),
+        ),
+        references=(STAFF_REF, CLIENT_REF),
+    ),
+    Table(
+        "work_items",
+        schema.WorkItem,
+        ("item_id",),
+        (
+            _id("item_id", "编号"),
+            _id("staff_id", "员工号"),
+            _id("client_id", "客户号", required=False),
+            Column(
+                "kind",
+                "enum",
+                True,
+                ("类型",),
+                ("activity", "event", "problem", "opportunity", "sms"),
+            ),
+            Column("created_at", "timestamp", True, ("创建时间",), event=True),
+            Column("due_at", "timestamp", False, ("到期时间",)),
+            Column("done_at", "timestamp", False, ("完成时间",), event=True),
+            Column("status", "enum", True, ("状态",), ("open", "done", "cancelled")),
+            Column("amount", "money", False, ("金额",), minimum=0),
+        ),
+        references=(STAFF_REF, CLIENT_REF),
+        order_rules=(("created_at", "done_at"),),
+    ),
+    Table(
+        "account_events",
+        schema.AccountEvent,
+        ("client_id", "at", "kind"),
+        (
+            _id("client_id", "客户号"),
+            Column("at", "timestamp", True, ("异动时间",), event=True),
+            Column("kind", "enum", True, ("异动类型",), ("large_outflow", "closure")),
+            Column("amount", "money", False, ("金额",), minimum=0),
+        ),
+        references=(CLIENT_REF,),
+    ),
+)
+
+BY_NAME = {t.name: t for t in TABLES}
+
+
+def header_map(table: Table) -> dict[str, str]:
+    """Accepted header (canonical name or Chinese alias, case-insensitive) -> column name."""
+    mapping: dict[str, str] = {}
+    for col in table.columns:
+        mapping[col.name.lower()] = col.name
+        for alias in col.aliases:
+            mapping[alias.lower()] = col.name
+    return mapping

@@ -1,0 +1,517 @@
+"""Importing a folder of contract files as one atomic, idempotent batch.
+
+1. Find the contract files (CSV, or XLSX sheets) and read + validate each one (no database yet,
+   so DuckDB's single-writer lock is held only for the short database phase).
+2. In one transaction: stage the good rows as text, reject rows whose `staff_id` / `client_id` /
+   `org_id` is neither in the batch nor stored, count inserted / updated / unchanged against the
+   stored rows by the contract's keys, upsert, and record the batch in `import_history`.
+3. Write every rejected row to a quarantine CSV (file, line, column, reason, original values).
+
+A crash anywhere before the commit leaves the database as it was (one transaction); a second
+import while one runs is refused with "import in progress".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Connection,
+    Engine,
+    MetaData,
+    String,
+    and_,
+    cast,
+    delete,
+    exists,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy import (
+    Table as SATable,
+)
+
+from data.contract import BY_NAME, TABLES, Table, header_map
+from data.engine import PROJECT_ROOT, is_duckdb
+from data.locks import ImportInProgress, import_lock
+from data.readers import (
+    FileRefused,
+    Problem,
+    RawTable,
+    check_size,
+    read_csv_bytes,
+    read_xlsx_sheet,
+    xlsx_sheets,
+)
+from data.schema import ImportBatch
+from data.validate import check
+
+QUARANTINE_ROOT = PROJECT_ROOT / "var" / "quarantine"
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+class ImportRefused(Exception):
+    """The batch as a whole is refused (exit status 2)."""
+
+
+@dataclass
+class Source:
+    table: Table
+    path: Path
+    sheet: str | None = None
+    data: bytes | None = None  # an uploaded file's content, when there is no path
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.name}[{self.sheet}]" if self.sheet else self.path.name
+
+
+@dataclass
+class FileReport:
+    file: str
+    table: str
+    sha256: str = ""
+    encoding: str = ""
+    read: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    refused: str | None = None
+    quarantine: str | None = None
+
+    @property
+    def rejected(self) -> int:
+        return len({p.line for p in self.problems})
+
+    def counts(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "table": self.table,
+            "sha256": self.sha256,
+            "read": self.read,
+            "inserted": self.inserted,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "rejected": self.rejected,
+            "refused": self.refused,
+        }
+
+
+@dataclass
+class BatchReport:
+    batch_id: str
+    as_of: dt.date
+    files: list[FileReport]
+    committed: bool = False
+    quarantine_dir: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return sum(f.rejected for f in self.files)
+
+    @property
+    def refused_files(self) -> list[FileReport]:
+        return [f for f in self.files if f.refused]
+
+    @property
+    def changed(self) -> int:
+        return sum(f.inserted + f.updated for f in self.files)
+
+    @property
+    def exit_code(self) -> int:
+        if not self.committed:
+            return 2
+        return 1 if self.rejected or self.refused_files else 0
+
+    def summary(self) -> str:
+        if not self.committed:
+            return "batch refused: nothing was written"
+        if not self.changed:
+            return "nothing changed: every row was already stored"
+        return f"committed batch {self.batch_id}"
+
+
+# --- finding the files -----------------------------------------------------------------------
+
+
+def find_sources(directory: Path) -> tuple[list[Source], list[str]]:
+    if not directory.is_dir():
+        raise ImportRefused(f"{directory} is not a folder")
+    sources: list[Source] = []
+    warnings: list[str] = []
+    for path in sorted(directory.iterdir()):
+        if path.is_dir() or path.name.startswith("."):
+            continue
+        found, note = sources_in_file(path)
+        sources.extend(found)
+        warnings.extend(note)
+    return _one_per_table(sources), warnings
+
+
+def sources_in_file(path: Path, data: bytes | None = None) -> tuple[list[Source], list[str]]:
+    stem, suffix = path.stem.lower(), path.suffix.lower()
+    if suffix == ".csv" and stem in BY_NAME:
+        return [Source(BY_NAME[stem], path, None, data)], []
+    if suffix == ".xlsx":
+        if data is not None:
+            tmp = QUARANTINE_ROOT.parent / "uploads" / f"{uuid.uuid4().hex}.xlsx"
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            actual = tmp
+        else:
+            actual = path
+        try:
+            sheets = xlsx_sheets(actual)
+        except FileRefused as exc:
+            if stem in BY_NAME:
+                # Named like a contract file: report it as that file's failure.
+                return [Source(BY_NAME[stem], actual, None)], []
+            return [], [f"{path.name}: {exc}; ignored"]
+        if stem in BY_NAME:
+            sheet = stem if stem in sheets else sheets[0]
+            notes = []
+            if len(sheets) > 1:
+                notes.append(f"{path.name}: several sheets; read {sheet!r}, ignored the others")
+            return [Source(BY_NAME[stem], actual, sheet)], notes
+        found = [Source(BY_NAME[s.lower()], actual, s) for s in sheets if s.lower() in BY_NAME]
+        ignored = [s for s in sheets if s.lower() not in BY_NAME]
+        notes = (
+            [f"{path.name}: sheets {ignored} are not contract tables; ignored"] if ignored else []
+        )
+        return found, notes
+    return [], [f"{path.name}: not a contract file; ignored"]
+
+
+def _one_per_table(sources: list[Source]) -> list[Source]:
+    seen: dict[str, Source] = {}
+    for source in sources:
+        other = seen.get(source.table.name)
+        if other is not None:
+            raise ImportRefused(
+                f"two sources for table {source.table.name}: {other.label} and {source.label}"
+            )
+        seen[source.table.name] = source
+    return [seen[t.name] for t in TABLES if t.name in seen]
+
+
+# --- reading and validating one file ---------------------------------------------------------
+
+
+def _read(source: Source, report: FileReport) -> RawTable:
+    if source.data is None:
+        check_size(source.path)
+    if source.sheet is not None or source.path.suffix.lower() == ".xlsx":
+        if source.sheet is None:
+            xlsx_sheets(source.path)  # raises the precise "not a workbook" reason
+        report.sha256 = hashlib.sha256(source.path.read_bytes()).hexdigest()
+        return read_xlsx_sheet(source.path, source.sheet or "")
+    data = source.data if source.data is not None else source.path.read_bytes()
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    return read_csv_bytes(data)
+
+
+def _map_header(raw: RawTable, table: Table, report: FileReport) -> dict[str, str]:
+    accepted = header_map(table)
+    columns: dict[str, str] = {}
+    unknown = []
+    for header in raw.header:
+        name = accepted.get(header.lower())
+        if name is None:
+            unknown.append(header)
+        elif name in columns:
+            raise FileRefused(f"column {name} appears twice ({columns[name]!r} and {header!r})")
+        else:
+            columns[name] = header
+    if unknown:
+        report.warnings.append(f"unknown columns ignored: {', '.join(unknown)}")
+    missing = [c.name for c in table.columns if c.required and c.name not in columns]
+    if missing:
+        raise FileRefused(f"missing required column(s): {', '.join(missing)}")
+    return columns
+
+
+def read_and_check(source: Source, as_of: dt.date) -> tuple[FileReport, pa.Table | None]:
+    report = FileReport(source.label, source.table.name)
+    try:
+        raw = _read(source, report)
+        report.encoding = raw.encoding
+        report.read = raw.num_rows + len({p.line for p in raw.problems})
+        columns = _map_header(raw, source.table, report)
+    except FileRefused as exc:
+        report.refused = str(exc)
+        return report, None
+    except OSError as exc:
+        report.refused = f"cannot read the file: {exc.strerror or exc}"
+        return report, None
+    checked = check(raw, source.table, columns, as_of, xlsx=raw.encoding == "xlsx")
+    report.problems = checked.problems
+    return report, checked.table
+
+
+# --- the database phase ----------------------------------------------------------------------
+
+
+def _staging_table(table: Table, meta: MetaData) -> SATable:
+    cols = [Column(c.name, String) for c in table.columns] + [Column("_line", BigInteger)]
+    return SATable(f"stg_{table.name}", meta, *cols, prefixes=["TEMPORARY"])
+
+
+def _stage(conn: Connection, table: Table, rows: pa.Table, meta: MetaData) -> SATable:
+    stg = _staging_table(table, meta)
+    stg.create(conn)
+    if rows.num_rows == 0:
+        return stg
+    if is_duckdb(conn.engine):
+        raw = conn.connection.driver_connection
+        view = f"arrow_{table.name}"
+        raw.register(view, rows)  # type: ignore[union-attr]
+        conn.execute(text(f'INSERT INTO "{stg.name}" SELECT * FROM "{view}"'))
+        raw.unregister(view)  # type: ignore[union-attr]
+    else:
+        buffer = io.BytesIO()
+        pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False))
+        names = ", ".join(f'"{c}"' for c in rows.column_names)
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f'COPY "{stg.name}" ({names}) FROM STDIN WITH (FORMAT csv)') as copy:
+            copy.write(buffer.getvalue())
+    return stg
+
+
+def _reject_unknown_references(
+    conn: Connection, table: Table, stg: SATable, staged: dict[str, SATable], report: FileReport
+) -> None:
+    for column, ref_table, ref_column in table.references:
+        stored = table.model.metadata.tables[ref_table].c[ref_column]
+        while True:
+            conditions = [
+                stg.c[column].is_not(None),
+                ~exists(select(stored).where(stored == stg.c[column])),
+            ]
+            if ref_table in staged:
+                other = staged[ref_table].alias("known")  # an alias: org_units refers to itself
+                conditions.append(
+                    ~exists(select(other.c[ref_column]).where(other.c[ref_column] == stg.c[column]))
+                )
+            bad = conn.execute(
+                select(stg.c._line, stg.c[column], *[stg.c[c.name] for c in table.columns]).where(
+                    *conditions
+                )
+            ).all()
+            if not bad:
+                break
+            for row in bad:
+                values = {c.name: row[2 + i] or "" for i, c in enumerate(table.columns)}
+                report.problems.append(
+                    Problem(
+                        row[0],
+                        column,
+                        f"unknown {ref_column} {row[1]!r} (not in this batch nor stored)",
+                        values,
+                    )
+                )
+            conn.execute(delete(stg).where(stg.c._line.in_([r[0] for r in bad])))
+            if ref_table != table.name:
+                break  # a self-reference (org parent) may cascade: check again
+
+
+def _typed(stg: SATable, table: Table) -> list[object]:
+    target = table.model.__table__
+    return [cast(stg.c[c.name], target.c[c.name].type).label(c.name) for c in table.columns]
+
+
+def _upsert(conn: Connection, table: Table, stg: SATable, report: FileReport) -> None:
+    target = table.model.__table__
+    typed = select(*_typed(stg, table)).subquery("incoming")  # type: ignore[arg-type]
+    key_match = and_(*[target.c[k] == typed.c[k] for k in table.key])
+    others = [c.name for c in table.columns if c.name not in table.key]
+    differs = or_(*[target.c[c].is_distinct_from(typed.c[c]) for c in others]) if others else None
+    total = conn.execute(select(func.count()).select_from(stg)).scalar_one()
+    new = conn.execute(
+        select(func.count())
+        .select_from(typed)
+        .where(~exists(select(1).select_from(target).where(key_match)))
+    ).scalar_one()
+    changed = 0
+    if differs is not None:
+        changed = conn.execute(
+            select(func.count()).select_from(typed.join(target, key_match)).where(differs)
+        ).scalar_one()
+        if changed:
+            conn.execute(
+                update(target).where(key_match, differs).values({c: typed.c[c] for c in others})
+            )
+    if new:
+        columns = [c.name for c in table.columns]
+        conn.execute(
+            insert(target).from_select(
+                columns,
+                select(*[typed.c[c] for c in columns]).where(
+                    ~exists(select(1).select_from(target).where(key_match))
+                ),
+            )
+        )
+    report.inserted, report.updated = new, changed
+    report.unchanged = total - new - changed
+
+
+def _record(
+    conn: Connection, report: BatchReport, started: dt.datetime, user: str | None, source: str
+) -> None:
+    conn.execute(
+        insert(ImportBatch).values(
+            batch_id=report.batch_id,
+            started_at=started,
+            finished_at=dt.datetime.now(),
+            as_of=report.as_of,
+            username=user,
+            source=source,
+            status="committed" if not report.rejected else "committed_with_rejections",
+            files=json.dumps([f.counts() for f in report.files], ensure_ascii=False),
+            rows_read=sum(f.read for f in report.files),
+            rows_rejected=report.rejected,
+        )
+    )
+
+
+# --- the batch -------------------------------------------------------------------------------
+
+
+Progress = Callable[[float, str], None]
+
+
+def import_sources(
+    engine: Engine,
+    sources: list[Source],
+    *,
+    as_of: dt.date | None = None,
+    all_or_nothing: bool = False,
+    user: str | None = None,
+    source_label: str = "",
+    quarantine_root: Path | None = None,
+    progress: Progress | None = None,
+    warnings: list[str] | None = None,
+) -> BatchReport:
+    as_of = as_of or dt.date.today()
+    started = dt.datetime.now()
+    report = BatchReport(uuid.uuid4().hex[:12], as_of, [], warnings=list(warnings or []))
+    if not sources:
+        raise ImportRefused("no contract files found (expected e.g. clients.csv or staff.xlsx)")
+    step = progress or (lambda _f, _m: None)
+    checked: list[tuple[Source, FileReport, pa.Table | None]] = []
+    for i, source in enumerate(sources):
+        step(i / (len(sources) + 1), f"reading {source.label}")
+        file_report, rows = read_and_check(source, as_of)
+        report.files.append(file_report)
+        checked.append((source, file_report, rows))
+    with import_lock(engine):
+        step(len(sources) / (len(sources) + 1), "writing to the database")
+        with engine.connect() as conn:
+            trans = conn.begin()
+            try:
+                meta = MetaData()
+                staged: dict[str, SATable] = {}
+                for source, file_report, rows in checked:
+                    if rows is None:
+                        continue
+                    stg = _stage(conn, source.table, rows, meta)
+                    staged[source.table.name] = stg
+                    _reject_unknown_references(conn, source.table, stg, staged, file_report)
+                if all_or_nothing and (report.rejected or report.refused_files):
+                    trans.rollback()
+                    _write_quarantine(report, quarantine_root)
+                    return report
+                for source, file_report, rows in checked:
+                    if source.table.name in staged:
+                        _upsert(conn, source.table, staged[source.table.name], file_report)
+                _record(conn, report, started, user, source_label)
+                for stg in staged.values():
+                    conn.execute(text(f'DROP TABLE "{stg.name}"'))
+                trans.commit()
+            except BaseException:
+                trans.rollback()
+                raise
+    report.committed = True
+    _write_quarantine(report, quarantine_root)
+    step(1.0, report.summary())
+    return report
+
+
+def load_dir(engine: Engine, directory: Path, **kwargs: object) -> BatchReport:
+    sources, warnings = find_sources(directory)
+    return import_sources(
+        engine,
+        sources,
+        source_label=str(directory),
+        warnings=warnings,
+        **kwargs,  # type: ignore[arg-type]
+    )
+
+
+def _safe_cell(value: object) -> str:
+    """Quarantine files are opened in Excel: text that would run as a formula is kept as text."""
+    text_value = "" if value is None else str(value)
+    return "'" + text_value if text_value.startswith(FORMULA_START) else text_value
+
+
+def quarantine_csv(file_report: FileReport) -> bytes:
+    """The rejected rows of one file as CSV (UTF-8 with BOM, for Excel)."""
+    import csv
+
+    names: list[str] = []
+    for problem in file_report.problems:
+        for key in problem.raw:
+            if key not in names:
+                names.append(key)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", "line", "column", "reason", *names])
+    for p in file_report.problems:
+        writer.writerow(
+            [file_report.file, p.line, p.column, _safe_cell(p.reason)]
+            + [_safe_cell(p.raw.get(n, "")) for n in names]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _write_quarantine(report: BatchReport, root: Path | None) -> None:
+    if not report.rejected:
+        return
+    folder = (root or QUARANTINE_ROOT) / report.batch_id
+    folder.mkdir(parents=True, exist_ok=True)
+    report.quarantine_dir = folder
+    for file_report in report.files:
+        if file_report.problems:
+            path = folder / f"{file_report.table}.rejected.csv"
+            path.write_bytes(quarantine_csv(file_report))
+            file_report.quarantine = str(path)
+
+
+__all__ = [
+    "BatchReport",
+    "FileReport",
+    "ImportInProgress",
+    "ImportRefused",
+    "find_sources",
+    "import_sources",
+    "load_dir",
+    "quarantine_csv",
+    "sources_in_file",
+]

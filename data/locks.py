@@ -1,0 +1,61 @@
+"""One import at a time per database.
+
+DuckDB: an advisory `flock` on a file beside the database (taken without waiting, so a second
+import is told at once rather than queued). PostgreSQL: a session-level advisory lock. Another
+engine: no lock (documented in the README).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+
+from data.engine import is_duckdb
+
+PG_LOCK_KEY = 0x5745414C54  # "WEALT": an arbitrary, fixed advisory-lock key
+
+
+class ImportInProgress(RuntimeError):
+    def __init__(self, detail: str = "") -> None:
+        super().__init__("import in progress: another import is writing to this database" + detail)
+
+
+@contextmanager
+def import_lock(engine: Engine) -> Iterator[None]:
+    if is_duckdb(engine):
+        database = engine.url.database
+        if not database or database == ":memory:":
+            yield
+            return
+        path = Path(database + ".import.lock")
+        handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(handle, 64, 0).decode(errors="replace").strip()
+                raise ImportInProgress(f" (pid {holder})" if holder else "") from None
+            os.ftruncate(handle, 0)
+            os.pwrite(handle, str(os.getpid()).encode(), 0)
+            yield
+        finally:
+            os.close(handle)  # closing releases the flock, also when the process dies
+        return
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            got = conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": PG_LOCK_KEY}).scalar()
+            conn.commit()
+            if not got:
+                raise ImportInProgress()
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": PG_LOCK_KEY})
+                conn.commit()
+        return
+    yield

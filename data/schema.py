@@ -1,0 +1,293 @@
+"""The database schema: one model per table of the data contract, plus the product's own tables.
+
+Column names are exactly the contract's `snake_case` names so that a contract file, the table and
+the KPI queries all speak the same words. Money is `Numeric(18, 2)` (exact to the fen); IDs are
+strings (leading zeros matter); `aum_monthly.month` is stored as the first day of the month so
+that "the month that contains day d" is a plain date comparison on every engine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ID = String(64)
+MONEY = Numeric(18, 2)
+SCORE = Numeric(7, 2)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "pk": "pk_%(table_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        }
+    )
+
+
+metadata = Base.metadata
+
+
+def _staff_fk() -> ForeignKey:
+    return ForeignKey("staff.staff_id")
+
+
+def _client_fk() -> ForeignKey:
+    return ForeignKey("clients.client_id")
+
+
+# --- contract tables -------------------------------------------------------------------------
+
+
+class OrgUnit(Base):
+    __tablename__ = "org_units"
+    org_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))
+    # No database-level FK on the self-reference: a parent may arrive later in the same file, and
+    # the importer checks the reference against the whole batch instead.
+    parent_id: Mapped[str | None] = mapped_column(ID)
+
+
+class Staff(Base):
+    __tablename__ = "staff"
+    staff_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    org_id: Mapped[str] = mapped_column(ID, ForeignKey("org_units.org_id"), index=True)
+    hired_on: Mapped[dt.date | None] = mapped_column(Date)
+    left_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Client(Base):
+    __tablename__ = "clients"
+    client_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    gender: Mapped[str | None] = mapped_column(String(16))
+    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    opened_on: Mapped[dt.date] = mapped_column(Date)
+    closed_on: Mapped[dt.date | None] = mapped_column(Date)
+    contact_cycle: Mapped[str] = mapped_column(String(16), default="quarterly")
+    risk_level: Mapped[str | None] = mapped_column(String(4))
+
+
+class Assignment(Base):
+    __tablename__ = "assignments"
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk(), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16), primary_key=True)
+    start_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    end_on: Mapped[dt.date | None] = mapped_column(Date)
+    __table_args__ = (Index(None, "staff_id", "role", "start_on"),)
+
+
+class AumMonthly(Base):
+    __tablename__ = "aum_monthly"
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), primary_key=True)
+    month: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    avg_daily_aum: Mapped[Decimal] = mapped_column(MONEY)
+    __table_args__ = (Index(None, "month"),)
+
+
+class Contact(Base):
+    __tablename__ = "contacts"
+    contact_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ID, _client_fk())
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk())
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    channel: Mapped[str] = mapped_column(String(16))
+    purpose: Mapped[str | None] = mapped_column(String(16))
+    __table_args__ = (Index(None, "staff_id", "at"), Index(None, "client_id", "at"))
+
+
+class Request(Base):
+    __tablename__ = "requests"
+    request_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ID, _client_fk())
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk())
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    acknowledged_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    summary: Mapped[str | None] = mapped_column(Text)
+    __table_args__ = (Index(None, "staff_id", "received_at"),)
+
+
+class Need(Base):
+    __tablename__ = "needs"
+    need_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ID, _client_fk())
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk())
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(16))
+    __table_args__ = (Index(None, "staff_id", "at"),)
+
+
+class Plan(Base):
+    __tablename__ = "plans"
+    plan_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ID, _client_fk())
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk())
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    kind: Mapped[str] = mapped_column(String(24))
+    __table_args__ = (Index(None, "staff_id", "at"),)
+
+
+class Archive(Base):
+    __tablename__ = "archives"
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), primary_key=True)
+    created_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    created_by: Mapped[str] = mapped_column(ID, _staff_fk())
+    sealed_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Survey(Base):
+    __tablename__ = "surveys"
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk(), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    score: Mapped[Decimal] = mapped_column(SCORE)
+    __table_args__ = (Index(None, "staff_id", "at"),)
+
+
+class Training(Base):
+    __tablename__ = "trainings"
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk(), primary_key=True)
+    course: Mapped[str] = mapped_column(String(200), primary_key=True)
+    period_start: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    hours_required: Mapped[Decimal] = mapped_column(Numeric(9, 2))
+    hours_done: Mapped[Decimal] = mapped_column(Numeric(9, 2))
+    score: Mapped[Decimal | None] = mapped_column(SCORE)
+
+
+class Certificate(Base):
+    __tablename__ = "certificates"
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk(), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    obtained_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    expires_on: Mapped[dt.date | None] = mapped_column(Date)
+
+
+class Reward(Base):
+    __tablename__ = "rewards"
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk(), primary_key=True)
+    on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    reason: Mapped[str] = mapped_column(String(500), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    points: Mapped[Decimal] = mapped_column(Numeric(9, 2))
+
+
+class Login(Base):
+    __tablename__ = "logins"
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk(), primary_key=True)
+    login_at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    logout_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    source: Mapped[str | None] = mapped_column(String(16))
+
+
+class InfoUpdate(Base):
+    __tablename__ = "info_updates"
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk(), primary_key=True)
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    field_group: Mapped[str] = mapped_column(String(16))
+
+
+class WorkItem(Base):
+    __tablename__ = "work_items"
+    item_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk())
+    client_id: Mapped[str | None] = mapped_column(ID, _client_fk())
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    due_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    status: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[Decimal | None] = mapped_column(MONEY)
+    __table_args__ = (Index(None, "staff_id", "created_at"),)
+
+
+class AccountEvent(Base):
+    __tablename__ = "account_events"
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    amount: Mapped[Decimal | None] = mapped_column(MONEY)
+
+
+# --- the product's own tables ----------------------------------------------------------------
+
+
+class Setting(Base):
+    """A director-editable setting; defaults are declared once in `data.settings`."""
+
+    __tablename__ = "settings"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class CalendarDay(Base):
+    """The mainland-China working-day calendar, materialised from `chinese_calendar` so that SLA
+    deadlines and working-day counts are computed inside the database."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    is_workday: Mapped[bool] = mapped_column(Boolean)
+    # Working days on or before `day` since the calendar's first day: the N-th working day after
+    # d is the working day whose `workday_seq` is `workday_seq(d) + N`.
+    workday_seq: Mapped[int] = mapped_column(Integer, index=True)
+
+
+class ImportBatch(Base):
+    __tablename__ = "import_history"
+    batch_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    as_of: Mapped[dt.date] = mapped_column(Date)
+    username: Mapped[str | None] = mapped_column(String(64))
+    source: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(32))
+    # JSON text: per file {file, table, sha256, read, inserted, updated, unchanged, rejected}.
+    files: Mapped[str] = mapped_column(Text)
+    rows_read: Mapped[int] = mapped_column(Integer)
+    rows_rejected: Mapped[int] = mapped_column(Integer)
+
+
+# The contract's tables in load order (parents before children), with their keys.
+CONTRACT_TABLES: tuple[type[Base], ...] = (
+    OrgUnit,
+    Staff,
+    Client,
+    Assignment,
+    AumMonthly,
+    Contact,
+    Request,
+    Need,
+    Plan,
+    Archive,
+    Survey,
+    Training,
+    Certificate,
+    Reward,
+    Login,
+    InfoUpdate,
+    WorkItem,
+    AccountEvent,
+)

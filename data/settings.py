@@ -1,0 +1,146 @@
+"""Settings: declared once as (name, default, help) records, stored in the `settings` table.
+
+The defaults are the data contract's. A director edits them; every metric reads them through
+`load_settings`, so a changed threshold changes every figure consistently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from sqlalchemy import Connection, insert, select, update
+
+from data.schema import Setting
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    name: str
+    default: Decimal
+    help: str
+    integer: bool = False
+
+
+SETTINGS: tuple[SettingSpec, ...] = (
+    SettingSpec(
+        "tier.black_gold",
+        Decimal("3000000"),
+        "Avg daily AUM at or above which a client is black-gold (top client, 顶端客户).",
+        True,
+    ),
+    SettingSpec(
+        "tier.platinum",
+        Decimal("500000"),
+        "Avg daily AUM at or above which (below black-gold) a client is platinum (高端客户).",
+        True,
+    ),
+    SettingSpec(
+        "tier.wealth",
+        Decimal("1000000"),
+        "Avg daily AUM at or above which a client must have a primary manager (coverage).",
+        True,
+    ),
+    SettingSpec(
+        "load.max_clients",
+        Decimal("200"),
+        "Most clients one planner may maintain as primary manager.",
+        True,
+    ),
+    SettingSpec(
+        "alert.aum_drop",
+        Decimal("0.30"),
+        "A month-on-month AUM fall of at least this share raises a retention alert.",
+    ),
+    SettingSpec(
+        "alert.followup_days",
+        Decimal("7"),
+        "A contact within this many days after an alert counts as follow-up.",
+        True,
+    ),
+    SettingSpec(
+        "sla.black_gold_hours",
+        Decimal("24"),
+        "Black-gold request: result fed back within this many hours.",
+        True,
+    ),
+    SettingSpec(
+        "sla.platinum_ack_hours",
+        Decimal("24"),
+        "Platinum request: acknowledged within this many hours.",
+        True,
+    ),
+    SettingSpec(
+        "sla.platinum_working_days",
+        Decimal("3"),
+        "Platinum request: result within this many working days.",
+        True,
+    ),
+    SettingSpec(
+        "cycle.days.monthly",
+        Decimal("31"),
+        "Contact cycle length in days for `monthly` clients.",
+        True,
+    ),
+    SettingSpec(
+        "cycle.days.bimonthly",
+        Decimal("62"),
+        "Contact cycle length in days for `bimonthly` clients.",
+        True,
+    ),
+    SettingSpec(
+        "cycle.days.quarterly",
+        Decimal("92"),
+        "Contact cycle length in days for `quarterly` clients.",
+        True,
+    ),
+)
+
+SPECS = {s.name: s for s in SETTINGS}
+
+
+def defaults() -> dict[str, Decimal]:
+    return {s.name: s.default for s in SETTINGS}
+
+
+def _parse(spec: SettingSpec, raw: str) -> Decimal:
+    value = Decimal(raw)
+    if spec.integer and value != value.to_integral_value():
+        raise ValueError(f"{spec.name} must be a whole number, got {raw}")
+    if value < 0:
+        raise ValueError(f"{spec.name} must not be negative, got {raw}")
+    return value
+
+
+def load_settings(conn: Connection) -> dict[str, Decimal]:
+    """Every setting, stored value over default."""
+    values = defaults()
+    for name, raw in conn.execute(select(Setting.name, Setting.value)):
+        if name in SPECS:
+            values[name] = _parse(SPECS[name], raw)
+    return values
+
+
+def ensure_defaults(conn: Connection) -> None:
+    """Insert the default of every setting that has no stored value (never overwrites)."""
+    stored = set(conn.execute(select(Setting.name)).scalars())
+    missing = [
+        {"name": s.name, "value": str(s.default), "updated_at": None, "updated_by": None}
+        for s in SETTINGS
+        if s.name not in stored
+    ]
+    if missing:
+        conn.execute(insert(Setting), missing)
+
+
+def save_setting(conn: Connection, name: str, raw: str, user: str | None = None) -> Decimal:
+    if name not in SPECS:
+        raise KeyError(f"unknown setting {name!r}")
+    value = _parse(SPECS[name], raw)
+    conn.execute(
+        update(Setting)
+        .where(Setting.name == name)
+        .values(value=str(value), updated_at=dt.datetime.now(), updated_by=user)
+    )
+    return value

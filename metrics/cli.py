@@ -1,0 +1,244 @@
+"""`python -m metrics ...`: every figure of the dashboard without a browser (spec/cli.md).
+
+Output tables go to stdout: `entity_id`, then the metric ids of the command in catalogue order,
+then the descriptive columns (`name`, `org_id`, `role`). Formatting, decided once here:
+
+- money (unit `yuan`): exactly two decimals, `1234567.80`;
+- counts and days: integers, no `.0`;
+- ratios, scores, minutes, hours: the shortest text that reads back as the same float (Python's
+  `repr`, e.g. `0.5714285714285714`), so a check can compare figures without rounding loss;
+- points: the exact decimal without trailing zeros (`7`, `-2.5`);
+- null: an empty cell in CSV, `null` in JSON (an array of objects, one per row).
+
+A refused command (bad arguments, bad period, unreachable database, calendar out of range,
+unknown `--as` user) exits 2 with a one-line reason on stderr and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import sys
+from collections.abc import Callable, Sequence
+from decimal import Decimal
+from typing import Any, NoReturn
+
+import pandas as pd
+from sqlalchemy import Connection, Engine
+
+from metrics.catalogue import BY_ID, Kind, ids_of, markdown_table
+from metrics.periods import Period, PeriodError
+from metrics.scope import Scope
+
+DESCRIPTIVE = ("name", "org_id", "role")
+EXIT_REFUSED = 2
+
+# Which levels each table command accepts (health is per sub-branch and branch only).
+LEVELS: dict[str, tuple[str, ...]] = {
+    "scorecard": ("staff", "sub_branch", "branch"),
+    "supervision": ("staff", "sub_branch", "branch"),
+    "health": ("sub_branch", "branch"),
+}
+KINDS: dict[str, Kind] = {"scorecard": "appraisal", "supervision": "supervision", "health": "health"}
+
+
+class Refused(Exception):
+    """A command the CLI refuses: exit 2 with this one-line message."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m metrics", description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    for command, levels in LEVELS.items():
+        p = sub.add_parser(command, help=f"the {KINDS[command]} metrics table")
+        p.add_argument("--period", required=True, help="2026-09, 2026Q3 or 2026")
+        p.add_argument("--level", choices=levels, default=levels[0])
+        p.add_argument("--db", help="SQLAlchemy URL (else $WEALTH_DB_URL, else the default file)")
+        p.add_argument("--format", choices=("csv", "json"), default="csv")
+        p.add_argument("--as", dest="as_user", metavar="USERNAME", help="run with this user's scope")
+    cat = sub.add_parser("catalogue", help="the KPI catalogue")
+    cat.add_argument("--markdown", action="store_true", help="the docs/metrics.md table")
+    # `appraise`, `snapshot` and `export` join here when the scheme and snapshot modules land.
+    return parser
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def is_null(value: Any) -> bool:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return True
+    return isinstance(value, float) and math.isnan(value)
+
+
+def format_value(column: str, value: Any) -> str | None:
+    """The text of one cell (None = null), by the metric's unit in the catalogue."""
+    if is_null(value):
+        return None
+    metric = BY_ID.get(column)
+    if metric is None:
+        return str(value)
+    if metric.unit == "yuan":
+        amount = value if isinstance(value, Decimal) else Decimal(str(value))
+        return f"{amount.quantize(Decimal('0.01')):.2f}"
+    if metric.unit == "points":
+        points = value if isinstance(value, Decimal) else Decimal(str(value))
+        text = format(points.normalize(), "f")
+        return "0" if text in ("-0", "0") else text
+    if metric.unit in ("count", "days") and float(value).is_integer():
+        return str(int(value))
+    return repr(float(value))
+
+
+def output_columns(frame: pd.DataFrame, kind: Kind) -> list[str]:
+    missing = [c for c in ids_of(kind) if c not in frame.columns]
+    if missing:
+        raise Refused(f"the {kind} table lacks columns: {', '.join(missing)}")
+    return ["entity_id", *ids_of(kind), *(c for c in DESCRIPTIVE if c in frame.columns)]
+
+
+def table_rows(frame: pd.DataFrame, columns: list[str]) -> list[list[str | None]]:
+    frame = frame.sort_values("entity_id", kind="stable")
+    return [
+        [format_value(col, value) for col, value in zip(columns, row, strict=True)]
+        for row in frame[columns].itertuples(index=False, name=None)
+    ]
+
+
+def write_csv(columns: list[str], rows: list[list[str | None]], out: Any) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if v is None else v for v in row])
+
+
+def write_json(columns: list[str], rows: list[list[str | None]], out: Any) -> None:
+    """An array of objects; numbers are written as their formatted text (exact money)."""
+
+    def value(column: str, text: str | None) -> str:
+        if text is None:
+            return "null"
+        return text if column in BY_ID else json.dumps(text, ensure_ascii=False)
+
+    out.write("[")
+    for i, row in enumerate(rows):
+        fields = ", ".join(
+            f"{json.dumps(c)}: {value(c, v)}" for c, v in zip(columns, row, strict=True)
+        )
+        out.write(("," if i else "") + "\n  {" + fields + "}")
+    out.write("\n]\n" if rows else "]\n")
+
+
+# --- commands --------------------------------------------------------------------------------
+
+
+def _compute(command: str) -> Callable[..., pd.DataFrame]:
+    if command == "scorecard":
+        from metrics.scorecard import scorecard
+
+        return scorecard
+    try:
+        if command == "supervision":
+            from metrics.supervision import supervision
+
+            return supervision
+        from metrics.health import health
+
+        return health
+    except ImportError as exc:
+        raise Refused(f"the {command} metrics are not available yet ({exc})") from None
+
+
+def _open_database(url: str | None) -> Engine:
+    from data.db import upgrade
+    from data.engine import db_label, make_engine
+
+    try:
+        engine = make_engine(url)
+    except Exception as exc:  # noqa: BLE001 - any bad URL is a refused command, said in one line
+        raise Refused(f"cannot use database {url!r}: {_one_line(exc)}") from None
+    try:
+        upgrade(engine)
+    except Exception as exc:  # noqa: BLE001 - unreachable / unusable database, same
+        raise Refused(f"cannot open database {db_label(engine)}: {_one_line(exc)}") from None
+    return engine
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _scope(conn: Connection, username: str | None) -> Scope:
+    if username is None:
+        return Scope.everything()
+    from metrics.access import UnknownUserError, scope_for_username
+
+    try:
+        return scope_for_username(conn, username)
+    except UnknownUserError as exc:
+        raise Refused(str(exc)) from None
+
+
+def run_table(args: argparse.Namespace, out: Any) -> None:
+    from data.calendar import CalendarRangeError, check_covered
+    from data.settings import load_settings
+
+    try:
+        period = Period.parse(args.period)
+    except PeriodError as exc:
+        raise Refused(str(exc)) from None
+    if args.command == "supervision":
+        try:
+            # Working-day counts and SLA deadlines need the calendar over P and a little after it.
+            check_covered(period.start, period.end)
+        except CalendarRangeError as exc:
+            raise Refused(str(exc)) from None
+    compute = _compute(args.command)
+    engine = _open_database(args.db)
+    try:
+        with engine.connect() as conn:
+            scope = _scope(conn, args.as_user)
+            settings = load_settings(conn)
+            try:
+                frame = compute(conn, period, args.level, scope, settings)
+            except CalendarRangeError as exc:
+                raise Refused(str(exc)) from None
+    finally:
+        engine.dispose()
+    kind = KINDS[args.command]
+    columns = output_columns(frame, kind)
+    rows = table_rows(frame, columns)
+    (write_json if args.format == "json" else write_csv)(columns, rows, out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    out = sys.stdout
+    if hasattr(out, "reconfigure"):
+        out.reconfigure(encoding="utf-8")
+    try:
+        if args.command == "catalogue":
+            if args.markdown:
+                out.write(markdown_table())
+            else:
+                for metric in BY_ID.values():
+                    out.write(f"{metric.id}\t{metric.family}\t{metric.unit}\t{metric.name_en}\n")
+            return 0
+        run_table(args, out)
+    except Refused as exc:
+        return refuse(str(exc))
+    return 0
+
+
+def refuse(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return EXIT_REFUSED
+
+
+def exit_with(code: int) -> NoReturn:
+    sys.stdout.flush()
+    sys.stderr.flush()
+    raise SystemExit(code)

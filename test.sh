@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Set up the development requirements (and Debian's chromium when missing), then run every check:
+# ruff (lint + format), mypy on metrics/ and data/, and the whole pytest suite on DuckDB and
+# PostgreSQL (WEALTH_TEST_PG, default 127.0.0.1:5432 as postgres).
+set -euo pipefail
+cd "$(dirname "$0")"
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ]; then
+    (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null
+  else
+    echo "chromium is missing: sudo apt-get install chromium fonts-noto-cjk" >&2
+  fi
+fi
+.venv/bin/ruff check .
+.venv/bin/ruff format --check .
+.venv/bin/mypy metrics data
+.venv/bin/python -m pytest -n 2 "$@"

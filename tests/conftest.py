@@ -1,0 +1,88 @@
+"""Shared fixtures: real databases, never mocks.
+
+`engine` runs each test on DuckDB (a fresh file) and on PostgreSQL (a throwaway database made for
+this run at WEALTH_TEST_PG, default 127.0.0.1:5432 as `postgres`). With CI=true an unreachable
+PostgreSQL fails the run; elsewhere those cases are skipped with the reason shown.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from data.db import upgrade
+from data.engine import make_engine
+from data.schema import metadata
+
+PG_SERVER = os.environ.get("WEALTH_TEST_PG", "postgresql+psycopg://postgres@127.0.0.1:5432")
+BACKENDS = os.environ.get("WEALTH_TEST_BACKENDS", "duckdb,postgresql").split(",")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+# Tables the product fills on upgrade and that tests must not wipe.
+KEEP = {"alembic_version", "settings", "calendar_days"}
+
+
+@pytest.fixture(scope="session")
+def pg_database() -> Iterator[str]:
+    """A throwaway PostgreSQL database for this test run; its URL."""
+    name = f"wealth_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(f"{PG_SERVER}/postgres", isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001 - any connection failure means "no server"
+        admin.dispose()
+        if IN_CI:
+            pytest.fail(f"PostgreSQL at {PG_SERVER} is required in CI and unreachable: {exc}")
+        pytest.skip(f"PostgreSQL at {PG_SERVER} unreachable: {exc}")
+    url = f"{PG_SERVER}/{name}"
+    upgrade(make_engine(url))
+    yield url
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def clear_tables(engine: Engine) -> None:
+    with engine.begin() as conn:
+        for table in reversed(metadata.sorted_tables):
+            if table.name not in KEEP:
+                conn.execute(table.delete())
+        conn.execute(text("UPDATE settings SET updated_at = NULL, updated_by = NULL"))
+
+
+def reset_settings(engine: Engine) -> None:
+    from data.settings import SETTINGS
+
+    with engine.begin() as conn:
+        for spec in SETTINGS:
+            conn.execute(
+                text("UPDATE settings SET value = :v WHERE name = :n"),
+                {"v": str(spec.default), "n": spec.name},
+            )
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The URL of an empty, migrated database on each backend."""
+    if request.param == "duckdb":
+        path = tmp_path_factory.mktemp("db") / "test.duckdb"
+        url = f"duckdb:///{path}"
+        upgrade(make_engine(url))
+        return url
+    url = request.getfixturevalue("pg_database")
+    engine = make_engine(url)
+    clear_tables(engine)
+    reset_settings(engine)
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    eng = make_engine(db_url)
+    yield eng
+    eng.dispose()
