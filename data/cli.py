@@ -11,6 +11,7 @@ import datetime as dt
 import sys
 import time
 from pathlib import Path
+from typing import NoReturn
 
 from data.engine import DatabaseBusyError, db_label, make_engine
 
@@ -28,9 +29,16 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD") from None
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a refused command says one line on stderr (cli.md), not the usage block."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_REFUSED, f"error: {self.prog}: {message} (see --help)\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m data", description=__doc__.splitlines()[0])
-    sub = p.add_subparsers(dest="command", required=True)
+    p = OneLineParser(prog="python -m data", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True, parser_class=OneLineParser)
 
     demo = sub.add_parser("demo", help="write a realistic, deterministic demo data set")
     demo.add_argument("--scale", choices=["tiny", "demo", "branch", "headoffice"], default="demo")

@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import os
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -95,6 +96,8 @@ class FileReport:
     warnings: list[str] = field(default_factory=list)
     refused: str | None = None
     quarantine: str | None = None
+    # Columns the file has: an absent optional column keeps the stored value on update.
+    present: tuple[str, ...] = ()
 
     @property
     def rejected(self) -> int:
@@ -218,6 +221,8 @@ def _one_per_table(sources: list[Source]) -> list[Source]:
 def _read(source: Source, report: FileReport) -> RawTable:
     if source.data is None:
         check_size(source.path)
+    else:
+        check_size(size=len(source.data))
     if source.sheet is not None or source.path.suffix.lower() == ".xlsx":
         if source.sheet is None:
             xlsx_sheets(source.path)  # raises the precise "not a workbook" reason
@@ -255,6 +260,7 @@ def read_and_check(source: Source, as_of: dt.date) -> tuple[FileReport, pa.Table
         report.encoding = raw.encoding
         report.read = raw.num_rows + len({p.line for p in raw.problems})
         columns = _map_header(raw, source.table, report)
+        report.present = tuple(columns)
     except FileRefused as exc:
         report.refused = str(exc)
         return report, None
@@ -341,7 +347,7 @@ def _upsert(conn: Connection, table: Table, stg: SATable, report: FileReport) ->
     target = table.model.__table__
     typed = select(*_typed(stg, table)).subquery("incoming")  # type: ignore[arg-type]
     key_match = and_(*[target.c[k] == typed.c[k] for k in table.key])
-    others = [c.name for c in table.columns if c.name not in table.key]
+    others = [c.name for c in table.columns if c.name not in table.key and c.name in report.present]
     differs = or_(*[target.c[c].is_distinct_from(typed.c[c]) for c in others]) if others else None
     total = conn.execute(select(func.count()).select_from(stg)).scalar_one()
     new = conn.execute(
@@ -389,6 +395,16 @@ def _record(
             rows_rejected=report.rejected,
         )
     )
+
+
+def _hold_point() -> None:
+    """Tests of crash safety and of the import lock stop an import here, just before the commit:
+    with WEALTH_IMPORT_HOLD=path (a FIFO the test made), announce `path.ready` and wait on it."""
+    hold = os.environ.get("WEALTH_IMPORT_HOLD")
+    if hold:
+        Path(hold + ".ready").write_text(str(os.getpid()))
+        with open(hold) as fifo:
+            fifo.read()
 
 
 # --- the batch -------------------------------------------------------------------------------
@@ -444,6 +460,7 @@ def import_sources(
                 _record(conn, report, started, user, source_label)
                 for stg in staged.values():
                     conn.execute(text(f'DROP TABLE "{stg.name}"'))
+                _hold_point()
                 trans.commit()
             except BaseException:
                 trans.rollback()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 
 # The largest file the importer reads (a CRM extract of a head office is a few hundred MB).
-MAX_FILE_BYTES = 1 << 30
+MAX_FILE_BYTES = int(os.environ.get("WEALTH_MAX_FILE_MB", "1024")) << 20
 UTF8_BOM = b"\xef\xbb\xbf"
 
 
@@ -45,6 +46,8 @@ class RawTable:
     encoding: str
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # Some bytes were not valid UTF-8 and were decoded as U+FFFD: those cells are rejected.
+    damaged: bool = False
 
     @property
     def num_rows(self) -> int:
@@ -67,18 +70,19 @@ def decode(data: bytes) -> tuple[str, str, list[int]]:
         return data.decode("utf-8"), name, []
     except UnicodeDecodeError:
         pass
+    # GB18030 decodes almost any byte string, so a UTF-8 file with a damaged character would be
+    # read as nonsense. Text that is mostly valid UTF-8 stays UTF-8 and its damaged lines are named.
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    valid_non_ascii = sum(1 for ch in text if ord(ch) > 127) - bad
+    if valid_non_ascii >= 4 * bad:
+        bad_lines = [i + 1 for i, line in enumerate(text.split("\n")) if "\ufffd" in line]
+        return text, name, bad_lines
     if name == "utf-8":
         try:
             return data.decode("gb18030"), "gb18030", []
         except UnicodeDecodeError:
             pass
-    # Mostly valid UTF-8 with damaged spots: keep it, and name the damaged lines.
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    non_ascii = sum(1 for ch in text if ord(ch) > 127)
-    if bad and non_ascii and bad <= max(1, non_ascii // 20):
-        bad_lines = [i + 1 for i, line in enumerate(text.split("\n")) if "\ufffd" in line]
-        return text, name, bad_lines
     raise FileRefused("encoding not recognised: the file is neither UTF-8 nor GB18030/GBK")
 
 
@@ -170,10 +174,7 @@ def read_csv_bytes(data: bytes) -> RawTable:
         raw.lines = pa.array(range(2, 2 + len(columns[header[0]]) if header else 2), pa.int64())
     else:
         _careful_parse(text, header, raw)
-    for line in bad_lines:
-        raw.problems.append(
-            Problem(line, "", "invalid UTF-8 byte sequence (a truncated character?)")
-        )
+    raw.damaged = bool(bad_lines)
     return raw
 
 
@@ -244,7 +245,8 @@ def read_xlsx_sheet(path: Path, sheet: str) -> RawTable:
         book.close()
 
 
-def check_size(path: Path, limit: int = MAX_FILE_BYTES) -> None:
-    size = path.stat().st_size
-    if size > limit:
-        raise FileRefused(f"file is {size:,} bytes, over the {limit:,}-byte limit")
+def check_size(path: Path | None = None, size: int | None = None) -> None:
+    """Refuse a file (on disk, or uploaded bytes of `size`) over `MAX_FILE_BYTES`."""
+    size = path.stat().st_size if path is not None else size or 0
+    if size > MAX_FILE_BYTES:
+        raise FileRefused(f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")

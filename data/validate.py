@@ -64,10 +64,15 @@ def _dates(values: pa.Array, fmt: str) -> pa.Array:
     return pc.strptime(values, format=fmt, unit="s", error_is_null=True)
 
 
-def _check_column(col: Column, values: pa.Array, out: _Collector, xlsx: bool) -> pa.Array:
+def _check_column(
+    col: Column, values: pa.Array, out: _Collector, xlsx: bool, damaged: bool = False
+) -> pa.Array:
     """Validate one column; return its normalised strings (null for empty cells)."""
     values = pc.utf8_trim_whitespace(values)
     blank = _blank(values)
+    if damaged:
+        broken = pc.match_substring(values, "\ufffd")
+        out.add(broken, col.name, "invalid UTF-8 byte sequence (a truncated character?)")
     nul = pc.match_substring(values, "\x00")
     out.add(nul, col.name, "contains a NUL byte")
     if col.required:
@@ -189,7 +194,7 @@ def check(
     normal: dict[str, pa.Array] = {}
     for col in table.columns:
         source = originals.get(col.name, pa.array([""] * n, pa.string()))
-        normal[col.name] = _check_column(col, source, out, xlsx)
+        normal[col.name] = _check_column(col, source, out, xlsx, raw.damaged)
     _row_rules(table, normal, out, as_of)
     _duplicate_keys(table, normal, raw, out)
     lines = pa.array(raw.lines, pa.int64())

@@ -8,8 +8,10 @@ PostgreSQL fails the run; elsewhere those cases are skipped with the reason show
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, create_engine, text
@@ -65,14 +67,23 @@ def reset_settings(engine: Engine) -> None:
             )
 
 
+@pytest.fixture(scope="session")
+def duckdb_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated DuckDB file made once; each test gets a copy (migrating costs ~0.4 s)."""
+    path = tmp_path_factory.mktemp("template") / "template.duckdb"
+    engine = make_engine(f"duckdb:///{path}")
+    upgrade(engine)
+    engine.dispose()
+    return path
+
+
 @pytest.fixture(params=BACKENDS)
 def db_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The URL of an empty, migrated database on each backend."""
     if request.param == "duckdb":
         path = tmp_path_factory.mktemp("db") / "test.duckdb"
-        url = f"duckdb:///{path}"
-        upgrade(make_engine(url))
-        return url
+        shutil.copyfile(request.getfixturevalue("duckdb_template"), path)
+        return f"duckdb:///{path}"
     url = request.getfixturevalue("pg_database")
     engine = make_engine(url)
     clear_tables(engine)
