@@ -47,9 +47,20 @@ def parser() -> argparse.ArgumentParser:
 
     load = sub.add_parser("load", help="import every contract file found in DIR as one batch")
     load.add_argument("dir", type=Path)
-    load.add_argument("--db", default=None, help="SQLAlchemy URL (default: WEALTH_DB_URL, else the embedded file)")
-    load.add_argument("--as-of", type=_date, default=None, help="no event may be dated after this day (default: today)")
-    load.add_argument("--all-or-nothing", action="store_true", help="refuse the whole batch if any row is rejected")
+    load.add_argument(
+        "--db", default=None, help="SQLAlchemy URL (default: WEALTH_DB_URL, else the embedded file)"
+    )
+    load.add_argument(
+        "--as-of",
+        type=_date,
+        default=None,
+        help="no event may be dated after this day (default: today)",
+    )
+    load.add_argument(
+        "--all-or-nothing",
+        action="store_true",
+        help="refuse the whole batch if any row is rejected",
+    )
     load.add_argument("--quarantine", type=Path, default=None, help="folder for rejected rows")
     load.add_argument("--user", default=None, help="recorded in the import history")
 
@@ -70,7 +81,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     counts = generate(args.scale, args.out, **kwargs)
     for name, rows in counts.items():
         print(f"{name:22} {rows:>12,}")
-    print(f"{'total':22} {sum(counts.values()):>12,}  in {time.perf_counter() - started:.1f} s -> {args.out}")
+    print(
+        f"{'total':22} {sum(counts.values()):>12,}  in {time.perf_counter() - started:.1f} s -> {args.out}"
+    )
     return EXIT_OK
 
 
@@ -102,21 +115,23 @@ def print_report(report: object) -> None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from data.db import upgrade
-    from data.importer import import_sources, find_sources
+    from data.importer import find_sources, import_sources
+    from data.locks import import_lock
 
     engine = make_engine(args.db)
-    upgrade(engine)
     sources, warnings = find_sources(args.dir)
-    report = import_sources(
-        engine,
-        sources,
-        as_of=args.as_of,
-        all_or_nothing=args.all_or_nothing,
-        user=args.user,
-        source_label=str(args.dir),
-        quarantine_root=args.quarantine,
-        warnings=warnings,
-    )
+    with import_lock(engine):  # before the first connection: a second import is told at once
+        upgrade(engine)
+        report = import_sources(
+            engine,
+            sources,
+            as_of=args.as_of,
+            all_or_nothing=args.all_or_nothing,
+            user=args.user,
+            source_label=str(args.dir),
+            quarantine_root=args.quarantine,
+            warnings=warnings,
+        )
     print(f"database: {db_label(engine)}  as of {report.as_of}  batch {report.batch_id}")
     print_report(report)
     if not report.committed:
@@ -154,7 +169,9 @@ def cmd_first_start(args: argparse.Namespace) -> int:
         generate(args.scale, Path(folder))
         report = load_dir(engine, Path(folder), as_of=DEMO_AS_OF, user="demo")
     rows = sum(f.inserted for f in report.files)
-    print(f"Loaded {rows:,} demo rows in {time.perf_counter() - started:.1f} s (as of {DEMO_AS_OF}).")
+    print(
+        f"Loaded {rows:,} demo rows in {time.perf_counter() - started:.1f} s (as of {DEMO_AS_OF})."
+    )
     return EXIT_OK if report.committed else EXIT_REFUSED
 
 
@@ -173,7 +190,14 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         return COMMANDS[args.command](args)
-    except (Refused, ImportRefused, ImportInProgress, DatabaseBusyError, ValueError, OSError) as exc:
+    except (
+        Refused,
+        ImportRefused,
+        ImportInProgress,
+        DatabaseBusyError,
+        ValueError,
+        OSError,
+    ) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # noqa: BLE001 - a refused command never shows a traceback

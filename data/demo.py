@@ -401,14 +401,15 @@ def chinese_names(rng: Rng, female: Bool) -> pa.Array:
     surname = pa.array(SURNAMES).take(pa.array(categorical(rng, weights, None, n)))
     pool_m = np.array(MALE_CHARS)
     pool_f = np.array(FEMALE_CHARS)
-    chars = []
-    for _ in range(2):
-        male_pick = pool_m[rng.integers(0, pool_m.size, n)]
-        female_pick = pool_f[rng.integers(0, pool_f.size, n)]
-        chars.append(np.where(female, female_pick, male_pick))
-    single = rng.random(n) < 0.25
-    second = np.where(single, "", chars[1])
-    return pc.binary_join_element_wise(surname, pa.array(chars[0]), pa.array(second), "")
+    # Two different characters: the second is drawn from the pool without the first.
+    first_m = rng.integers(0, pool_m.size, n)
+    first_f = rng.integers(0, pool_f.size, n)
+    second_m = (first_m + rng.integers(1, pool_m.size, n)) % pool_m.size
+    second_f = (first_f + rng.integers(1, pool_f.size, n)) % pool_f.size
+    first = np.where(female, pool_f[first_f], pool_m[first_m])
+    second = np.where(female, pool_f[second_f], pool_m[second_m])
+    second = np.where(rng.random(n) < 0.25, "", second)  # a quarter have a one-character name
+    return pc.binary_join_element_wise(surname, pa.array(first), pa.array(second), "")
 
 
 def padded_ids(rng: Rng, n: int, width: int, start: int, limit: int) -> pa.Array:
@@ -916,7 +917,7 @@ def build_book(
     wealthy = aum.value[:, -1] >= WEALTH
     orphan_pool = assigned & (td == NA) & (clients.closed == NA) & wealthy
     orphan_pool &= last_start <= AS_OF_DAY - 200
-    orphan = chance(rng, n, 0.012, at_least=1, among=orphan_pool)
+    orphan = chance(rng, n, 0.006, at_least=1, among=orphan_pool)
     p_end = np.full(n, NA, np.int64)
     p_end[orphan] = uniform_days(rng, AS_OF_DAY - 180, AS_OF_DAY - 3, int(orphan.sum()))
     # Most closed clients' assignments end on the closing day; some are left open in the CRM.
@@ -1016,14 +1017,14 @@ class Leaves:
 
 
 def build_leaves(rng: Rng, spec: ScaleSpec, staff: Staff, cal: Calendar) -> Leaves:
-    """About one leave of 2-6 weeks per planner every six or seven years, one slot per year; one
+    """About one leave of 2-6 weeks per planner every ten years, at most one a year; one
     leave runs over the as-of day (its proxy ends in the future). Also picks the idle planners."""
     n_sb = spec.branches * spec.sub_branches
     stays = np.flatnonzero((staff.role == PLANNER) & (staff.left == NA))
     slots = (AS_OF_DAY - cal.first_day + 1 + 364) // 365
     cand = np.repeat(stays, slots)
     slot = np.tile(np.arange(slots), stays.size)
-    take = rng.random(cand.size) < 0.15
+    take = rng.random(cand.size) < 0.1
     cand, slot = cand[take], slot[take]
     dur = rng.integers(14, 43, cand.size)
     s_lo = cal.first_day + 365 * slot
@@ -1559,7 +1560,9 @@ def requests_table(rng: Rng, w: World) -> Table:
     )
     delay = np.where(d.tier == TOP, top_delay, other_delay)
     ack_at = in_office_hours(rng, received + ack)
-    resolved = np.maximum(in_office_hours(rng, received + delay), ack_at)
+    resolved = in_office_hours(rng, received + delay)
+    # A result comes after the first response, if only by a little.
+    resolved = np.where(resolved <= ack_at, ack_at + hours(rng, 0.2, 3.0, n), resolved)
     # A few are never resolved (still open long after their deadline).
     open_pool = received <= (AS_OF_DAY - 7) * DAY
     unresolved = chance(rng, n, 0.012, at_least=1, among=open_pool)
@@ -1997,7 +2000,7 @@ def work_items_table(rng: Rng, w: World) -> Table:
     done &= done_at <= AS_OF_END  # not finished by the as-of moment: still open
     # Most items left undone for three months are cleaned up (cancelled), so the overdue backlog
     # is mostly recent, as in a CRM that is looked after.
-    stale = ~done & ~cancelled & (created < (AS_OF_DAY - 90) * DAY) & (rng.random(n) < 0.85)
+    stale = ~done & ~cancelled & (created < (AS_OF_DAY - 90) * DAY) & (rng.random(n) < 0.97)
     cancelled |= stale
     status = np.where(cancelled, 2, np.where(done, 1, 0))
     done_at = np.where(done, done_at, NA)

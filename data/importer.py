@@ -46,6 +46,7 @@ from sqlalchemy import (
 from sqlalchemy import (
     Table as SATable,
 )
+from sqlalchemy.sql.elements import Label
 
 from data.contract import BY_NAME, TABLES, Table, header_map
 from data.engine import PROJECT_ROOT, is_duckdb
@@ -338,14 +339,18 @@ def _reject_unknown_references(
                 break  # a self-reference (org parent) may cascade: check again
 
 
-def _typed(stg: SATable, table: Table) -> list[object]:
-    target = table.model.__table__
+def _target(table: Table) -> SATable:
+    return table.model.metadata.tables[table.name]
+
+
+def _typed(stg: SATable, table: Table) -> list[Label[object]]:
+    target = _target(table)
     return [cast(stg.c[c.name], target.c[c.name].type).label(c.name) for c in table.columns]
 
 
 def _upsert(conn: Connection, table: Table, stg: SATable, report: FileReport) -> None:
-    target = table.model.__table__
-    typed = select(*_typed(stg, table)).subquery("incoming")  # type: ignore[arg-type]
+    target = _target(table)
+    typed = select(*_typed(stg, table)).subquery("incoming")
     key_match = and_(*[target.c[k] == typed.c[k] for k in table.key])
     others = [c.name for c in table.columns if c.name not in table.key and c.name in report.present]
     differs = or_(*[target.c[c].is_distinct_from(typed.c[c]) for c in others]) if others else None
@@ -454,7 +459,7 @@ def import_sources(
                     trans.rollback()
                     _write_quarantine(report, quarantine_root)
                     return report
-                for source, file_report, rows in checked:
+                for source, file_report, _rows in checked:
                     if source.table.name in staged:
                         _upsert(conn, source.table, staged[source.table.name], file_report)
                 _record(conn, report, started, user, source_label)

@@ -25,8 +25,27 @@ class ImportInProgress(RuntimeError):
         super().__init__("import in progress: another import is writing to this database" + detail)
 
 
+# Locks this process holds already (by database URL): the command line takes the lock before it
+# first touches the database, and the importer inside it must not trip over its own lock.
+_held: set[str] = set()
+
+
 @contextmanager
 def import_lock(engine: Engine) -> Iterator[None]:
+    key = engine.url.render_as_string(hide_password=False)
+    if key in _held:
+        yield
+        return
+    _held.add(key)
+    try:
+        with _acquire(engine):
+            yield
+    finally:
+        _held.discard(key)
+
+
+@contextmanager
+def _acquire(engine: Engine) -> Iterator[None]:
     if is_duckdb(engine):
         database = engine.url.database
         if not database or database == ":memory:":

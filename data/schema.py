@@ -270,6 +270,86 @@ class ImportBatch(Base):
     rows_rejected: Mapped[int] = mapped_column(Integer)
 
 
+class User(Base):
+    """A sign-in account. Scope comes from role + org_id / staff_id, never from the UI."""
+
+    __tablename__ = "users"
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    role: Mapped[str] = mapped_column(String(16))  # director | head | planner | advisor
+    org_id: Mapped[str | None] = mapped_column(ID)  # a head's sub-branch
+    staff_id: Mapped[str | None] = mapped_column(ID)  # a planner's or advisor's own id
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(200), index=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))  # Argon2id; None: SSO only
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    may_unmask: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    updated_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class SigninAttempt(Base):
+    """Every sign-in attempt, for throttling and lockout (failures in a sliding window)."""
+
+    __tablename__ = "signin_attempts"
+    attempt_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(200))
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+    success: Mapped[bool] = mapped_column(Boolean)
+    __table_args__ = (Index(None, "username", "at"),)
+
+
+class AuditEvent(Base):
+    """Append-only audit log: sign-ins, imports, exports, scheme edits, snapshots, settings,
+    unmasking. The application only ever inserts into it."""
+
+    __tablename__ = "audit_log"
+    event_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, index=True)
+    username: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(32))
+    target: Mapped[str | None] = mapped_column(String(200))
+    detail: Mapped[str | None] = mapped_column(Text)  # JSON
+
+
+class Scheme(Base):
+    """One version of an appraisal scheme (考核方案). A published version is immutable: an edit
+    makes a new version with the same scheme_id."""
+
+    __tablename__ = "schemes"
+    scheme_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    org_id: Mapped[str | None] = mapped_column(ID)
+    role: Mapped[str] = mapped_column(String(16))
+    cycle: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16))  # draft | published | archived
+    items: Mapped[str] = mapped_column(Text)  # JSON list of items
+    grades: Mapped[str | None] = mapped_column(Text)  # JSON {grade: share}
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class Snapshot(Base):
+    """Frozen results (会议快照): rows, scheme version, settings, source batches, who, when, and a
+    SHA-256 of the content, verified whenever it is read."""
+
+    __tablename__ = "snapshots"
+    snapshot_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # appraisal | scorecard | supervision | health
+    scheme_id: Mapped[str | None] = mapped_column(String(36))
+    scheme_version: Mapped[int | None] = mapped_column(Integer)
+    period: Mapped[str] = mapped_column(String(16))
+    level: Mapped[str] = mapped_column(String(16))
+    scope: Mapped[str] = mapped_column(Text)  # the scope's cache key
+    settings: Mapped[str] = mapped_column(Text)  # JSON
+    batches: Mapped[str] = mapped_column(Text)  # JSON list of import batch ids
+    content: Mapped[str] = mapped_column(Text)  # JSON: columns and rows
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 # The contract's tables in load order (parents before children), with their keys.
 CONTRACT_TABLES: tuple[type[Base], ...] = (
     OrgUnit,

@@ -268,8 +268,8 @@ def _problems(
     line_list = lines.to_pylist()
     raw_rows: dict[int, dict[str, str]] = {}
     for mask, column, reason in out.found:
-        for i in np.flatnonzero(mask):
-            i = int(i)
+        for index in np.flatnonzero(mask):
+            i = int(index)
             if i not in raw_rows:
                 raw_rows[i] = {name: arr[i].as_py() for name, arr in originals.items()}
             value = raw_rows[i].get(column, "")

@@ -67,7 +67,10 @@ CATALOGUE: tuple[Metric, ...] = (
         "yuan",
         "higher",
         "Sum of AUM(c, e) over book(x, e), in yuan to the fen (0 for an empty book; a client with "
-        "no AUM row for the month of e counts 0 and is a data-quality gap). " + _BOOK + " " + _STAFF_ROWS,
+        "no AUM row for the month of e counts 0 and is a data-quality gap). "
+        + _BOOK
+        + " "
+        + _STAFF_ROWS,
         "stock",
         "appraisal",
     ),

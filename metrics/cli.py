@@ -41,7 +41,11 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "supervision": ("staff", "sub_branch", "branch"),
     "health": ("sub_branch", "branch"),
 }
-KINDS: dict[str, Kind] = {"scorecard": "appraisal", "supervision": "supervision", "health": "health"}
+KINDS: dict[str, Kind] = {
+    "scorecard": "appraisal",
+    "supervision": "supervision",
+    "health": "health",
+}
 
 
 class Refused(Exception):
@@ -57,7 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--level", choices=levels, default=levels[0])
         p.add_argument("--db", help="SQLAlchemy URL (else $WEALTH_DB_URL, else the default file)")
         p.add_argument("--format", choices=("csv", "json"), default="csv")
-        p.add_argument("--as", dest="as_user", metavar="USERNAME", help="run with this user's scope")
+        p.add_argument(
+            "--as", dest="as_user", metavar="USERNAME", help="run with this user's scope"
+        )
     cat = sub.add_parser("catalogue", help="the KPI catalogue")
     cat.add_argument("--markdown", action="store_true", help="the docs/metrics.md table")
     # `appraise`, `snapshot` and `export` join here when the scheme and snapshot modules land.

@@ -36,10 +36,14 @@ def _stock_both(level: Level, scope: Scope, period: Period, settings: Settings) 
     """The client rows of both stocks, tagged 'P' (book at e) and 'P-1' (book at e(P-1))."""
     now = sc.stock_rows(level, scope, period.end, settings)
     prev = sc.stock_rows(level, scope, period.prev().end, settings)
-    return union_all(
-        now.add_columns(literal("P").label("period")),
-        prev.add_columns(literal("P-1").label("period")),
-    ).subquery("stocks").select()
+    return (
+        union_all(
+            now.add_columns(literal("P").label("period")),
+            prev.add_columns(literal("P-1").label("period")),
+        )
+        .subquery("stocks")
+        .select()
+    )
 
 
 def _top(source: RowSource) -> RowSource:
@@ -97,8 +101,9 @@ def _mean(values: Any) -> float | None:
 
 REAGGREGATORS: dict[str, Callable[[pd.DataFrame], Any]] = {
     "aum_stock": lambda r: _money_sum(r["aum"]),
-    "aum_increment": lambda r: _money_sum(_by_period(r, "P")["aum"])
-    - _money_sum(_by_period(r, "P-1")["aum"]),
+    "aum_increment": lambda r: (
+        _money_sum(_by_period(r, "P")["aum"]) - _money_sum(_by_period(r, "P-1")["aum"])
+    ),
     "top_clients": len,
     "top_clients_increment": lambda r: len(_by_period(r, "P")) - len(_by_period(r, "P-1")),
     "retention_rate": lambda r: sc.ratio(int(r["retained"].sum()), len(r)),
@@ -112,9 +117,9 @@ REAGGREGATORS: dict[str, Callable[[pd.DataFrame], Any]] = {
     ),
     "training_score": lambda r: _mean(r["score"]),
     "certificates": len,
-    "reward_points": lambda r: sum(
-        (Decimal(v) for v in r["signed_points"]), Decimal(0)
-    ).quantize(sc.CENT),
+    "reward_points": lambda r: sum((Decimal(v) for v in r["signed_points"]), Decimal(0)).quantize(
+        sc.CENT
+    ),
 }
 
 
@@ -160,7 +165,9 @@ def drill(
         return _delegate("DRILLS", metric_id)(conn, level, entity_id, period, scope, settings)
     sub = source(level, scope, period, settings).subquery("drill")
     query = sub.select().where(sub.c.entity_id == entity_id)
-    order = [c for c in ("period", "client_id", "staff_id", "at", "on", "course", "name") if c in sub.c]
+    order = [
+        c for c in ("period", "client_id", "staff_id", "at", "on", "course", "name") if c in sub.c
+    ]
     query = query.order_by(*(sub.c[c] for c in order))
     result = conn.execute(query)
     return pd.DataFrame(result.fetchall(), columns=list(result.keys()))

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import CTE, Select, and_, case, literal, or_, select, true
+from sqlalchemy import CTE, ColumnElement, Select, and_, case, literal, or_, select, true
 
 from data.schema import Assignment, Client, OrgUnit, Staff
 from metrics.scope import Scope
@@ -101,14 +101,16 @@ def members(level: Level, scope: Scope) -> Select:
     )
 
 
-def book_role_matches(role_col: object, assignment_role_col: object) -> object:
+def book_role_matches(
+    role_col: ColumnElement[Any], assignment_role_col: ColumnElement[Any]
+) -> ColumnElement[bool]:
     """The assignment role that puts a client in the book of a member with `role_col`."""
     return assignment_role_col == case(
         (role_col == "planner", "primary"), (role_col == "advisor", "secondary"), else_=None
     )
 
 
-def active_on(day: dt.date) -> object:
+def active_on(day: dt.date) -> ColumnElement[bool]:
     """Assignment active on `day`: start_on <= day < end_on (or no end_on)."""
     return and_(
         assignments.c.start_on <= day,
@@ -116,7 +118,7 @@ def active_on(day: dt.date) -> object:
     )
 
 
-def open_on(day: dt.date) -> object:
+def open_on(day: dt.date) -> ColumnElement[bool]:
     """Client not closed on `day`: closed_on empty or after the day."""
     return or_(clients.c.closed_on.is_(None), clients.c.closed_on > day)
 
@@ -136,11 +138,11 @@ def book(level: Level, scope: Scope, day: dt.date) -> Select:
             assignments,
             and_(
                 assignments.c.staff_id == mem.c.staff_id,
-                book_role_matches(mem.c.role, assignments.c.role),  # type: ignore[arg-type]
-                active_on(day),  # type: ignore[arg-type]
+                book_role_matches(mem.c.role, assignments.c.role),
+                active_on(day),
             ),
         )
-        .join(clients, and_(clients.c.client_id == assignments.c.client_id, open_on(day)))  # type: ignore[arg-type]
+        .join(clients, and_(clients.c.client_id == assignments.c.client_id, open_on(day)))
         .where(true())
         .distinct()
     )

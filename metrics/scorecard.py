@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import (
     ColumnElement,
     Connection,
+    FromClause,
     Numeric,
     Select,
     and_,
@@ -110,8 +111,13 @@ def retention_rows(
     Base = book at e(P-1) with AUM >= tier.platinum there; retained when not closed on or before e
     and AUM(c, e) >= tier.platinum, whoever manages the client at e.
     """
-    platinum = _money(settings["tier.platinum"])
     prev = stock_rows(level, scope, period.prev().end, settings).subquery("prev")
+    return retention_from(prev, period, settings)
+
+
+def retention_from(prev: FromClause, period: Period, settings: dict[str, Decimal]) -> Select:
+    """`retention_rows` over an already built stock at e(P-1) (shared with the scorecard)."""
+    platinum = _money(settings["tier.platinum"])
     a = aum_monthly.alias("aum_now")
     now = func.coalesce(a.c.avg_daily_aum, cast(literal(0), MONEY))
     still_open = or_(clients.c.closed_on.is_(None), clients.c.closed_on > period.end)
@@ -137,7 +143,11 @@ def archive_rows(level: Level, scope: Scope, day: dt.date, settings: dict[str, D
     An archive counts when created on or before `day` and not sealed on or before it, whoever
     created it (the archive belongs to the client, not to the planner).
     """
-    st = stock_rows(level, scope, day, settings).subquery("top")
+    return archive_from(stock_rows(level, scope, day, settings).subquery("top"), day)
+
+
+def archive_from(stock: FromClause, day: dt.date) -> Select:
+    """`archive_rows` over an already built stock at `day` (shared with the scorecard)."""
     live = (
         select(archives.c.client_id, func.max(archives.c.created_on).label("created_on"))
         .where(
@@ -149,66 +159,90 @@ def archive_rows(level: Level, scope: Scope, day: dt.date, settings: dict[str, D
     )
     return (
         select(
-            st.c.entity_id,
-            st.c.client_id,
-            st.c.aum,
+            stock.c.entity_id,
+            stock.c.client_id,
+            stock.c.aum,
             live.c.created_on.label("archive_created_on"),
             case((live.c.client_id.is_not(None), 1), else_=0).label("archived"),
         )
-        .select_from(st)
-        .outerjoin(live, live.c.client_id == st.c.client_id)
-        .where(st.c.is_top == 1)
+        .select_from(stock)
+        .outerjoin(live, live.c.client_id == stock.c.client_id)
+        .where(stock.c.is_top == 1)
     )
 
 
-def _member_rows(level: Level, scope: Scope, table: Any, *columns: Any) -> tuple[Select, Any]:
+def _member_rows(level: Level, scope: Scope, table: Any, *columns: Any) -> Select:
     """The rows of a staff-keyed table that belong to the members of each entity.
 
     Each staff member belongs to one org unit, so each row appears once per entity.
     """
     mem = members(level, scope).subquery("mem")
-    query = (
+    return (
         select(mem.c.entity_id, *columns)
         .select_from(mem)
         .join(table, table.c.staff_id == mem.c.staff_id)
     )
-    return query, table
 
 
 def needs_rows(level: Level, scope: Scope, period: Period) -> Select:
     lo, hi = _day_bounds(period)
-    query, t = _member_rows(
-        level, scope, needs, needs.c.need_id, needs.c.staff_id, needs.c.client_id, needs.c.at,
+    query = _member_rows(
+        level,
+        scope,
+        needs,
+        needs.c.need_id,
+        needs.c.staff_id,
+        needs.c.client_id,
+        needs.c.at,
         needs.c.kind,
     )
-    return query.where(t.c.at >= lo, t.c.at < hi)
+    return query.where(needs.c.at >= lo, needs.c.at < hi)
 
 
 def plans_rows(level: Level, scope: Scope, period: Period) -> Select:
     lo, hi = _day_bounds(period)
-    query, t = _member_rows(
-        level, scope, plans, plans.c.plan_id, plans.c.staff_id, plans.c.client_id, plans.c.at,
+    query = _member_rows(
+        level,
+        scope,
+        plans,
+        plans.c.plan_id,
+        plans.c.staff_id,
+        plans.c.client_id,
+        plans.c.at,
         plans.c.kind,
     )
-    return query.where(t.c.at >= lo, t.c.at < hi)
+    return query.where(plans.c.at >= lo, plans.c.at < hi)
 
 
 def survey_rows(level: Level, scope: Scope, period: Period) -> Select:
     lo, hi = _day_bounds(period)
-    query, t = _member_rows(
-        level, scope, surveys, surveys.c.staff_id, surveys.c.client_id, surveys.c.at,
+    query = _member_rows(
+        level,
+        scope,
+        surveys,
+        surveys.c.staff_id,
+        surveys.c.client_id,
+        surveys.c.at,
         surveys.c.score,
     )
-    return query.where(t.c.at >= lo, t.c.at < hi)
+    return query.where(surveys.c.at >= lo, surveys.c.at < hi)
 
 
 def training_rows(level: Level, scope: Scope, period: Period) -> Select:
     """Trainings with period_start in P; `hours_credited` = min(hours_done, hours_required)."""
     t = trainings
     credited = case((t.c.hours_done < t.c.hours_required, t.c.hours_done), else_=t.c.hours_required)
-    query, _ = _member_rows(
-        level, scope, t, t.c.staff_id, t.c.course, t.c.period_start, t.c.hours_required,
-        t.c.hours_done, credited.label("hours_credited"), t.c.score,
+    query = _member_rows(
+        level,
+        scope,
+        t,
+        t.c.staff_id,
+        t.c.course,
+        t.c.period_start,
+        t.c.hours_required,
+        t.c.hours_done,
+        credited.label("hours_credited"),
+        t.c.score,
     )
     return query.where(t.c.period_start >= period.start, t.c.period_start <= period.end)
 
@@ -216,9 +250,7 @@ def training_rows(level: Level, scope: Scope, period: Period) -> Select:
 def certificate_rows(level: Level, scope: Scope, period: Period) -> Select:
     """Certificates valid at e: obtained on or before e, not expired on or before e."""
     t = certificates
-    query, _ = _member_rows(
-        level, scope, t, t.c.staff_id, t.c.name, t.c.obtained_on, t.c.expires_on
-    )
+    query = _member_rows(level, scope, t, t.c.staff_id, t.c.name, t.c.obtained_on, t.c.expires_on)
     return query.where(
         t.c.obtained_on <= period.end, or_(t.c.expires_on.is_(None), t.c.expires_on > period.end)
     )
@@ -227,11 +259,16 @@ def certificate_rows(level: Level, scope: Scope, period: Period) -> Select:
 def reward_rows(level: Level, scope: Scope, period: Period) -> Select:
     """Rewards and penalties dated in P; `signed_points` is negative for a penalty."""
     t = rewards
-    signed = case(
-        (t.c.kind == "reward", t.c.points), (t.c.kind == "penalty", -t.c.points), else_=0
-    )
-    query, _ = _member_rows(
-        level, scope, t, t.c.staff_id, t.c.on, t.c.kind, t.c.reason, t.c.points,
+    signed = case((t.c.kind == "reward", t.c.points), (t.c.kind == "penalty", -t.c.points), else_=0)
+    query = _member_rows(
+        level,
+        scope,
+        t,
+        t.c.staff_id,
+        t.c.on,
+        t.c.kind,
+        t.c.reason,
+        t.c.points,
         signed.label("signed_points"),
     )
     return query.where(t.c.on >= period.start, t.c.on <= period.end)
@@ -251,38 +288,53 @@ def scorecard_statement(
         cols = [m(src).label(k) for k, m in measures.items()]
         return select(src.c.entity_id, *cols).group_by(src.c.entity_id).subquery(name)
 
-    e, e_prev = period.end, period.prev().end
+    # Each book is built once and shared by the stocks, retention and archive aggregates.
+    stock_now = stock_rows(level, scope, period.end, settings).cte("stock_now")
+    stock_prev = stock_rows(level, scope, period.prev().end, settings).cte("stock_prev")
     now = agg(
-        stock_rows(level, scope, e, settings), "stock_now",
-        aum=lambda s: func.sum(s.c.aum), top=lambda s: func.sum(s.c.is_top),
+        stock_now.select(),
+        "agg_now",
+        aum=lambda s: func.sum(s.c.aum),
+        top=lambda s: func.sum(s.c.is_top),
     )
     prev = agg(
-        stock_rows(level, scope, e_prev, settings), "stock_prev",
-        aum=lambda s: func.sum(s.c.aum), top=lambda s: func.sum(s.c.is_top),
+        stock_prev.select(),
+        "agg_prev",
+        aum=lambda s: func.sum(s.c.aum),
+        top=lambda s: func.sum(s.c.is_top),
     )
     ret = agg(
-        retention_rows(level, scope, period, settings), "retention",
-        num=lambda s: func.sum(s.c.retained), den=lambda s: func.count(),
+        retention_from(stock_prev, period, settings),
+        "retention",
+        num=lambda s: func.sum(s.c.retained),
+        den=lambda s: func.count(),
     )
     arc = agg(
-        archive_rows(level, scope, e, settings), "archive",
-        num=lambda s: func.sum(s.c.archived), den=lambda s: func.count(),
+        archive_from(stock_now, period.end),
+        "archive",
+        num=lambda s: func.sum(s.c.archived),
+        den=lambda s: func.count(),
     )
     ned = agg(needs_rows(level, scope, period), "needs_agg", n=lambda s: func.count())
     pln = agg(plans_rows(level, scope, period), "plans_agg", n=lambda s: func.count())
     srv = agg(
-        survey_rows(level, scope, period), "survey_agg",
-        num=lambda s: func.sum(s.c.score), den=lambda s: func.count(s.c.score),
+        survey_rows(level, scope, period),
+        "survey_agg",
+        num=lambda s: func.sum(s.c.score),
+        den=lambda s: func.count(s.c.score),
     )
     trn = agg(
-        training_rows(level, scope, period), "training_agg",
+        training_rows(level, scope, period),
+        "training_agg",
         done=lambda s: func.sum(s.c.hours_credited),
         required=lambda s: func.sum(s.c.hours_required),
         score_num=lambda s: func.sum(s.c.score),
         score_den=lambda s: func.count(s.c.score),
     )
     crt = agg(certificate_rows(level, scope, period), "cert_agg", n=lambda s: func.count())
-    rwd = agg(reward_rows(level, scope, period), "reward_agg", n=lambda s: func.sum(s.c.signed_points))
+    rwd = agg(
+        reward_rows(level, scope, period), "reward_agg", n=lambda s: func.sum(s.c.signed_points)
+    )
 
     parts = (now, prev, ret, arc, ned, pln, srv, trn, crt, rwd)
     frm: Any = ents

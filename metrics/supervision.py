@@ -62,7 +62,7 @@ from data.schema import (
     Staff,
     WorkItem,
 )
-from data.settings import load_settings
+from data.settings import SETTINGS, load_settings
 from metrics.entities import Level, book, entities, members
 from metrics.periods import Period
 from metrics.scope import Scope
@@ -113,7 +113,11 @@ RATIOS = (
 )
 EXTRA_COLUMNS = (
     [f"contacts_{ch}" for ch in CHANNELS]
-    + [f"work_items_{flag}_{kind}" for kind in WORK_KINDS for flag in ("created", "done", "overdue")]
+    + [
+        f"work_items_{flag}_{kind}"
+        for kind in WORK_KINDS
+        for flag in ("created", "done", "overdue")
+    ]
     + ["work_items_done_on_time", "requests_met", "load_flag"]
     + [f"{r}__{part}" for r in RATIOS for part in ("num", "den")]
 )
@@ -121,6 +125,7 @@ DESCRIPTIVE = ["name", "org_id", "role"]
 COLUMNS = MAIN_COLUMNS + EXTRA_COLUMNS + DESCRIPTIVE
 
 Settings = dict[str, Decimal]
+SETTING_NAMES = tuple(spec.name for spec in SETTINGS)
 
 
 # --- small shared pieces -----------------------------------------------------------------------
@@ -157,7 +162,10 @@ def flag(condition: Any) -> Any:
 
 
 def resolve_settings(conn: Connection, settings: Settings | None) -> Settings:
-    return settings if settings is not None else load_settings(conn)
+    """The given settings over the stored ones (None or {} = the stored ones)."""
+    if settings and all(name in settings for name in SETTING_NAMES):
+        return settings
+    return {**load_settings(conn), **(settings or {})}
 
 
 def member_select(level: Level, scope: Scope, entity_id: str | None = None) -> Any:
@@ -337,9 +345,7 @@ def _book_rows(
         .join(clients, clients.c.client_id == bk.c.client_id)
         .outerjoin(
             contacted,
-            and_(
-                contacted.c.entity_id == bk.c.entity_id, contacted.c.client_id == bk.c.client_id
-            ),
+            and_(contacted.c.entity_id == bk.c.entity_id, contacted.c.client_id == bk.c.client_id),
         )
         .outerjoin(recent, recent.c.client_id == bk.c.client_id)
     )
@@ -476,9 +482,8 @@ def _request_rows(mem: Any, period: Period, settings: Settings) -> Select:
             (
                 base.c.tier == "platinum",
                 # End of the deadline day (23:59:59), as the spec words it.
-                cast(base.c.platinum_deadline_on, DateTime) + literal(
-                    dt.timedelta(hours=23, minutes=59, seconds=59), Interval
-                ),
+                cast(base.c.platinum_deadline_on, DateTime)
+                + literal(dt.timedelta(hours=23, minutes=59, seconds=59), Interval),
             ),
             else_=None,
         ).label("deadline"),
@@ -724,9 +729,7 @@ _logins = _drill(lambda mem, p, s: _login_rows(mem, p).order_by("staff_id", "log
 _info = _drill(lambda mem, p, s: _info_rows(mem, p).order_by("staff_id", "at", "client_id"))
 _contacts = _drill(lambda mem, p, s: _contact_rows(mem, p).order_by("at", "contact_id"))
 _work = _drill(lambda mem, p, s: _work_item_rows(mem, p).order_by("created_at", "item_id"))
-_requests = _drill(
-    lambda mem, p, s: _request_rows(mem, p, s).order_by("received_at", "request_id")
-)
+_requests = _drill(lambda mem, p, s: _request_rows(mem, p, s).order_by("received_at", "request_id"))
 
 DRILLS: dict[str, Drill] = {
     "login_days": _logins,

@@ -85,9 +85,12 @@ STAFF: list[Row] = [
 ]
 
 
+OPENED = D(2020, 1, 1)
+
+
 def _client(
     client_id: str,
-    opened: dt.date = D(2020, 1, 1),
+    opened: dt.date = OPENED,
     closed: dt.date | None = None,
     cycle: str = "quarterly",
 ) -> Row:
@@ -245,11 +248,26 @@ AUM_MONTHLY: list[Row] = [
 ARCHIVES: list[Row] = [
     {"client_id": "C01", "created_by": "P1", "created_on": D(2025, 3, 1), "sealed_on": None},
     # Sealed on e: no longer counts at e.
-    {"client_id": "C07", "created_by": "P2", "created_on": D(2025, 2, 1), "sealed_on": D(2025, 9, 30)},
+    {
+        "client_id": "C07",
+        "created_by": "P2",
+        "created_on": D(2025, 2, 1),
+        "sealed_on": D(2025, 9, 30),
+    },
     # Created on e and sealed after e: counts.
-    {"client_id": "C08", "created_by": "P2", "created_on": D(2025, 9, 30), "sealed_on": D(2025, 10, 10)},
+    {
+        "client_id": "C08",
+        "created_by": "P2",
+        "created_on": D(2025, 9, 30),
+        "sealed_on": D(2025, 10, 10),
+    },
     # Sealed long ago, then a second live archive (created by someone else): counts.
-    {"client_id": "C10", "created_by": "P3", "created_on": D(2024, 1, 1), "sealed_on": D(2024, 6, 1)},
+    {
+        "client_id": "C10",
+        "created_by": "P3",
+        "created_on": D(2024, 1, 1),
+        "sealed_on": D(2024, 6, 1),
+    },
     {"client_id": "C10", "created_by": "A1", "created_on": D(2025, 5, 5), "sealed_on": None},
     # Created after e: does not count at e.
     {"client_id": "C14", "created_by": "P2", "created_on": D(2025, 10, 2), "sealed_on": None},
@@ -266,27 +284,113 @@ SURVEYS: list[Row] = [
 ]
 
 NEEDS: list[Row] = [
-    {"need_id": "N1", "client_id": "C01", "staff_id": "P1", "at": T(2025, 9, 2, 10), "kind": "need"},
-    {"need_id": "N2", "client_id": "C05", "staff_id": "P1", "at": T(2025, 9, 12, 11), "kind": "suggestion"},
-    {"need_id": "N3", "client_id": "C06", "staff_id": "P1", "at": T(2025, 9, 30, 23, 59, 59), "kind": "need"},
-    {"need_id": "N4", "client_id": "C06", "staff_id": "P1", "at": T(2025, 8, 20, 9), "kind": "need"},
-    {"need_id": "N5", "client_id": "C06", "staff_id": "P1", "at": T(2025, 10, 1, 0, 0), "kind": "need"},
-    {"need_id": "N6", "client_id": "C01", "staff_id": "A2", "at": T(2025, 9, 5, 14), "kind": "need"},
-    {"need_id": "N7", "client_id": "C09", "staff_id": "P3", "at": T(2025, 7, 1, 0, 0), "kind": "need"},
-    {"need_id": "N8", "client_id": "C17", "staff_id": "P3", "at": T(2025, 7, 20, 16), "kind": "suggestion"},
-    {"need_id": "N9", "client_id": "C11", "staff_id": "P4", "at": T(2025, 6, 30, 12), "kind": "need"},
+    {
+        "need_id": "N1",
+        "client_id": "C01",
+        "staff_id": "P1",
+        "at": T(2025, 9, 2, 10),
+        "kind": "need",
+    },
+    {
+        "need_id": "N2",
+        "client_id": "C05",
+        "staff_id": "P1",
+        "at": T(2025, 9, 12, 11),
+        "kind": "suggestion",
+    },
+    {
+        "need_id": "N3",
+        "client_id": "C06",
+        "staff_id": "P1",
+        "at": T(2025, 9, 30, 23, 59, 59),
+        "kind": "need",
+    },
+    {
+        "need_id": "N4",
+        "client_id": "C06",
+        "staff_id": "P1",
+        "at": T(2025, 8, 20, 9),
+        "kind": "need",
+    },
+    {
+        "need_id": "N5",
+        "client_id": "C06",
+        "staff_id": "P1",
+        "at": T(2025, 10, 1, 0, 0),
+        "kind": "need",
+    },
+    {
+        "need_id": "N6",
+        "client_id": "C01",
+        "staff_id": "A2",
+        "at": T(2025, 9, 5, 14),
+        "kind": "need",
+    },
+    {
+        "need_id": "N7",
+        "client_id": "C09",
+        "staff_id": "P3",
+        "at": T(2025, 7, 1, 0, 0),
+        "kind": "need",
+    },
+    {
+        "need_id": "N8",
+        "client_id": "C17",
+        "staff_id": "P3",
+        "at": T(2025, 7, 20, 16),
+        "kind": "suggestion",
+    },
+    {
+        "need_id": "N9",
+        "client_id": "C11",
+        "staff_id": "P4",
+        "at": T(2025, 6, 30, 12),
+        "kind": "need",
+    },
 ]
 
 PLANS: list[Row] = [
-    {"plan_id": "L1", "client_id": "C01", "staff_id": "P1", "at": T(2025, 9, 8, 10), "kind": "quarterly_report"},
-    {"plan_id": "L2", "client_id": "C07", "staff_id": "P2", "at": T(2025, 9, 9, 10), "kind": "plan"},
-    {"plan_id": "L3", "client_id": "C08", "staff_id": "P2", "at": T(2025, 9, 29, 10), "kind": "plan"},
-    {"plan_id": "L4", "client_id": "C10", "staff_id": "A1", "at": T(2025, 7, 15, 10), "kind": "plan"},
-    {"plan_id": "L5", "client_id": "C11", "staff_id": "P4", "at": T(2025, 7, 10, 10), "kind": "plan"},
+    {
+        "plan_id": "L1",
+        "client_id": "C01",
+        "staff_id": "P1",
+        "at": T(2025, 9, 8, 10),
+        "kind": "quarterly_report",
+    },
+    {
+        "plan_id": "L2",
+        "client_id": "C07",
+        "staff_id": "P2",
+        "at": T(2025, 9, 9, 10),
+        "kind": "plan",
+    },
+    {
+        "plan_id": "L3",
+        "client_id": "C08",
+        "staff_id": "P2",
+        "at": T(2025, 9, 29, 10),
+        "kind": "plan",
+    },
+    {
+        "plan_id": "L4",
+        "client_id": "C10",
+        "staff_id": "A1",
+        "at": T(2025, 7, 15, 10),
+        "kind": "plan",
+    },
+    {
+        "plan_id": "L5",
+        "client_id": "C11",
+        "staff_id": "P4",
+        "at": T(2025, 7, 10, 10),
+        "kind": "plan",
+    },
 ]
 
 
-def _training(staff: str, course: str, start: dt.date, req: str, done: str, score: str | None) -> Row:
+def _training(
+    staff: str, course: str, start: dt.date, req: str, done: str, score: str | None
+) -> Row:
     return {
         "staff_id": staff,
         "course": course,
@@ -338,20 +442,69 @@ REWARDS: list[Row] = [
 # --- supervision rows (used by the supervision / health tests) ------------------------------
 
 LOGINS: list[Row] = [
-    {"staff_id": "P1", "login_at": T(2025, 9, 1, 9), "logout_at": T(2025, 9, 1, 9, 45), "source": "web"},
-    {"staff_id": "P1", "login_at": T(2025, 9, 1, 14), "logout_at": T(2025, 9, 1, 14, 30), "source": "mobile"},
-    {"staff_id": "P1", "login_at": T(2025, 9, 15, 9), "logout_at": None, "source": "web"},  # no logout
-    {"staff_id": "P1", "login_at": T(2025, 9, 30, 8), "logout_at": T(2025, 9, 30, 8, 20), "source": "web"},
-    {"staff_id": "P2", "login_at": T(2025, 8, 20, 9), "logout_at": T(2025, 8, 20, 10), "source": "web"},
-    {"staff_id": "P3", "login_at": T(2025, 9, 28, 9), "logout_at": T(2025, 9, 28, 9, 10), "source": "web"},
+    {
+        "staff_id": "P1",
+        "login_at": T(2025, 9, 1, 9),
+        "logout_at": T(2025, 9, 1, 9, 45),
+        "source": "web",
+    },
+    {
+        "staff_id": "P1",
+        "login_at": T(2025, 9, 1, 14),
+        "logout_at": T(2025, 9, 1, 14, 30),
+        "source": "mobile",
+    },
+    {
+        "staff_id": "P1",
+        "login_at": T(2025, 9, 15, 9),
+        "logout_at": None,
+        "source": "web",
+    },  # no logout
+    {
+        "staff_id": "P1",
+        "login_at": T(2025, 9, 30, 8),
+        "logout_at": T(2025, 9, 30, 8, 20),
+        "source": "web",
+    },
+    {
+        "staff_id": "P2",
+        "login_at": T(2025, 8, 20, 9),
+        "logout_at": T(2025, 8, 20, 10),
+        "source": "web",
+    },
+    {
+        "staff_id": "P3",
+        "login_at": T(2025, 9, 28, 9),
+        "logout_at": T(2025, 9, 28, 9, 10),
+        "source": "web",
+    },
     {"staff_id": "P3", "login_at": T(2025, 7, 3, 9), "logout_at": None, "source": "mobile"},
-    {"staff_id": "A2", "login_at": T(2025, 7, 1, 9), "logout_at": T(2025, 7, 1, 11), "source": "web"},
-    {"staff_id": "H1", "login_at": T(2025, 9, 2, 9), "logout_at": T(2025, 9, 2, 9, 5), "source": "web"},
+    {
+        "staff_id": "A2",
+        "login_at": T(2025, 7, 1, 9),
+        "logout_at": T(2025, 7, 1, 11),
+        "source": "web",
+    },
+    {
+        "staff_id": "H1",
+        "login_at": T(2025, 9, 2, 9),
+        "logout_at": T(2025, 9, 2, 9, 5),
+        "source": "web",
+    },
 ]
 
 
-def _contact(cid: str, client: str, staff: str, at: dt.datetime, channel: str, purpose: str | None) -> Row:
-    return {"contact_id": cid, "client_id": client, "staff_id": staff, "at": at, "channel": channel, "purpose": purpose}
+def _contact(
+    cid: str, client: str, staff: str, at: dt.datetime, channel: str, purpose: str | None
+) -> Row:
+    return {
+        "contact_id": cid,
+        "client_id": client,
+        "staff_id": staff,
+        "at": at,
+        "channel": channel,
+        "purpose": purpose,
+    }
 
 
 CONTACTS: list[Row] = [
@@ -371,70 +524,184 @@ CONTACTS: list[Row] = [
 INFO_UPDATES: list[Row] = [
     {"staff_id": "P1", "client_id": "C01", "at": T(2025, 9, 3, 10), "field_group": "basic"},
     {"staff_id": "P1", "client_id": "C01", "at": T(2025, 9, 4, 10), "field_group": "private"},
-    {"staff_id": "P1", "client_id": "C05", "at": T(2025, 9, 10, 10), "field_group": "comprehensive"},
+    {
+        "staff_id": "P1",
+        "client_id": "C05",
+        "at": T(2025, 9, 10, 10),
+        "field_group": "comprehensive",
+    },
     {"staff_id": "P2", "client_id": "C07", "at": T(2025, 8, 5, 10), "field_group": "basic"},
     {"staff_id": "A2", "client_id": "C12", "at": T(2025, 9, 30, 23, 0), "field_group": "basic"},
 ]
 
 
 def _item(
-    iid: str, staff: str, client: str | None, kind: str, created: dt.datetime,
-    due: dt.datetime | None, done: dt.datetime | None, status: str, amount: str | None = None,
+    iid: str,
+    staff: str,
+    client: str | None,
+    kind: str,
+    created: dt.datetime,
+    due: dt.datetime | None,
+    done: dt.datetime | None,
+    status: str,
+    amount: str | None = None,
 ) -> Row:
     return {
-        "item_id": iid, "staff_id": staff, "client_id": client, "kind": kind, "created_at": created,
-        "due_at": due, "done_at": done, "status": status, "amount": None if amount is None else M(amount),
+        "item_id": iid,
+        "staff_id": staff,
+        "client_id": client,
+        "kind": kind,
+        "created_at": created,
+        "due_at": due,
+        "done_at": done,
+        "status": status,
+        "amount": None if amount is None else M(amount),
     }
 
 
 WORK_ITEMS: list[Row] = [
-    _item("W1", "P1", "C01", "activity", T(2025, 9, 2, 9), T(2025, 9, 10, 18), T(2025, 9, 9, 17), "done"),
-    _item("W2", "P1", "C05", "problem", T(2025, 9, 5, 9), T(2025, 9, 12, 18), None, "open"),  # overdue
+    _item(
+        "W1",
+        "P1",
+        "C01",
+        "activity",
+        T(2025, 9, 2, 9),
+        T(2025, 9, 10, 18),
+        T(2025, 9, 9, 17),
+        "done",
+    ),
+    _item(
+        "W2", "P1", "C05", "problem", T(2025, 9, 5, 9), T(2025, 9, 12, 18), None, "open"
+    ),  # overdue
     _item("W3", "P1", None, "sms", T(2025, 9, 3, 9), T(2025, 9, 4, 9), None, "cancelled"),
     # Done after e: overdue at e (created before P).
-    _item("W4", "P2", "C08", "opportunity", T(2025, 8, 20, 9), T(2025, 9, 15, 18), T(2025, 10, 2, 9), "done", "1000000"),
+    _item(
+        "W4",
+        "P2",
+        "C08",
+        "opportunity",
+        T(2025, 8, 20, 9),
+        T(2025, 9, 15, 18),
+        T(2025, 10, 2, 9),
+        "done",
+        "1000000",
+    ),
     # Due on e itself: not overdue (date(due_at) < e is false).
     _item("W5", "P3", "C17", "event", T(2025, 9, 29, 9), T(2025, 9, 30, 18), None, "open"),
     _item("W6", "A1", "C10", "activity", T(2025, 7, 10, 9), None, T(2025, 7, 12, 9), "done"),
     # Done late (after due) but within P.
-    _item("W7", "P2", "C07", "event", T(2025, 9, 1, 9), T(2025, 9, 3, 18), T(2025, 9, 5, 10), "done"),
-    _item("W8", "P3", "C09", "problem", T(2025, 9, 10, 9), T(2025, 9, 20, 18), T(2025, 9, 19, 9), "cancelled"),
+    _item(
+        "W7", "P2", "C07", "event", T(2025, 9, 1, 9), T(2025, 9, 3, 18), T(2025, 9, 5, 10), "done"
+    ),
+    _item(
+        "W8",
+        "P3",
+        "C09",
+        "problem",
+        T(2025, 9, 10, 9),
+        T(2025, 9, 20, 18),
+        T(2025, 9, 19, 9),
+        "cancelled",
+    ),
 ]
 
 
 def _request(
-    rid: str, client: str, staff: str, received: dt.datetime,
-    ack: dt.datetime | None, resolved: dt.datetime | None, summary: str,
+    rid: str,
+    client: str,
+    staff: str,
+    received: dt.datetime,
+    ack: dt.datetime | None,
+    resolved: dt.datetime | None,
+    summary: str,
 ) -> Row:
     return {
-        "request_id": rid, "client_id": client, "staff_id": staff, "received_at": received,
-        "acknowledged_at": ack, "resolved_at": resolved, "summary": summary,
+        "request_id": rid,
+        "client_id": client,
+        "staff_id": staff,
+        "received_at": received,
+        "acknowledged_at": ack,
+        "resolved_at": resolved,
+        "summary": summary,
     }
 
 
 REQUESTS: list[Row] = [
     # Black-gold C01 (exactly 3,000,000 in Sep): resolved exactly 24 h later -> met (inclusive).
-    _request("R1", "C01", "P1", T(2025, 9, 10, 9), T(2025, 9, 10, 9, 30), T(2025, 9, 11, 9), "black-gold, met"),
+    _request(
+        "R1",
+        "C01",
+        "P1",
+        T(2025, 9, 10, 9),
+        T(2025, 9, 10, 9, 30),
+        T(2025, 9, 11, 9),
+        "black-gold, met",
+    ),
     # Black-gold C07 received on the make-up working Sunday; 25 h -> breach.
-    _request("R2", "C07", "P2", T(2025, 9, 28, 10), T(2025, 9, 28, 11), T(2025, 9, 29, 11), "black-gold, breach"),
+    _request(
+        "R2",
+        "C07",
+        "P2",
+        T(2025, 9, 28, 10),
+        T(2025, 9, 28, 11),
+        T(2025, 9, 29, 11),
+        "black-gold, breach",
+    ),
     # Platinum C02 received before National Day: working days after 09-30 are 10-09, 10-10 and
     # the make-up Saturday 10-11 -> deadline 2025-10-11 23:59:59 (not due at e=09-30).
-    _request("R3", "C02", "P1", T(2025, 9, 30, 16), T(2025, 10, 1, 10), T(2025, 10, 11, 18), "platinum across the holiday, met"),
+    _request(
+        "R3",
+        "C02",
+        "P1",
+        T(2025, 9, 30, 16),
+        T(2025, 10, 1, 10),
+        T(2025, 10, 11, 18),
+        "platinum across the holiday, met",
+    ),
     # Platinum C03 (P3) received Friday 09-26: working days after are 09-28 (make-up Sunday),
     # 09-29, 09-30 -> deadline 2025-09-30 23:59:59; ack exactly 24 h; resolved at the last second.
-    _request("R4", "C03", "P3", T(2025, 9, 26, 14), T(2025, 9, 27, 14), T(2025, 9, 30, 23, 59, 59), "platinum, met"),
+    _request(
+        "R4",
+        "C03",
+        "P3",
+        T(2025, 9, 26, 14),
+        T(2025, 9, 27, 14),
+        T(2025, 9, 30, 23, 59, 59),
+        "platinum, met",
+    ),
     # Black-gold C10, never resolved: a breach once the deadline passed.
     _request("R5", "C10", "P3", T(2025, 9, 20, 10), None, None, "black-gold, unresolved"),
     # Mass client: no SLA.
     _request("R6", "C13", "P2", T(2025, 9, 15, 10), None, T(2025, 9, 25, 10), "mass"),
     # Platinum C11, acknowledged after 25 h -> breach even though resolved fast.
-    _request("R7", "C11", "P3", T(2025, 9, 24, 9), T(2025, 9, 25, 10), T(2025, 9, 25, 11), "platinum, late ack"),
+    _request(
+        "R7",
+        "C11",
+        "P3",
+        T(2025, 9, 24, 9),
+        T(2025, 9, 25, 10),
+        T(2025, 9, 25, 11),
+        "platinum, late ack",
+    ),
     # October black-gold C08 (tier from the October AUM row).
-    _request("R8", "C08", "P2", T(2025, 10, 9, 10), T(2025, 10, 9, 11), T(2025, 10, 10, 9), "black-gold, met"),
+    _request(
+        "R8",
+        "C08",
+        "P2",
+        T(2025, 10, 9, 10),
+        T(2025, 10, 9, 11),
+        T(2025, 10, 10, 9),
+        "black-gold, met",
+    ),
 ]
 
 ACCOUNT_EVENTS: list[Row] = [
-    {"client_id": "C17", "at": T(2025, 9, 12, 14), "kind": "large_outflow", "amount": M("500000.00")},
+    {
+        "client_id": "C17",
+        "at": T(2025, 9, 12, 14),
+        "kind": "large_outflow",
+        "amount": M("500000.00"),
+    },
     {"client_id": "C04", "at": T(2025, 9, 10, 10), "kind": "closure", "amount": None},
     {"client_id": "C16", "at": T(2025, 9, 30, 10), "kind": "closure", "amount": None},
 ]

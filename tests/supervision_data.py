@@ -169,79 +169,236 @@ logins += [
 requests += [
     # Platinum (C11 550k), received Fri 26 Sep: deadline = 3rd working day after = 30 Sep
     # (28 Sep Sunday is a make-up working day). Resolved on the deadline day: met.
-    {"request_id": "R01", "client_id": "C11", "staff_id": "P1", "received_at": T(2025, 9, 26, 16),
-     "acknowledged_at": T(2025, 9, 27, 16), "resolved_at": T(2025, 9, 30, 23, 59, 59)},
+    {
+        "request_id": "R01",
+        "client_id": "C11",
+        "staff_id": "P1",
+        "received_at": T(2025, 9, 26, 16),
+        "acknowledged_at": T(2025, 9, 27, 16),
+        "resolved_at": T(2025, 9, 30, 23, 59, 59),
+    },
     # Platinum, received Sat 27 Sep (a day off): deadline 30 Sep too; acknowledged 1 s late.
-    {"request_id": "R02", "client_id": "C11", "staff_id": "P1", "received_at": T(2025, 9, 27, 10),
-     "acknowledged_at": T(2025, 9, 28, 10, 0, 1), "resolved_at": T(2025, 9, 29, 10)},
+    {
+        "request_id": "R02",
+        "client_id": "C11",
+        "staff_id": "P1",
+        "received_at": T(2025, 9, 27, 10),
+        "acknowledged_at": T(2025, 9, 28, 10, 0, 1),
+        "resolved_at": T(2025, 9, 29, 10),
+    },
     # Platinum, received Tue 30 Sep: deadline Sat 11 Oct (make-up day), resolved 11 Oct: met,
     # but due only in October.
-    {"request_id": "R03", "client_id": "C11", "staff_id": "P1", "received_at": T(2025, 9, 30, 9),
-     "acknowledged_at": T(2025, 9, 30, 12), "resolved_at": T(2025, 10, 11, 18)},
+    {
+        "request_id": "R03",
+        "client_id": "C11",
+        "staff_id": "P1",
+        "received_at": T(2025, 9, 30, 9),
+        "acknowledged_at": T(2025, 9, 30, 12),
+        "resolved_at": T(2025, 10, 11, 18),
+    },
     # Platinum, received 29 Sep, never resolved: deadline 10 Oct, breach in October.
-    {"request_id": "R04", "client_id": "C11", "staff_id": "P1", "received_at": T(2025, 9, 29, 9),
-     "acknowledged_at": T(2025, 9, 29, 9, 30), "resolved_at": None},
+    {
+        "request_id": "R04",
+        "client_id": "C11",
+        "staff_id": "P1",
+        "received_at": T(2025, 9, 29, 9),
+        "acknowledged_at": T(2025, 9, 29, 9, 30),
+        "resolved_at": None,
+    },
     # Black-gold (C01), 24 h inclusive: resolved exactly at the deadline.
-    {"request_id": "R05", "client_id": "C01", "staff_id": "P1", "received_at": T(2025, 9, 10, 8),
-     "acknowledged_at": None, "resolved_at": T(2025, 9, 11, 8)},
+    {
+        "request_id": "R05",
+        "client_id": "C01",
+        "staff_id": "P1",
+        "received_at": T(2025, 9, 10, 8),
+        "acknowledged_at": None,
+        "resolved_at": T(2025, 9, 11, 8),
+    },
     # Black-gold received 30 Sep 10:00: deadline 1 Oct 10:00 -> due in October, unresolved.
-    {"request_id": "R06", "client_id": "C02", "staff_id": "P1", "received_at": T(2025, 9, 30, 10),
-     "acknowledged_at": None, "resolved_at": None},
+    {
+        "request_id": "R06",
+        "client_id": "C02",
+        "staff_id": "P1",
+        "received_at": T(2025, 9, 30, 10),
+        "acknowledged_at": None,
+        "resolved_at": None,
+    },
     # Black-gold resolved one second late.
-    {"request_id": "R07", "client_id": "C02", "staff_id": "A1", "received_at": T(2025, 8, 4, 9),
-     "acknowledged_at": None, "resolved_at": T(2025, 8, 5, 9, 0, 1)},
+    {
+        "request_id": "R07",
+        "client_id": "C02",
+        "staff_id": "A1",
+        "received_at": T(2025, 8, 4, 9),
+        "acknowledged_at": None,
+        "resolved_at": T(2025, 8, 5, 9, 0, 1),
+    },
     # Mass client: no SLA.
-    {"request_id": "R08", "client_id": "C10", "staff_id": "P2", "received_at": T(2025, 9, 3, 9),
-     "acknowledged_at": None, "resolved_at": None},
+    {
+        "request_id": "R08",
+        "client_id": "C10",
+        "staff_id": "P2",
+        "received_at": T(2025, 9, 3, 9),
+        "acknowledged_at": None,
+        "resolved_at": None,
+    },
     # Client whose received month is missing (C07 in July): AUM 0 -> mass.
-    {"request_id": "R09", "client_id": "C07", "staff_id": "P3", "received_at": T(2025, 7, 9, 9),
-     "acknowledged_at": None, "resolved_at": None},
+    {
+        "request_id": "R09",
+        "client_id": "C07",
+        "staff_id": "P3",
+        "received_at": T(2025, 7, 9, 9),
+        "acknowledged_at": None,
+        "resolved_at": None,
+    },
     # Platinum, acknowledged never, resolved in time: not met (both rules needed).
-    {"request_id": "R10", "client_id": "C11", "staff_id": "P2", "received_at": T(2025, 8, 1, 9),
-     "acknowledged_at": None, "resolved_at": T(2025, 8, 1, 17)},
+    {
+        "request_id": "R10",
+        "client_id": "C11",
+        "staff_id": "P2",
+        "received_at": T(2025, 8, 1, 9),
+        "acknowledged_at": None,
+        "resolved_at": T(2025, 8, 1, 17),
+    },
 ]
 # Work items: cancelled, overdue, done late, due the day of e (not overdue), no due date.
 work_items += [
-    {"item_id": "W01", "staff_id": "P1", "client_id": "C01", "kind": "activity",
-     "created_at": T(2025, 9, 2, 9), "due_at": T(2025, 9, 10, 18), "done_at": T(2025, 9, 9, 9),
-     "status": "done"},
-    {"item_id": "W02", "staff_id": "P1", "client_id": "C01", "kind": "problem",
-     "created_at": T(2025, 9, 2, 9), "due_at": T(2025, 9, 5, 18), "done_at": T(2025, 9, 8, 9),
-     "status": "done"},
-    {"item_id": "W03", "staff_id": "P1", "client_id": None, "kind": "sms",
-     "created_at": T(2025, 9, 3, 9), "due_at": T(2025, 9, 4, 18), "done_at": None,
-     "status": "cancelled"},
-    {"item_id": "W04", "staff_id": "P1", "client_id": "C02", "kind": "opportunity",
-     "created_at": T(2025, 6, 3, 9), "due_at": T(2025, 7, 4, 18), "done_at": None,
-     "status": "open"},
-    {"item_id": "W05", "staff_id": "P2", "client_id": "C05", "kind": "event",
-     "created_at": T(2025, 9, 29, 9), "due_at": T(2025, 9, 30, 9), "done_at": None,
-     "status": "open"},
-    {"item_id": "W06", "staff_id": "P2", "client_id": "C05", "kind": "event",
-     "created_at": T(2025, 9, 20, 9), "due_at": T(2025, 9, 25, 9), "done_at": T(2025, 10, 2, 9),
-     "status": "done"},
-    {"item_id": "W07", "staff_id": "A1", "client_id": "C01", "kind": "activity",
-     "created_at": T(2025, 9, 20, 9), "due_at": None, "done_at": T(2025, 9, 21, 9),
-     "status": "done"},
+    {
+        "item_id": "W01",
+        "staff_id": "P1",
+        "client_id": "C01",
+        "kind": "activity",
+        "created_at": T(2025, 9, 2, 9),
+        "due_at": T(2025, 9, 10, 18),
+        "done_at": T(2025, 9, 9, 9),
+        "status": "done",
+    },
+    {
+        "item_id": "W02",
+        "staff_id": "P1",
+        "client_id": "C01",
+        "kind": "problem",
+        "created_at": T(2025, 9, 2, 9),
+        "due_at": T(2025, 9, 5, 18),
+        "done_at": T(2025, 9, 8, 9),
+        "status": "done",
+    },
+    {
+        "item_id": "W03",
+        "staff_id": "P1",
+        "client_id": None,
+        "kind": "sms",
+        "created_at": T(2025, 9, 3, 9),
+        "due_at": T(2025, 9, 4, 18),
+        "done_at": None,
+        "status": "cancelled",
+    },
+    {
+        "item_id": "W04",
+        "staff_id": "P1",
+        "client_id": "C02",
+        "kind": "opportunity",
+        "created_at": T(2025, 6, 3, 9),
+        "due_at": T(2025, 7, 4, 18),
+        "done_at": None,
+        "status": "open",
+    },
+    {
+        "item_id": "W05",
+        "staff_id": "P2",
+        "client_id": "C05",
+        "kind": "event",
+        "created_at": T(2025, 9, 29, 9),
+        "due_at": T(2025, 9, 30, 9),
+        "done_at": None,
+        "status": "open",
+    },
+    {
+        "item_id": "W06",
+        "staff_id": "P2",
+        "client_id": "C05",
+        "kind": "event",
+        "created_at": T(2025, 9, 20, 9),
+        "due_at": T(2025, 9, 25, 9),
+        "done_at": T(2025, 10, 2, 9),
+        "status": "done",
+    },
+    {
+        "item_id": "W07",
+        "staff_id": "A1",
+        "client_id": "C01",
+        "kind": "activity",
+        "created_at": T(2025, 9, 20, 9),
+        "due_at": None,
+        "done_at": T(2025, 9, 21, 9),
+        "status": "done",
+    },
 ]
 # Contacts: several channels; follow-ups of alerts (C05 on its alert day 30 Sep + 7 = 7 Oct).
 contacts += [
-    {"contact_id": "K01", "client_id": "C01", "staff_id": "P1", "at": T(2025, 9, 2, 10),
-     "channel": "visit", "purpose": "care"},
-    {"contact_id": "K02", "client_id": "C01", "staff_id": "A1", "at": T(2025, 9, 3, 10),
-     "channel": "wechat", "purpose": "advice"},
-    {"contact_id": "K03", "client_id": "C02", "staff_id": "P2", "at": T(2025, 7, 31, 23, 59),
-     "channel": "phone", "purpose": "notice"},
-    {"contact_id": "K04", "client_id": "C05", "staff_id": "P2", "at": T(2025, 10, 7, 23, 0),
-     "channel": "phone", "purpose": "care"},
-    {"contact_id": "K05", "client_id": "C06", "staff_id": "A2", "at": T(2025, 9, 1, 10),
-     "channel": "email", "purpose": "care"},
-    {"contact_id": "K06", "client_id": "C06", "staff_id": "P3", "at": T(2025, 9, 8, 10),
-     "channel": "sms", "purpose": "care"},
-    {"contact_id": "K07", "client_id": "C09", "staff_id": "P3", "at": T(2025, 8, 12, 16),
-     "channel": "visit", "purpose": "feedback"},
-    {"contact_id": "K08", "client_id": "C08", "staff_id": "P1", "at": T(2025, 9, 5, 8),
-     "channel": "event", "purpose": "marketing"},
+    {
+        "contact_id": "K01",
+        "client_id": "C01",
+        "staff_id": "P1",
+        "at": T(2025, 9, 2, 10),
+        "channel": "visit",
+        "purpose": "care",
+    },
+    {
+        "contact_id": "K02",
+        "client_id": "C01",
+        "staff_id": "A1",
+        "at": T(2025, 9, 3, 10),
+        "channel": "wechat",
+        "purpose": "advice",
+    },
+    {
+        "contact_id": "K03",
+        "client_id": "C02",
+        "staff_id": "P2",
+        "at": T(2025, 7, 31, 23, 59),
+        "channel": "phone",
+        "purpose": "notice",
+    },
+    {
+        "contact_id": "K04",
+        "client_id": "C05",
+        "staff_id": "P2",
+        "at": T(2025, 10, 7, 23, 0),
+        "channel": "phone",
+        "purpose": "care",
+    },
+    {
+        "contact_id": "K05",
+        "client_id": "C06",
+        "staff_id": "A2",
+        "at": T(2025, 9, 1, 10),
+        "channel": "email",
+        "purpose": "care",
+    },
+    {
+        "contact_id": "K06",
+        "client_id": "C06",
+        "staff_id": "P3",
+        "at": T(2025, 9, 8, 10),
+        "channel": "sms",
+        "purpose": "care",
+    },
+    {
+        "contact_id": "K07",
+        "client_id": "C09",
+        "staff_id": "P3",
+        "at": T(2025, 8, 12, 16),
+        "channel": "visit",
+        "purpose": "feedback",
+    },
+    {
+        "contact_id": "K08",
+        "client_id": "C08",
+        "staff_id": "P1",
+        "at": T(2025, 9, 5, 8),
+        "channel": "event",
+        "purpose": "marketing",
+    },
 ]
 info_updates += [
     {"staff_id": "P1", "client_id": "C01", "at": T(2025, 9, 2, 11), "field_group": "basic"},
@@ -267,8 +424,12 @@ def _random_part(seed: int = 20250930) -> None:
     for i in range(40):
         cid = f"R{i:03d}"
         closed = D(2025, rng.randint(6, 10), rng.randint(1, 28)) if rng.random() < 0.1 else None
-        client(cid, closed_on=closed, contact_cycle=rng.choice(["monthly", "bimonthly", "quarterly"]),
-               birth_date=D(rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28)))
+        client(
+            cid,
+            closed_on=closed,
+            contact_cycle=rng.choice(["monthly", "bimonthly", "quarterly"]),
+            birth_date=D(rng.randint(1950, 2000), rng.randint(1, 12), rng.randint(1, 28)),
+        )
         if rng.random() < 0.9:
             p = rng.choice(PLANNERS)
             if rng.random() < 0.2:
@@ -292,57 +453,96 @@ def _random_part(seed: int = 20250930) -> None:
         aum_series(cid, series)
         if closed is not None and rng.random() < 0.7:
             account_events.append(
-                {"client_id": cid, "at": T.combine(closed, dt.time(10)), "kind": "closure",
-                 "amount": None}
+                {
+                    "client_id": cid,
+                    "at": T.combine(closed, dt.time(10)),
+                    "kind": "closure",
+                    "amount": None,
+                }
             )
         if rng.random() < 0.2:
             account_events.append(
-                {"client_id": cid, "at": when(), "kind": "large_outflow",
-                 "amount": Decimal(rng.randint(1, 9) * 100_000)}
+                {
+                    "client_id": cid,
+                    "at": when(),
+                    "kind": "large_outflow",
+                    "amount": Decimal(rng.randint(1, 9) * 100_000),
+                }
             )
     all_clients = [c["client_id"] for c in clients]
     for n in range(300):
         at = when()
         contacts.append(
-            {"contact_id": f"RK{n:04d}", "client_id": rng.choice(all_clients),
-             "staff_id": rng.choice(APPRAISED), "at": at, "channel": rng.choice(
-                 ["visit", "phone", "sms", "email", "wechat", "event"]), "purpose": "care"}
+            {
+                "contact_id": f"RK{n:04d}",
+                "client_id": rng.choice(all_clients),
+                "staff_id": rng.choice(APPRAISED),
+                "at": at,
+                "channel": rng.choice(["visit", "phone", "sms", "email", "wechat", "event"]),
+                "purpose": "care",
+            }
         )
     for sid in ["P1", "P2", "P3", "A1", "A2"]:
         for _ in range(40):
             at = when()
             out = at + dt.timedelta(seconds=rng.randrange(1, 7200)) if rng.random() < 0.8 else None
             logins.append({"staff_id": sid, "login_at": at, "logout_at": out})
-    for n in range(80):
+    for _ in range(80):
         at = when()
         info_updates.append(
-            {"staff_id": rng.choice(APPRAISED), "client_id": rng.choice(all_clients), "at": at,
-             "field_group": "basic"}
+            {
+                "staff_id": rng.choice(APPRAISED),
+                "client_id": rng.choice(all_clients),
+                "at": at,
+                "field_group": "basic",
+            }
         )
     for n in range(120):
         created = when()
-        due = created + dt.timedelta(hours=rng.randrange(1, 24 * 30)) if rng.random() < 0.85 else None
-        done = created + dt.timedelta(hours=rng.randrange(1, 24 * 40)) if rng.random() < 0.6 else None
-        status = rng.choice(["cancelled"] if rng.random() < 0.1 else ["open"]) if done is None else (
-            "cancelled" if rng.random() < 0.05 else "done")
+        due = (
+            created + dt.timedelta(hours=rng.randrange(1, 24 * 30)) if rng.random() < 0.85 else None
+        )
+        done = (
+            created + dt.timedelta(hours=rng.randrange(1, 24 * 40)) if rng.random() < 0.6 else None
+        )
+        status = (
+            rng.choice(["cancelled"] if rng.random() < 0.1 else ["open"])
+            if done is None
+            else ("cancelled" if rng.random() < 0.05 else "done")
+        )
         work_items.append(
-            {"item_id": f"RW{n:04d}", "staff_id": rng.choice(APPRAISED),
-             "client_id": rng.choice(all_clients), "kind": rng.choice(
-                 ["activity", "event", "problem", "opportunity", "sms"]), "created_at": created,
-             "due_at": due, "done_at": done, "status": status}
+            {
+                "item_id": f"RW{n:04d}",
+                "staff_id": rng.choice(APPRAISED),
+                "client_id": rng.choice(all_clients),
+                "kind": rng.choice(["activity", "event", "problem", "opportunity", "sms"]),
+                "created_at": created,
+                "due_at": due,
+                "done_at": done,
+                "status": status,
+            }
         )
     for n in range(120):
         received = when()
-        ack = received + dt.timedelta(hours=rng.choice([1, 20, 24, 30])) if rng.random() < 0.8 else None
+        ack = (
+            received + dt.timedelta(hours=rng.choice([1, 20, 24, 30]))
+            if rng.random() < 0.8
+            else None
+        )
         resolved = (
             received + dt.timedelta(hours=rng.choice([2, 24, 25, 48, 72, 96, 150, 240]))
             if rng.random() < 0.85
             else None
         )
         requests.append(
-            {"request_id": f"RR{n:04d}", "client_id": rng.choice(all_clients),
-             "staff_id": rng.choice(APPRAISED), "received_at": received, "acknowledged_at": ack,
-             "resolved_at": resolved}
+            {
+                "request_id": f"RR{n:04d}",
+                "client_id": rng.choice(all_clients),
+                "staff_id": rng.choice(APPRAISED),
+                "received_at": received,
+                "acknowledged_at": ack,
+                "resolved_at": resolved,
+            }
         )
 
 
@@ -350,16 +550,17 @@ _random_part()
 
 # Dedupe keys the random part may have produced twice (keyed tables).
 _seen: set[tuple[Any, ...]] = set()
-logins = [r for r in logins if (k := (r["staff_id"], r["login_at"])) not in _seen and not _seen.add(k)]  # type: ignore[func-returns-value]
+logins = [
+    r for r in logins if (k := (r["staff_id"], r["login_at"])) not in _seen and not _seen.add(k)
+]  # type: ignore[func-returns-value]
 _seen = set()
 info_updates = [
-    r for r in info_updates
+    r
+    for r in info_updates
     if (k := (r["staff_id"], r["client_id"], r["at"])) not in _seen and not _seen.add(k)  # type: ignore[func-returns-value]
 ]
 for row in logins:
     row.setdefault("source", "web")
-for row in clients:
-    pass
 
 TABLES: dict[str, list[dict[str, Any]]] = {
     "org_units": org_units,

@@ -39,7 +39,10 @@ def big_batch(folder: Path, clients: int = 3000, months: int = 24) -> Path:
         for i in range(clients)
         for m in range(months)
     ]
-    return write(folder, {**BASE, "clients.csv": "\n".join(rows) + "\n", "aum_monthly.csv": "\n".join(aum) + "\n"})
+    return write(
+        folder,
+        {**BASE, "clients.csv": "\n".join(rows) + "\n", "aum_monthly.csv": "\n".join(aum) + "\n"},
+    )
 
 
 def wait_for(path: Path, proc: subprocess.Popen[str], timeout: float = 60) -> None:
@@ -62,13 +65,19 @@ def test_cli_exit_codes_and_messages(tmp_path: Path) -> None:
     again = run_cli("load", str(folder), "--db", db, "--as-of", "2026-10-31")
     assert again.returncode == 0 and "nothing changed: every row was already stored" in again.stdout
 
-    bad = write(tmp_path / "bad", {"staff.csv": "staff_id,name,role,org_id\n000900,x,boss,B01S01\n"})
-    rejected = run_cli("load", str(bad), "--db", db, "--as-of", "2026-10-31", "--quarantine", str(tmp_path / "q"))
+    bad = write(
+        tmp_path / "bad", {"staff.csv": "staff_id,name,role,org_id\n000900,x,boss,B01S01\n"}
+    )
+    rejected = run_cli(
+        "load", str(bad), "--db", db, "--as-of", "2026-10-31", "--quarantine", str(tmp_path / "q")
+    )
     assert rejected.returncode == 1
     assert "line 2, role: unknown value 'boss'" in rejected.stdout
     assert "rejected rows written to" in rejected.stdout
 
-    refused = run_cli("load", str(bad), "--db", db, "--all-or-nothing", "--quarantine", str(tmp_path / "q"))
+    refused = run_cli(
+        "load", str(bad), "--db", db, "--all-or-nothing", "--quarantine", str(tmp_path / "q")
+    )
     assert refused.returncode == 2
     assert refused.stderr.strip().count("\n") == 0 and "Traceback" not in refused.stderr
 
@@ -89,7 +98,9 @@ def test_kill_9_mid_import_leaves_database_as_before(tmp_path: Path) -> None:
     db = f"duckdb:///{db_path}"
     engine = make_engine(db)
     upgrade(engine)
-    first = run_cli("load", str(write(tmp_path / "base", BASE)), "--db", db, "--as-of", "2026-10-31")
+    first = run_cli(
+        "load", str(write(tmp_path / "base", BASE)), "--db", db, "--as-of", "2026-10-31"
+    )
     assert first.returncode == 0, first.stderr
     before = content_hash(engine)
     folder = big_batch(tmp_path / "big")
@@ -113,7 +124,9 @@ def test_kill_9_mid_import_leaves_database_as_before(tmp_path: Path) -> None:
     rerun = run_cli("load", str(folder), "--db", db, "--as-of", "2026-10-31")
     assert rerun.returncode == 0, rerun.stderr
     with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(Client)).scalar_one() == 3000 + 2  # BASE has 2
+        assert (
+            conn.execute(select(func.count()).select_from(Client)).scalar_one() == 3000 + 2
+        )  # BASE has 2
         assert conn.execute(select(func.count()).select_from(AumMonthly)).scalar_one() == 3000 * 24
         assert conn.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 2
 

@@ -80,7 +80,9 @@ def test_load_then_reload_changes_nothing(engine: Engine, tmp_path: Path) -> Non
     folder = write(tmp_path / "in", BASE)
     first = load(engine, folder)
     assert first.exit_code == 0 and first.committed
-    assert [(f.table, f.read, f.inserted, f.updated, f.unchanged, f.rejected) for f in first.files] == [
+    assert [
+        (f.table, f.read, f.inserted, f.updated, f.unchanged, f.rejected) for f in first.files
+    ] == [
         ("org_units", 2, 2, 0, 0, 0),
         ("staff", 2, 2, 0, 0, 0),
         ("clients", 2, 2, 0, 0, 0),
@@ -108,7 +110,12 @@ def test_update_by_key_and_leading_zeros(engine: Engine, tmp_path: Path) -> None
     f = file_report(report, "clients")
     assert (f.read, f.inserted, f.updated, f.unchanged, f.rejected) == (3, 1, 1, 1, 0)
     with engine.connect() as conn:
-        rows = {r[0]: tuple(r[1:]) for r in conn.execute(select(Client.client_id, Client.closed_on, Client.gender, Client.contact_cycle))}
+        rows = {
+            r[0]: tuple(r[1:])
+            for r in conn.execute(
+                select(Client.client_id, Client.closed_on, Client.gender, Client.contact_cycle)
+            )
+        }
     assert rows == {
         "0000001": (dt.date(2026, 9, 30), "F", "monthly"),
         "0000002": (None, "M", "quarterly"),
@@ -121,7 +128,7 @@ def test_row_conservation_on_mixed_batch(engine: Engine, tmp_path: Path) -> None
     files["aum_monthly.csv"] = (
         "client_id,month,avg_daily_aum\n"
         "0000001,2026-08,3000000.00\n"
-        "0000001,2026-09,\"1,234.50\"\n"
+        '0000001,2026-09,"1,234.50"\n'
         "0000002,2026-09,-5\n"
         "0000003,2026-09,100\n"
         "0000002,2026-13,100\n"
@@ -132,7 +139,10 @@ def test_row_conservation_on_mixed_batch(engine: Engine, tmp_path: Path) -> None
     assert report.exit_code == 1
     with engine.connect() as conn:
         stored = dict(conn.execute(select(AumMonthly.month, AumMonthly.avg_daily_aum)).all())
-    assert stored == {dt.date(2026, 8, 1): Decimal("3000000.00"), dt.date(2026, 9, 1): Decimal("1234.50")}
+    assert stored == {
+        dt.date(2026, 8, 1): Decimal("3000000.00"),
+        dt.date(2026, 9, 1): Decimal("1234.50"),
+    }
 
 
 # --- every contract rule with a bad row ------------------------------------------------------
@@ -140,52 +150,374 @@ def test_row_conservation_on_mixed_batch(engine: Engine, tmp_path: Path) -> None
 # (file, header, bad row, good row, (line, column, reason fragment)): the bad row on line 2, a
 # good row after it on line 3 that must be kept.
 RULE_CASES = [
-    ("staff.csv", "staff_id,name,role,org_id", "000200,,planner,B01S01", "000201,钱,planner,B01S01", "name", "required value is empty"),
-    ("staff.csv", "staff_id,name,role,org_id", "000200,赵,planer,B01S01", "000201,钱,理财经理,B01S01", "role", "unknown value 'planer'; allowed: planner, advisor, head, director"),
-    ("staff.csv", "staff_id,name,role,org_id", "000200,赵,planner,B09", "000201,钱,planner,B01S01", "org_id", "unknown org_id 'B09'"),
-    ("org_units.csv", "org_id,name,kind,parent_id", "B02,x,region,", "B03,y,sub_branch,B01", "kind", "unknown value 'region'"),
-    ("org_units.csv", "org_id,name,kind,parent_id", "B02,x,sub_branch,B77", "B03,y,sub_branch,B01", "parent_id", "unknown org_id 'B77'"),
-    ("clients.csv", "client_id,name,opened_on", "0009,x,2025-02-30", "0010,ok,2025-01-01", "opened_on", "not a real calendar date"),
-    ("clients.csv", "client_id,name,opened_on", "0009,x,2027-01-01", "0010,ok,2025-01-01", "opened_on", "after the as-of date 2026-10-31"),
-    ("clients.csv", "client_id,name,opened_on", "0009,x,45123", "0010,ok,2025-01-01", "opened_on", "looks like an Excel serial date (2023-07-16)"),
-    ("clients.csv", "client_id,name,opened_on", "0009,x,2025/01/01", "0010,ok,2025-01-01", "opened_on", "is not a date in the form YYYY-MM-DD"),
-    ("clients.csv", "client_id,name,opened_on,contact_cycle", "0009,x,2025-01-01,weekly", "0010,ok,2025-01-01,", "contact_cycle", "allowed: monthly, bimonthly, quarterly"),
-    ("clients.csv", "client_id,name,opened_on,risk_level", "0009,x,2025-01-01,C6", "0010,ok,2025-01-01,C5", "risk_level", "allowed: C1, C2, C3, C4, C5"),
-    ("assignments.csv", "client_id,staff_id,role,start_on,end_on", "0000001,000123,primary,2025-05-01,2025-04-30", "0000002,000123,primary,2025-05-01,2027-01-01", "end_on", "end_on is before start_on"),
-    ("assignments.csv", "client_id,staff_id,role,start_on", "0000001,000999,primary,2025-05-01", "0000002,000123,primary,2025-05-01", "staff_id", "unknown staff_id '000999'"),
-    ("assignments.csv", "client_id,staff_id,role,start_on", "0000001,000123,main,2025-05-01", "0000002,000123,主客户经理,2025-05-01", "role", "allowed: primary, secondary, proxy"),
-    ("aum_monthly.csv", "client_id,month,avg_daily_aum", "0000001,2026-09,1.2万", "0000002,2026-09,100.00", "avg_daily_aum", "万/亿 are not accepted"),
-    ("aum_monthly.csv", "client_id,month,avg_daily_aum", "0000001,2026-09,¥100", "0000002,2026-09,\"1,234.50\"", "avg_daily_aum", "without a currency sign"),
-    ("aum_monthly.csv", "client_id,month,avg_daily_aum", "0000001,2026-09,-1", "0000002,2026-09,0", "avg_daily_aum", "negative"),
-    ("aum_monthly.csv", "client_id,month,avg_daily_aum", "0000001,2026-09,1.005", "0000002,2026-09,1.5", "avg_daily_aum", "more than 2 decimals"),
-    ("aum_monthly.csv", "client_id,month,avg_daily_aum", "0000001,2026-11,1", "0000002,2026-10,1", "month", "after the as-of date"),
-    ("aum_monthly.csv", "client_id,month,avg_daily_aum", "0000001,2026-9,1", "0000002,2026-09,1", "month", "form YYYY-MM"),
-    ("aum_monthly.csv", "client_id,month,avg_daily_aum", "0000001,2026-09,", "0000002,2026-09,1", "avg_daily_aum", "required value is empty"),
-    ("contacts.csv", "contact_id,client_id,staff_id,at,channel", "C1,0000001,000123,2026-01-01 10:00,fax", "C2,0000001,000123,2026-01-01 11:00,visit", "channel", "allowed: visit, phone, sms, email, wechat, event"),
-    ("contacts.csv", "contact_id,client_id,staff_id,at,channel", "C1,0000404,000123,2026-01-01 10:00,visit", "C2,0000001,000123,2026-01-01 11:00,visit", "client_id", "unknown client_id '0000404'"),
-    ("contacts.csv", "contact_id,client_id,staff_id,at,channel,purpose", "C1,0000001,000123,2026-01-01 10:00,visit,gossip", "C2,0000001,000123,2026-01-01 11:00,visit,care", "purpose", "allowed: care, feedback, reminder, notice, marketing, advice"),
-    ("requests.csv", "request_id,client_id,staff_id,received_at,acknowledged_at", "R1,0000001,000123,2026-01-02 10:00,2026-01-02 09:00", "R2,0000001,000123,2026-01-02 10:00,", "acknowledged_at", "acknowledged_at is before received_at"),
-    ("requests.csv", "request_id,client_id,staff_id,received_at,resolved_at", "R1,0000001,000123,2026-01-02 10:00,2026-01-01 10:00", "R2,0000001,000123,2026-01-02 10:00,2026-01-03 10:00", "resolved_at", "resolved_at is before received_at"),
-    ("needs.csv", "need_id,client_id,staff_id,at,kind", "N1,0000001,000123,2026-01-01 10:00,wish", "N2,0000001,000123,2026-01-01 10:00,need", "kind", "allowed: need, suggestion"),
-    ("plans.csv", "plan_id,client_id,staff_id,at,kind", "P1,0000001,000123,2026-01-01 25:00,plan", "P2,0000001,000123,2026-01-01 10:00,quarterly_report", "at", "not a real calendar date or time"),
-    ("archives.csv", "client_id,created_by,created_on", "0000001,000999,2026-01-01", "0000002,000123,2026-01-01", "created_by", "unknown staff_id '000999'"),
-    ("surveys.csv", "client_id,staff_id,at,score", "0000001,000123,2026-01-01 10:00,101", "0000002,000123,2026-01-01 10:00,99.5", "score", "outside 0..100"),
-    ("trainings.csv", "staff_id,course,period_start,hours_required,hours_done", "000123,合规,2026-01-01,0,1", "000124,合规,2026-01-01,8,9", "hours_required", "must be greater than 0"),
-    ("trainings.csv", "staff_id,course,period_start,hours_required,hours_done,score", "000123,合规,2026-01-01,8,1,-3", "000124,合规,2026-01-01,8,9,", "score", "negative"),
-    ("trainings.csv", "staff_id,course,period_start,hours_required,hours_done", "000123,合规,2026-01-01,8,-1", "000124,合规,2026-01-01,8,0", "hours_done", "negative"),
-    ("certificates.csv", "staff_id,name,obtained_on,expires_on", "000123,AFP,2027-01-01,", "000124,CFP,2026-01-01,2030-01-01", "obtained_on", "after the as-of date"),
-    ("rewards.csv", "staff_id,on,kind,points,reason", "000123,2026-01-01,bonus,1,x", "000124,2026-01-01,penalty,2,late", "kind", "allowed: reward, penalty"),
-    ("rewards.csv", "staff_id,on,kind,points,reason", "000123,2026-01-01,reward,0,x", "000124,2026-01-01,奖励,2,good", "points", "must be greater than 0"),
-    ("logins.csv", "staff_id,login_at,logout_at", "000123,2026-01-01 10:00,2026-01-01 09:00", "000124,2026-01-01 10:00,", "logout_at", "logout_at is before login_at"),
-    ("logins.csv", "staff_id,login_at,source", "000123,2026-01-01 10:00,pager", "000124,2026-01-01 10:00,web", "source", "allowed: web, mobile"),
-    ("info_updates.csv", "staff_id,client_id,at,field_group", "000123,0000001,2026-01-01 10:00,misc", "000124,0000001,2026-01-01 10:00,basic", "field_group", "allowed: basic, comprehensive, private"),
-    ("work_items.csv", "item_id,staff_id,kind,created_at,status", "W1,000123,activity,2026-01-01 10:00,done", "W2,000123,sms,2026-01-01 10:00,cancelled", "done_at", "status is done but done_at is empty"),
-    ("work_items.csv", "item_id,staff_id,kind,created_at,done_at,status", "W1,000123,activity,2026-01-02 10:00,2026-01-01 10:00,done", "W2,000123,sms,2026-01-01 10:00,2026-01-01 10:00,done", "done_at", "done_at is before created_at"),
-    ("work_items.csv", "item_id,staff_id,kind,created_at,status", "W1,000123,meeting,2026-01-01 10:00,open", "W2,000123,problem,2026-01-01 10:00,open", "kind", "allowed: activity, event, problem, opportunity, sms"),
-    ("work_items.csv", "item_id,staff_id,kind,created_at,status,amount", "W1,000123,opportunity,2026-01-01 10:00,open,-100", "W2,000123,opportunity,2026-01-01 10:00,open,\"1,000,000.00\"", "amount", "negative"),
-    ("work_items.csv", "item_id,staff_id,kind,created_at,due_at,status", "W1,000123,event,2026-11-01 00:00,2027-01-01,open", "W2,000123,event,2026-01-01 10:00,2027-01-01 09:00,open", "created_at", "after the as-of date"),
-    ("account_events.csv", "client_id,at,kind,amount", "0000001,2026-01-01 10:00,large_outflow,", "0000002,2026-01-01 10:00,large_outflow,500000", "amount", "large_outflow needs an amount greater than 0"),
-    ("account_events.csv", "client_id,at,kind", "0000001,2026-01-01 10:00,freeze", "0000002,2026-01-01,closure", "kind", "allowed: large_outflow, closure"),
+    (
+        "staff.csv",
+        "staff_id,name,role,org_id",
+        "000200,,planner,B01S01",
+        "000201,钱,planner,B01S01",
+        "name",
+        "required value is empty",
+    ),
+    (
+        "staff.csv",
+        "staff_id,name,role,org_id",
+        "000200,赵,planer,B01S01",
+        "000201,钱,理财经理,B01S01",
+        "role",
+        "unknown value 'planer'; allowed: planner, advisor, head, director",
+    ),
+    (
+        "staff.csv",
+        "staff_id,name,role,org_id",
+        "000200,赵,planner,B09",
+        "000201,钱,planner,B01S01",
+        "org_id",
+        "unknown org_id 'B09'",
+    ),
+    (
+        "org_units.csv",
+        "org_id,name,kind,parent_id",
+        "B02,x,region,",
+        "B03,y,sub_branch,B01",
+        "kind",
+        "unknown value 'region'",
+    ),
+    (
+        "org_units.csv",
+        "org_id,name,kind,parent_id",
+        "B02,x,sub_branch,B77",
+        "B03,y,sub_branch,B01",
+        "parent_id",
+        "unknown org_id 'B77'",
+    ),
+    (
+        "clients.csv",
+        "client_id,name,opened_on",
+        "0009,x,2025-02-30",
+        "0010,ok,2025-01-01",
+        "opened_on",
+        "not a real calendar date",
+    ),
+    (
+        "clients.csv",
+        "client_id,name,opened_on",
+        "0009,x,2027-01-01",
+        "0010,ok,2025-01-01",
+        "opened_on",
+        "after the as-of date 2026-10-31",
+    ),
+    (
+        "clients.csv",
+        "client_id,name,opened_on",
+        "0009,x,45123",
+        "0010,ok,2025-01-01",
+        "opened_on",
+        "looks like an Excel serial date (2023-07-16)",
+    ),
+    (
+        "clients.csv",
+        "client_id,name,opened_on",
+        "0009,x,2025/01/01",
+        "0010,ok,2025-01-01",
+        "opened_on",
+        "is not a date in the form YYYY-MM-DD",
+    ),
+    (
+        "clients.csv",
+        "client_id,name,opened_on,contact_cycle",
+        "0009,x,2025-01-01,weekly",
+        "0010,ok,2025-01-01,",
+        "contact_cycle",
+        "allowed: monthly, bimonthly, quarterly",
+    ),
+    (
+        "clients.csv",
+        "client_id,name,opened_on,risk_level",
+        "0009,x,2025-01-01,C6",
+        "0010,ok,2025-01-01,C5",
+        "risk_level",
+        "allowed: C1, C2, C3, C4, C5",
+    ),
+    (
+        "assignments.csv",
+        "client_id,staff_id,role,start_on,end_on",
+        "0000001,000123,primary,2025-05-01,2025-04-30",
+        "0000002,000123,primary,2025-05-01,2027-01-01",
+        "end_on",
+        "end_on is before start_on",
+    ),
+    (
+        "assignments.csv",
+        "client_id,staff_id,role,start_on",
+        "0000001,000999,primary,2025-05-01",
+        "0000002,000123,primary,2025-05-01",
+        "staff_id",
+        "unknown staff_id '000999'",
+    ),
+    (
+        "assignments.csv",
+        "client_id,staff_id,role,start_on",
+        "0000001,000123,main,2025-05-01",
+        "0000002,000123,主客户经理,2025-05-01",
+        "role",
+        "allowed: primary, secondary, proxy",
+    ),
+    (
+        "aum_monthly.csv",
+        "client_id,month,avg_daily_aum",
+        "0000001,2026-09,1.2万",
+        "0000002,2026-09,100.00",
+        "avg_daily_aum",
+        "万/亿 are not accepted",
+    ),
+    (
+        "aum_monthly.csv",
+        "client_id,month,avg_daily_aum",
+        "0000001,2026-09,¥100",
+        '0000002,2026-09,"1,234.50"',
+        "avg_daily_aum",
+        "without a currency sign",
+    ),
+    (
+        "aum_monthly.csv",
+        "client_id,month,avg_daily_aum",
+        "0000001,2026-09,-1",
+        "0000002,2026-09,0",
+        "avg_daily_aum",
+        "negative",
+    ),
+    (
+        "aum_monthly.csv",
+        "client_id,month,avg_daily_aum",
+        "0000001,2026-09,1.005",
+        "0000002,2026-09,1.5",
+        "avg_daily_aum",
+        "more than 2 decimals",
+    ),
+    (
+        "aum_monthly.csv",
+        "client_id,month,avg_daily_aum",
+        "0000001,2026-11,1",
+        "0000002,2026-10,1",
+        "month",
+        "after the as-of date",
+    ),
+    (
+        "aum_monthly.csv",
+        "client_id,month,avg_daily_aum",
+        "0000001,2026-9,1",
+        "0000002,2026-09,1",
+        "month",
+        "form YYYY-MM",
+    ),
+    (
+        "aum_monthly.csv",
+        "client_id,month,avg_daily_aum",
+        "0000001,2026-09,",
+        "0000002,2026-09,1",
+        "avg_daily_aum",
+        "required value is empty",
+    ),
+    (
+        "contacts.csv",
+        "contact_id,client_id,staff_id,at,channel",
+        "C1,0000001,000123,2026-01-01 10:00,fax",
+        "C2,0000001,000123,2026-01-01 11:00,visit",
+        "channel",
+        "allowed: visit, phone, sms, email, wechat, event",
+    ),
+    (
+        "contacts.csv",
+        "contact_id,client_id,staff_id,at,channel",
+        "C1,0000404,000123,2026-01-01 10:00,visit",
+        "C2,0000001,000123,2026-01-01 11:00,visit",
+        "client_id",
+        "unknown client_id '0000404'",
+    ),
+    (
+        "contacts.csv",
+        "contact_id,client_id,staff_id,at,channel,purpose",
+        "C1,0000001,000123,2026-01-01 10:00,visit,gossip",
+        "C2,0000001,000123,2026-01-01 11:00,visit,care",
+        "purpose",
+        "allowed: care, feedback, reminder, notice, marketing, advice",
+    ),
+    (
+        "requests.csv",
+        "request_id,client_id,staff_id,received_at,acknowledged_at",
+        "R1,0000001,000123,2026-01-02 10:00,2026-01-02 09:00",
+        "R2,0000001,000123,2026-01-02 10:00,",
+        "acknowledged_at",
+        "acknowledged_at is before received_at",
+    ),
+    (
+        "requests.csv",
+        "request_id,client_id,staff_id,received_at,resolved_at",
+        "R1,0000001,000123,2026-01-02 10:00,2026-01-01 10:00",
+        "R2,0000001,000123,2026-01-02 10:00,2026-01-03 10:00",
+        "resolved_at",
+        "resolved_at is before received_at",
+    ),
+    (
+        "needs.csv",
+        "need_id,client_id,staff_id,at,kind",
+        "N1,0000001,000123,2026-01-01 10:00,wish",
+        "N2,0000001,000123,2026-01-01 10:00,need",
+        "kind",
+        "allowed: need, suggestion",
+    ),
+    (
+        "plans.csv",
+        "plan_id,client_id,staff_id,at,kind",
+        "P1,0000001,000123,2026-01-01 25:00,plan",
+        "P2,0000001,000123,2026-01-01 10:00,quarterly_report",
+        "at",
+        "not a real calendar date or time",
+    ),
+    (
+        "archives.csv",
+        "client_id,created_by,created_on",
+        "0000001,000999,2026-01-01",
+        "0000002,000123,2026-01-01",
+        "created_by",
+        "unknown staff_id '000999'",
+    ),
+    (
+        "surveys.csv",
+        "client_id,staff_id,at,score",
+        "0000001,000123,2026-01-01 10:00,101",
+        "0000002,000123,2026-01-01 10:00,99.5",
+        "score",
+        "outside 0..100",
+    ),
+    (
+        "trainings.csv",
+        "staff_id,course,period_start,hours_required,hours_done",
+        "000123,合规,2026-01-01,0,1",
+        "000124,合规,2026-01-01,8,9",
+        "hours_required",
+        "must be greater than 0",
+    ),
+    (
+        "trainings.csv",
+        "staff_id,course,period_start,hours_required,hours_done,score",
+        "000123,合规,2026-01-01,8,1,-3",
+        "000124,合规,2026-01-01,8,9,",
+        "score",
+        "negative",
+    ),
+    (
+        "trainings.csv",
+        "staff_id,course,period_start,hours_required,hours_done",
+        "000123,合规,2026-01-01,8,-1",
+        "000124,合规,2026-01-01,8,0",
+        "hours_done",
+        "negative",
+    ),
+    (
+        "certificates.csv",
+        "staff_id,name,obtained_on,expires_on",
+        "000123,AFP,2027-01-01,",
+        "000124,CFP,2026-01-01,2030-01-01",
+        "obtained_on",
+        "after the as-of date",
+    ),
+    (
+        "rewards.csv",
+        "staff_id,on,kind,points,reason",
+        "000123,2026-01-01,bonus,1,x",
+        "000124,2026-01-01,penalty,2,late",
+        "kind",
+        "allowed: reward, penalty",
+    ),
+    (
+        "rewards.csv",
+        "staff_id,on,kind,points,reason",
+        "000123,2026-01-01,reward,0,x",
+        "000124,2026-01-01,奖励,2,good",
+        "points",
+        "must be greater than 0",
+    ),
+    (
+        "logins.csv",
+        "staff_id,login_at,logout_at",
+        "000123,2026-01-01 10:00,2026-01-01 09:00",
+        "000124,2026-01-01 10:00,",
+        "logout_at",
+        "logout_at is before login_at",
+    ),
+    (
+        "logins.csv",
+        "staff_id,login_at,source",
+        "000123,2026-01-01 10:00,pager",
+        "000124,2026-01-01 10:00,web",
+        "source",
+        "allowed: web, mobile",
+    ),
+    (
+        "info_updates.csv",
+        "staff_id,client_id,at,field_group",
+        "000123,0000001,2026-01-01 10:00,misc",
+        "000124,0000001,2026-01-01 10:00,basic",
+        "field_group",
+        "allowed: basic, comprehensive, private",
+    ),
+    (
+        "work_items.csv",
+        "item_id,staff_id,kind,created_at,status",
+        "W1,000123,activity,2026-01-01 10:00,done",
+        "W2,000123,sms,2026-01-01 10:00,cancelled",
+        "done_at",
+        "status is done but done_at is empty",
+    ),
+    (
+        "work_items.csv",
+        "item_id,staff_id,kind,created_at,done_at,status",
+        "W1,000123,activity,2026-01-02 10:00,2026-01-01 10:00,done",
+        "W2,000123,sms,2026-01-01 10:00,2026-01-01 10:00,done",
+        "done_at",
+        "done_at is before created_at",
+    ),
+    (
+        "work_items.csv",
+        "item_id,staff_id,kind,created_at,status",
+        "W1,000123,meeting,2026-01-01 10:00,open",
+        "W2,000123,problem,2026-01-01 10:00,open",
+        "kind",
+        "allowed: activity, event, problem, opportunity, sms",
+    ),
+    (
+        "work_items.csv",
+        "item_id,staff_id,kind,created_at,status,amount",
+        "W1,000123,opportunity,2026-01-01 10:00,open,-100",
+        'W2,000123,opportunity,2026-01-01 10:00,open,"1,000,000.00"',
+        "amount",
+        "negative",
+    ),
+    (
+        "work_items.csv",
+        "item_id,staff_id,kind,created_at,due_at,status",
+        "W1,000123,event,2026-11-01 00:00,2027-01-01,open",
+        "W2,000123,event,2026-01-01 10:00,2027-01-01 09:00,open",
+        "created_at",
+        "after the as-of date",
+    ),
+    (
+        "account_events.csv",
+        "client_id,at,kind,amount",
+        "0000001,2026-01-01 10:00,large_outflow,",
+        "0000002,2026-01-01 10:00,large_outflow,500000",
+        "amount",
+        "large_outflow needs an amount greater than 0",
+    ),
+    (
+        "account_events.csv",
+        "client_id,at,kind",
+        "0000001,2026-01-01 10:00,freeze",
+        "0000002,2026-01-01,closure",
+        "kind",
+        "allowed: large_outflow, closure",
+    ),
 ]
 
 
@@ -195,7 +527,14 @@ RULE_CASES = [
     ids=[f"{c[0].removesuffix('.csv')}-{c[4]}-{i}" for i, c in enumerate(RULE_CASES)],
 )
 def test_contract_rule_rejects_row(
-    engine: Engine, tmp_path: Path, name: str, header: str, bad: str, good: str, column: str, fragment: str
+    engine: Engine,
+    tmp_path: Path,
+    name: str,
+    header: str,
+    bad: str,
+    good: str,
+    column: str,
+    fragment: str,
 ) -> None:
     base_loaded(engine, tmp_path)
     report = load(engine, write(tmp_path / "bad", {name: f"{header}\n{bad}\n{good}\n"}))
@@ -221,13 +560,23 @@ def _staff_rows(*rows: str, header: str = "staff_id,name,role,org_id") -> str:
 
 def test_gbk_file_with_chinese_headers(engine: Engine, tmp_path: Path) -> None:
     base_loaded(engine, tmp_path)
-    content = _staff_rows("000300,周杰,理财经理,B01S01", "000301,吴敏,理财师,B01S01", header="员工号,姓名,岗位,机构号")
+    content = _staff_rows(
+        "000300,周杰,理财经理,B01S01", "000301,吴敏,理财师,B01S01", header="员工号,姓名,岗位,机构号"
+    )
     report = load(engine, write(tmp_path / "gbk", {"staff.csv": content.encode("gbk")}))
     f = file_report(report, "staff")
     assert (f.encoding, f.inserted, f.rejected) == ("gb18030", 2, 0)
     with engine.connect() as conn:
-        names = dict(conn.execute(select(Staff.staff_id, Staff.name).where(Staff.staff_id.in_(["000300", "000301"]))).all())
-        roles = set(conn.execute(select(Staff.role).where(Staff.staff_id.in_(["000300", "000301"]))).scalars())
+        names = dict(
+            conn.execute(
+                select(Staff.staff_id, Staff.name).where(Staff.staff_id.in_(["000300", "000301"]))
+            ).all()
+        )
+        roles = set(
+            conn.execute(
+                select(Staff.role).where(Staff.staff_id.in_(["000300", "000301"]))
+            ).scalars()
+        )
     assert names == {"000300": "周杰", "000301": "吴敏"} and roles == {"planner", "advisor"}
 
 
@@ -249,19 +598,26 @@ def test_nul_byte_rejects_only_its_row(engine: Engine, tmp_path: Path) -> None:
 
 def test_truncated_multibyte_character(engine: Engine, tmp_path: Path) -> None:
     base_loaded(engine, tmp_path)
-    good = _staff_rows("000300,周杰,planner,B01S01", "000301,吴敏,planner,B01S01", "000302,郑爽,planner,B01S01")
+    good = _staff_rows(
+        "000300,周杰,planner,B01S01", "000301,吴敏,planner,B01S01", "000302,郑爽,planner,B01S01"
+    )
     data = good.encode("utf-8")
     cut = data.index("吴".encode()) + 1  # keep only the first byte of a 3-byte character
     data = data[:cut] + data[cut + 2 :]
     report = load(engine, write(tmp_path / "cut", {"staff.csv": data}))
     found = problems(report, "staff")
-    assert [(line, reason) for line, _c, reason in found] == [(3, "invalid UTF-8 byte sequence (a truncated character?)")]
+    assert [(line, reason) for line, _c, reason in found] == [
+        (3, "invalid UTF-8 byte sequence (a truncated character?)")
+    ]
     assert file_report(report, "staff").inserted == 2
 
 
 def test_header_only_and_empty_files(engine: Engine, tmp_path: Path) -> None:
     base_loaded(engine, tmp_path)
-    report = load(engine, write(tmp_path / "empty", {"staff.csv": "staff_id,name,role,org_id\n", "clients.csv": ""}))
+    report = load(
+        engine,
+        write(tmp_path / "empty", {"staff.csv": "staff_id,name,role,org_id\n", "clients.csv": ""}),
+    )
     staff = file_report(report, "staff")
     assert (staff.read, staff.inserted, staff.refused) == (0, 0, None)
     clients = file_report(report, "clients")
@@ -271,7 +627,9 @@ def test_header_only_and_empty_files(engine: Engine, tmp_path: Path) -> None:
 
 def test_ragged_rows(engine: Engine, tmp_path: Path) -> None:
     base_loaded(engine, tmp_path)
-    content = _staff_rows("000300,周杰,planner", "000301,吴敏,planner,B01S01,extra", "000302,郑爽,planner,B01S01")
+    content = _staff_rows(
+        "000300,周杰,planner", "000301,吴敏,planner,B01S01,extra", "000302,郑爽,planner,B01S01"
+    )
     report = load(engine, write(tmp_path / "ragged", {"staff.csv": content}))
     found = problems(report, "staff")
     assert [(p[0], p[2]) for p in found] == [
@@ -288,7 +646,9 @@ def test_newline_inside_quotes_reports_physical_lines(engine: Engine, tmp_path: 
     # The first record spans lines 2-3, so the bad record starts on physical line 4.
     assert [(p[0], p[1]) for p in problems(report, "staff")] == [(4, "role")]
     with engine.connect() as conn:
-        assert conn.execute(select(Staff.name).where(Staff.staff_id == "000300")).scalar() == "周\n杰"
+        assert (
+            conn.execute(select(Staff.name).where(Staff.staff_id == "000300")).scalar() == "周\n杰"
+        )
 
 
 def test_unbalanced_quote(engine: Engine, tmp_path: Path) -> None:
@@ -304,9 +664,13 @@ def test_unbalanced_quote(engine: Engine, tmp_path: Path) -> None:
 
 def test_duplicate_keys_within_file_and_against_database(engine: Engine, tmp_path: Path) -> None:
     base_loaded(engine, tmp_path)
-    content = _staff_rows("000123,张伟,planner,B01S01", "000300,周杰,planner,B01S01", "000300,周杰杰,advisor,B01S01")
+    content = _staff_rows(
+        "000123,张伟,planner,B01S01", "000300,周杰,planner,B01S01", "000300,周杰杰,advisor,B01S01"
+    )
     report = load(engine, write(tmp_path / "dup", {"staff.csv": content}))
-    assert problems(report, "staff") == [(4, "staff_id", "duplicate key (staff_id) = (000300), first on line 3")]
+    assert problems(report, "staff") == [
+        (4, "staff_id", "duplicate key (staff_id) = (000300), first on line 3")
+    ]
     f = file_report(report, "staff")
     # 000123 is stored already with the same values: unchanged, not a duplicate.
     assert (f.inserted, f.updated, f.unchanged, f.rejected) == (1, 0, 1, 1)
@@ -330,7 +694,13 @@ def test_xlsx_with_several_sheets_and_serial_dates(engine: Engine, tmp_path: Pat
     assert (f.inserted, f.rejected) == (2, 0)
     assert any("several sheets" in w for w in report.warnings)
     with engine.connect() as conn:
-        rows = dict(conn.execute(select(Client.client_id, Client.birth_date).where(Client.client_id.in_(["0000100", "0000101"]))).all())
+        rows = dict(
+            conn.execute(
+                select(Client.client_id, Client.birth_date).where(
+                    Client.client_id.in_(["0000100", "0000101"])
+                )
+            ).all()
+        )
     assert rows == {"0000100": dt.date(1970, 1, 1), "0000101": None}
 
 
@@ -338,7 +708,11 @@ def test_workbook_of_several_tables(engine: Engine, tmp_path: Path) -> None:
     book = openpyxl.Workbook()
     orgs = book.active
     orgs.title = "org_units"
-    for row in ("org_id,name,kind,parent_id", "B01,杭州分行,branch,", "B01S01,上城支行,sub_branch,B01"):
+    for row in (
+        "org_id,name,kind,parent_id",
+        "B01,杭州分行,branch,",
+        "B01S01,上城支行,sub_branch,B01",
+    ):
         orgs.append(row.split(","))
     staff = book.create_sheet("staff")
     for row in ("staff_id,name,role,org_id", "000123,张伟,planner,B01S01"):
@@ -352,13 +726,17 @@ def test_workbook_of_several_tables(engine: Engine, tmp_path: Path) -> None:
 
 
 def test_fake_xlsx_is_refused_with_reason(engine: Engine, tmp_path: Path) -> None:
-    report = load(engine, write(tmp_path / "fake", {**BASE, "aum_monthly.xlsx": "client_id,month\n"}))
+    report = load(
+        engine, write(tmp_path / "fake", {**BASE, "aum_monthly.xlsx": "client_id,month\n"})
+    )
     f = file_report(report, "aum_monthly")
     assert f.refused is not None and "not a readable .xlsx workbook" in f.refused
     assert report.exit_code == 1 and file_report(report, "clients").inserted == 2
 
 
-def test_file_over_size_limit(engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_over_size_limit(
+    engine: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(readers, "MAX_FILE_BYTES", 100)
     report = load(engine, write(tmp_path / "big", BASE))
     f = file_report(report, "clients")
@@ -366,7 +744,9 @@ def test_file_over_size_limit(engine: Engine, tmp_path: Path, monkeypatch: pytes
     assert file_report(report, "org_units").inserted == 2
 
 
-def test_missing_required_column_rejects_file_and_unknown_column_warns(engine: Engine, tmp_path: Path) -> None:
+def test_missing_required_column_rejects_file_and_unknown_column_warns(
+    engine: Engine, tmp_path: Path
+) -> None:
     base_loaded(engine, tmp_path)
     files = {
         "staff.csv": "staff_id,name,org_id\n000300,周杰,B01S01\n",
@@ -380,16 +760,22 @@ def test_missing_required_column_rejects_file_and_unknown_column_warns(engine: E
 
 def test_all_or_nothing_rolls_back_everything(engine: Engine, tmp_path: Path) -> None:
     files = dict(BASE)
-    files["aum_monthly.csv"] = "client_id,month,avg_daily_aum\n0000001,2026-09,100\n0000002,2026-09,1.2万\n"
+    files["aum_monthly.csv"] = (
+        "client_id,month,avg_daily_aum\n0000001,2026-09,100\n0000002,2026-09,1.2万\n"
+    )
     report = load(engine, write(tmp_path / "aon", files), all_or_nothing=True)
     assert not report.committed and report.exit_code == 2
     assert count(engine, OrgUnit) == 0 and count(engine, ImportBatch) == 0
     assert file_report(report, "aum_monthly").quarantine is not None
 
 
-def test_rows_may_reference_rows_of_the_same_batch_in_any_file_order(engine: Engine, tmp_path: Path) -> None:
+def test_rows_may_reference_rows_of_the_same_batch_in_any_file_order(
+    engine: Engine, tmp_path: Path
+) -> None:
     # Parent org listed after its child: the self-reference is checked against the whole batch.
-    files = {"org_units.csv": "org_id,name,kind,parent_id\nB01S01,上城支行,sub_branch,B01\nB01,杭州分行,branch,\n"}
+    files = {
+        "org_units.csv": "org_id,name,kind,parent_id\nB01S01,上城支行,sub_branch,B01\nB01,杭州分行,branch,\n"
+    }
     report = load(engine, write(tmp_path / "order", files))
     assert report.exit_code == 0 and count(engine, OrgUnit) == 2
 
@@ -435,4 +821,11 @@ def test_database_untouched_by_refused_file_encoding(engine: Engine, tmp_path: P
 def test_settings_and_calendar_survive(engine: Engine) -> None:
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM settings")).scalar() == 12
-        assert conn.execute(text("SELECT count(*) FROM calendar_days WHERE day = DATE '2025-10-01' AND NOT is_workday")).scalar() == 1
+        assert (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM calendar_days WHERE day = DATE '2025-10-01' AND NOT is_workday"
+                )
+            ).scalar()
+            == 1
+        )

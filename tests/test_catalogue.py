@@ -1,0 +1,96 @@
+"""The KPI catalogue covers the spec exactly, and the documentation is generated from it."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from metrics.catalogue import (
+    APPRAISAL_FAMILIES,
+    BY_ID,
+    CATALOGUE,
+    appraisal_ids,
+    health_ids,
+    markdown_table,
+    supervision_ids,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT.parent / "shared" / "spec"
+DOCS = ROOT / "docs" / "metrics.md"
+# kpis.md groups the work-item figures under one row; the CLI spells out its columns.
+SPEC_GROUPS = {"work_items"}
+
+
+def kpi_table_ids(section: str) -> list[str]:
+    """The `id` column of the table under a `## section` heading of kpis.md."""
+    text = (SPEC / "kpis.md").read_text(encoding="utf-8")
+    body = text.split(f"## {section}", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `([a-z_]+)` \|", body, flags=re.M)
+
+
+def cli_columns(label: str) -> list[str]:
+    text = (SPEC / "cli.md").read_text(encoding="utf-8")
+    match = re.search(rf"- {label} columns: (.*?)\.\n", text, flags=re.S)
+    assert match, label
+    return re.findall(r"[a-z_]+", match.group(1).replace("\n", " "))
+
+
+def test_ids_unique_and_indexed() -> None:
+    ids = [m.id for m in CATALOGUE]
+    assert len(ids) == len(set(ids)) == len(BY_ID)
+
+
+def test_appraisal_ids_follow_kpis_md() -> None:
+    assert appraisal_ids() == kpi_table_ids("Appraisal KPIs")
+    assert {BY_ID[i].family for i in appraisal_ids()} == set(APPRAISAL_FAMILIES)
+
+
+def test_supervision_and_health_follow_cli_md() -> None:
+    assert supervision_ids() == cli_columns("Supervision")
+    assert health_ids() == cli_columns("Health")
+
+
+def test_every_spec_id_is_catalogued() -> None:
+    spec_ids = set(kpi_table_ids("Appraisal KPIs"))
+    spec_ids |= set(kpi_table_ids("Supervision metrics")) - SPEC_GROUPS
+    # care_due is a reminder list, not a figure of the health table.
+    spec_ids |= set(kpi_table_ids("Portfolio health")) - {"care_due"}
+    assert spec_ids <= set(BY_ID), spec_ids - set(BY_ID)
+    assert set(BY_ID) == set(appraisal_ids()) | set(supervision_ids()) | set(health_ids())
+
+
+def test_records_are_complete() -> None:
+    for m in CATALOGUE:
+        assert m.description.strip() and m.name_en.strip() and m.name_zh.strip(), m.id
+        assert re.search(r"[\u4e00-\u9fff]", m.name_zh), m.id
+        if m.kind == "appraisal":
+            assert m.family in APPRAISAL_FAMILIES and m.better is not None
+        else:
+            assert m.family == m.kind
+        assert m.unit in ("yuan", "count", "ratio", "score", "points", "days", "minutes", "hours")
+        assert m.rollup in ("sum", "ratio", "mean", "stock", "max", "distinct")
+        if m.unit == "ratio":
+            assert m.rollup == "ratio", m.id
+
+
+def test_docs_metrics_md_is_generated_from_the_catalogue() -> None:
+    assert DOCS.read_text(encoding="utf-8") == markdown_table(), (
+        "docs/metrics.md is stale: run `python -m metrics catalogue --markdown > docs/metrics.md`"
+    )
+    for m in CATALOGUE:
+        assert f"| `{m.id}` |" in markdown_table()
+
+
+def test_catalogue_command_prints_the_table() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "metrics", "catalogue", "--markdown"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        check=True,
+    ).stdout
+    assert out == markdown_table()

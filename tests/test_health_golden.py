@@ -1,0 +1,172 @@
+"""Portfolio-health metrics against an independent plain-Python implementation, whole tables,
+sub-branch and branch level, a month and a quarter, both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+from sqlalchemy import Engine
+
+from data.settings import load_settings, save_setting
+from metrics.health import (
+    COLUMNS,
+    DRILLS,
+    REAGGREGATE,
+    care_due,
+    health,
+    retention_alert_list,
+    tier_migration,
+)
+from metrics.periods import Period
+from metrics.scope import Scope
+from tests import supervision_data
+from tests.supervision_reference import World, assert_same_table, ref_alerts, ref_health
+
+PERIODS = ("2025-08", "2025-09", "2025Q3", "2025-10")
+LEVELS = ("sub_branch", "branch")
+
+
+@pytest.fixture
+def db(engine: Engine) -> Engine:
+    with engine.begin() as conn:
+        supervision_data.insert_data(conn)
+    return engine
+
+
+def test_whole_tables_match_the_reference(db: Engine) -> None:
+    with db.connect() as conn:
+        settings = load_settings(conn)
+        for text in PERIODS:
+            period = Period.parse(text)
+            for level in LEVELS:
+                actual = health(conn, period, level)
+                assert list(actual.columns) == COLUMNS
+                expected = ref_health(supervision_data.TABLES, period, level, settings)
+                assert_same_table(actual, expected)
+
+
+def test_alert_lists_match_the_reference(db: Engine) -> None:
+    world = World(supervision_data.TABLES, {})
+    with db.connect() as conn:
+        settings = load_settings(conn)
+        world.s = settings
+        for text in ("2025-09", "2025Q3"):
+            period = Period.parse(text)
+            for level, entity_id in [
+                ("branch", "BR"),
+                ("sub_branch", "SB1"),
+                ("staff", "P1"),
+                ("staff", "A2"),
+                ("sub_branch", "SB3"),
+            ]:
+                actual = retention_alert_list(conn, period, level, entity_id)  # type: ignore[arg-type]
+                expected = ref_alerts(world, period, level, entity_id)
+                key = ["alert_day", "client_id", "reason"]
+                exp = pd.DataFrame(expected, columns=list(actual.columns))
+                exp = exp.sort_values(key, ignore_index=True)
+                got = actual.sort_values(key, ignore_index=True)
+                assert len(got) == len(exp), (level, entity_id)
+                for col in ("client_id", "reason", "alert_day", "followed_up", "primary_staff_id"):
+                    a = [None if pd.isna(v) else v for v in got[col]]
+                    b = [None if pd.isna(v) else v for v in exp[col]]
+                    assert a == b, (level, entity_id, col)
+
+
+def test_edge_cases_of_alerts(db: Engine) -> None:
+    with db.connect() as conn:
+        q3 = retention_alert_list(conn, Period.parse("2025Q3"), "branch", "BR")
+    mine = q3[q3["client_id"].str.startswith("C")].set_index(["client_id", "reason"])
+    # Exactly 30% is "at least"; followed up on the 7th day after (inclusive) at 23:00.
+    assert mine.loc[("C05", "aum_drop"), "followed_up"]
+    assert mine.loc[("C05", "aum_drop"), "followup_day"] == dt.date(2025, 10, 7)
+    # A tier fall below 30%; a missing month after a positive one.
+    assert ("C06", "tier_drop") in mine.index and ("C07", "aum_drop") in mine.index
+    # Same-day contact earlier than the event still counts (calendar dates).
+    assert mine.loc[("C08", "large_outflow"), "followed_up"]
+    # Closure: in the book the day before; the primary assignment ended on the closing day.
+    assert not mine.loc[("C08", "closure"), "followed_up"]
+    assert mine.loc[("C09", "closure"), "followed_up"]
+
+
+def test_drill_rows_reaggregate_to_the_figure(db: Engine) -> None:
+    with db.connect() as conn:
+        settings = load_settings(conn)
+        assert set(DRILLS) == set(REAGGREGATE) == set(COLUMNS[1:6])
+        for text in ("2025-09", "2025Q3"):
+            period = Period.parse(text)
+            for level in LEVELS:
+                table = health(conn, period, level).set_index("entity_id")
+                for entity_id in table.index:
+                    for metric, drill in DRILLS.items():
+                        rows = drill(conn, level, entity_id, period, Scope.everything(), settings)
+                        figure = table.at[entity_id, metric]
+                        again = REAGGREGATE[metric](rows)
+                        if pd.isna(figure):
+                            assert again is None, (level, entity_id, metric, again)
+                        else:
+                            assert again == figure, (level, entity_id, metric, again, figure)
+
+
+def test_overloaded_planners_follow_the_setting(db: Engine) -> None:
+    with db.begin() as conn:
+        save_setting(conn, "load.max_clients", "9")
+    with db.connect() as conn:
+        settings = load_settings(conn)
+        table = health(conn, Period.parse("2025-09"), "sub_branch")
+    assert table["overloaded_planners"].sum() > 0
+    expected = ref_health(supervision_data.TABLES, Period.parse("2025-09"), "sub_branch", settings)
+    assert_same_table(table, expected)
+
+
+def test_coverage_home_units(db: Engine) -> None:
+    with db.connect() as conn:
+        rows = DRILLS["coverage"](
+            conn, "branch", "BR", Period.parse("2025-09"), Scope.everything(), {}
+        ).set_index("client_id")
+        sb1 = DRILLS["coverage"](
+            conn, "sub_branch", "SB1", Period.parse("2025-09"), Scope.everything(), {}
+        ).set_index("client_id")
+        top = DRILLS["dual_manager"](
+            conn, "sub_branch", "SB1", Period.parse("2025-09"), Scope.everything(), {}
+        ).set_index("client_id")
+    # Never assigned: the sole branch's, no sub-branch's. Primary ended: its last planner's unit.
+    assert rows.at["C04", "has_primary"] == 0 and "C04" not in sb1.index
+    assert sb1.at["C03", "has_primary"] == 0
+    assert top.at["C01", "has_secondary"] == 1 and top.at["C02", "has_secondary"] == 0
+
+
+def test_staff_level_is_refused(db: Engine) -> None:
+    with db.connect() as conn, pytest.raises(ValueError, match="sub_branch or branch"):
+        health(conn, Period.parse("2025-09"), "staff")
+
+
+def test_care_due_and_29_february(db: Engine) -> None:
+    with db.connect() as conn:
+        feb = care_due(conn, dt.date(2025, 2, 20), "staff", "P1", days=14)
+        leap = care_due(conn, dt.date(2028, 2, 27), "staff", "P1", days=2)
+        oct_ = care_due(conn, dt.date(2025, 9, 25), "sub_branch", "SB1", days=14)
+    c02 = feb.set_index("client_id").loc["C02"]
+    assert c02["birthday"] == dt.date(2025, 2, 28)  # no 29 Feb in 2025
+    assert leap.set_index("client_id").at["C02", "birthday"] == dt.date(2028, 2, 29)
+    with db.connect() as conn:  # in a leap year, 28 Feb is nobody's substitute birthday
+        assert "C02" not in set(
+            care_due(conn, dt.date(2028, 2, 27), "staff", "P1", days=1)["client_id"]
+        )
+    assert {"C01"} <= set(oct_["client_id"])  # 3 Oct, in P1's book
+    assert "C05" in set(oct_["client_id"])  # 30 Sep, P2's book
+
+
+def test_tier_migration(db: Engine) -> None:
+    world = World(supervision_data.TABLES, {})
+    with db.connect() as conn:
+        world.s = load_settings(conn)
+        matrix = tier_migration(conn, Period.parse("2025-09"), "branch", "BR")
+    before = world.book("branch", "BR", dt.date(2025, 8, 31))
+    after = world.book("branch", "BR", dt.date(2025, 9, 30))
+    assert matrix.loc[["black_gold", "platinum", "mass"]].to_numpy().sum() == len(before)
+    assert matrix[["black_gold", "platinum", "mass"]].to_numpy().sum() == len(after)
+    assert matrix.at["new", "lost"] == 0
+    # C05 fell from platinum (1.0M) to platinum (0.7M); C08 closed in September: lost.
+    assert matrix.loc[:, "lost"].sum() == len(before - after)
