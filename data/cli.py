@@ -70,7 +70,37 @@ def parser() -> argparse.ArgumentParser:
     first = sub.add_parser("first-start", help="load the demo data set when the database is empty")
     first.add_argument("--db", default=None)
     first.add_argument("--scale", choices=["tiny", "demo"], default="demo")
+    add_users_parser(sub)
     return p
+
+
+def add_users_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    users = sub.add_parser("users", help="manage sign-in accounts")
+    users_sub = users.add_subparsers(dest="users_command", required=True)
+    add = users_sub.add_parser("add", help="create a sign-in account")
+    add.add_argument("--username", required=True)
+    add.add_argument("--role", required=True, choices=["director", "head", "planner", "advisor"])
+    add.add_argument("--org", default=None, help="a head's sub-branch (or branch) org_id")
+    add.add_argument("--staff", default=None, help="a planner's or advisor's staff_id")
+    add.add_argument("--display-name", default=None)
+    add.add_argument("--email", default=None, help="for single sign-on")
+    add.add_argument("--may-unmask", action="store_true", help="may see personal data unmasked")
+    add.add_argument(
+        "--password-stdin",
+        action="store_true",
+        help="read the password from the first line of stdin (never from the command line)",
+    )
+    add.add_argument("--db", default=None)
+    listing = users_sub.add_parser("list", help="list the accounts (no password hashes)")
+    listing.add_argument("--db", default=None)
+    for name, text in (("disable", "disable an account"), ("enable", "re-enable an account")):
+        p = users_sub.add_parser(name, help=text)
+        p.add_argument("username")
+        p.add_argument("--db", default=None)
+    pw = users_sub.add_parser("set-password", help="set an account's password")
+    pw.add_argument("username")
+    pw.add_argument("--password-stdin", action="store_true", required=True)
+    pw.add_argument("--db", default=None)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -152,15 +182,19 @@ def cmd_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_first_start(args: argparse.Namespace) -> int:
-    """A new user sees a working dashboard: an empty database gets the demo data set."""
+    """A new user sees a working dashboard: an empty database gets the demo data set, and a
+    database without accounts gets its first director (password printed once, or from the
+    environment)."""
     import tempfile
 
+    from data.accounts import ensure_first_director
     from data.db import is_empty, upgrade
     from data.demo import DEMO_AS_OF, generate
     from data.importer import load_dir
 
     engine = make_engine(args.db)
     upgrade(engine)
+    ensure_first_director(engine, out=sys.stdout)
     if not is_empty(engine):
         return EXIT_OK
     print(f"The database {db_label(engine)} is empty: loading the '{args.scale}' demo data set...")
@@ -175,7 +209,66 @@ def cmd_first_start(args: argparse.Namespace) -> int:
     return EXIT_OK if report.committed else EXIT_REFUSED
 
 
+def _read_password() -> str:
+    # One line from stdin, so a script can pipe it in without it showing in `ps` or the history.
+    line = sys.stdin.readline()
+    password = line[:-1] if line.endswith("\n") else line
+    password = password[:-1] if password.endswith("\r") else password
+    if not password:
+        raise Refused("no password on stdin")
+    return password
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from data import accounts
+    from data.db import upgrade
+
+    engine = make_engine(args.db)
+    upgrade(engine)
+    by = "(command line)"
+    try:
+        if args.users_command == "list":
+            with engine.connect() as conn:
+                frame = accounts.list_accounts(conn)
+            columns = ["username", "role", "org_id", "staff_id", "active", "may_unmask", "email"]
+            print("\t".join(columns))
+            for row in frame[columns].itertuples(index=False, name=None):
+                print("\t".join("" if v is None else str(v) for v in row))
+            return EXIT_OK
+        if args.users_command == "add":
+            if not args.password_stdin and not args.email:
+                raise Refused("give --password-stdin (or --email for a single-sign-on account)")
+            password = _read_password() if args.password_stdin else None
+            with engine.begin() as conn:
+                account = accounts.create_user(
+                    conn,
+                    args.username,
+                    args.role,
+                    org_id=args.org,
+                    staff_id=args.staff,
+                    password=password,
+                    display_name=args.display_name,
+                    email=args.email,
+                    may_unmask=args.may_unmask,
+                    by=by,
+                )
+            print(f"created {account.role} {account.username!r}")
+        elif args.users_command in ("disable", "enable"):
+            with engine.begin() as conn:
+                accounts.set_active(conn, args.username, args.users_command == "enable", by=by)
+            print(f"{args.users_command}d {args.username!r}")
+        elif args.users_command == "set-password":
+            password = _read_password()
+            with engine.begin() as conn:
+                accounts.set_password(conn, args.username, password, by=by)
+            print(f"password of {args.username!r} changed")
+    except accounts.AccountError as exc:
+        raise Refused(str(exc)) from None
+    return EXIT_OK
+
+
 COMMANDS = {
+    "users": cmd_users,
     "demo": cmd_demo,
     "load": cmd_load,
     "upgrade": cmd_upgrade,

@@ -975,7 +975,7 @@ def secondary_advisors(
     )
     members, offsets = group_slices(group_of_adv, n_sb + spec.branches)
     members = advisors[members]
-    group_sb = np.where(own > 0, sb_all, n_sb + orgs_branch_of(sb_all, spec))
+    group_sb = np.where(own > 0, sb_all, n_sb + sb_all // spec.sub_branches)
     adv = pick_in_groups(rng, members, offsets, group_sb[clients.sb], None)
     before = (first == 0) & (start0 < cal.first_day)
     start = np.where(
@@ -986,10 +986,6 @@ def secondary_advisors(
     start = np.maximum(start, start0 + 1)
     ok = wants & (start <= AS_OF_DAY) & ((clients.closed == NA) | (start < clients.closed))
     return np.where(ok, adv, -1).astype(np.int64), np.where(ok, start, NA).astype(np.int64)
-
-
-def orgs_branch_of(sb: I64, spec: ScaleSpec) -> I64:
-    return (sb // spec.sub_branches).astype(np.int64)
 
 
 # --- leave, proxies and idle planners -------------------------------------------------------------

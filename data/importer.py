@@ -18,6 +18,7 @@ import hashlib
 import io
 import json
 import os
+import tempfile
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.csv as pacsv
+import pyarrow.parquet as pq
 from sqlalchemy import (
     BigInteger,
     Column,
@@ -64,6 +66,7 @@ from data.schema import ImportBatch
 from data.validate import check
 
 QUARANTINE_ROOT = PROJECT_ROOT / "var" / "quarantine"
+DUCKDB_IMPORT_MEMORY = os.environ.get("WEALTH_IMPORT_MEMORY", "1GB")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -281,23 +284,21 @@ def _staging_table(table: Table, meta: MetaData) -> SATable:
     return SATable(f"stg_{table.name}", meta, *cols, prefixes=["TEMPORARY"])
 
 
-def _stage(conn: Connection, table: Table, rows: pa.Table, meta: MetaData) -> SATable:
+def _stage(conn: Connection, table: Table, parquet: Path, meta: MetaData) -> SATable:
     stg = _staging_table(table, meta)
     stg.create(conn)
-    if rows.num_rows == 0:
-        return stg
     if is_duckdb(conn.engine):
-        raw = conn.connection.driver_connection
-        view = f"arrow_{table.name}"
-        raw.register(view, rows)  # type: ignore[union-attr]
-        conn.execute(text(f'INSERT INTO "{stg.name}" SELECT * FROM "{view}"'))
-        raw.unregister(view)  # type: ignore[union-attr]
-    else:
-        buffer = io.BytesIO()
-        pacsv.write_csv(rows, buffer, pacsv.WriteOptions(include_header=False))
-        names = ", ".join(f'"{c}"' for c in rows.column_names)
-        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f'COPY "{stg.name}" ({names}) FROM STDIN WITH (FORMAT csv)') as copy:
+        conn.execute(
+            text(f'INSERT INTO "{stg.name}" SELECT * FROM read_parquet(:path)'),
+            {"path": str(parquet)},
+        )
+        return stg
+    names = ", ".join(f'"{c.name}"' for c in stg.columns)
+    cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    with cursor.copy(f'COPY "{stg.name}" ({names}) FROM STDIN WITH (FORMAT csv)') as copy:
+        for batch in pq.ParquetFile(parquet).iter_batches(batch_size=200_000):
+            buffer = io.BytesIO()
+            pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False))
             copy.write(buffer.getvalue())
     return stg
 
@@ -436,44 +437,82 @@ def import_sources(
     if not sources:
         raise ImportRefused("no contract files found (expected e.g. clients.csv or staff.xlsx)")
     step = progress or (lambda _f, _m: None)
-    checked: list[tuple[Source, FileReport, pa.Table | None]] = []
-    for i, source in enumerate(sources):
-        step(i / (len(sources) + 1), f"reading {source.label}")
-        file_report, rows = read_and_check(source, as_of)
-        report.files.append(file_report)
-        checked.append((source, file_report, rows))
-    with import_lock(engine):
-        step(len(sources) / (len(sources) + 1), "writing to the database")
-        with engine.connect() as conn:
-            trans = conn.begin()
-            try:
-                meta = MetaData()
-                staged: dict[str, SATable] = {}
-                for source, file_report, rows in checked:
-                    if rows is None:
-                        continue
-                    stg = _stage(conn, source.table, rows, meta)
-                    staged[source.table.name] = stg
-                    _reject_unknown_references(conn, source.table, stg, staged, file_report)
-                if all_or_nothing and (report.rejected or report.refused_files):
-                    trans.rollback()
-                    _write_quarantine(report, quarantine_root)
-                    return report
-                for source, file_report, _rows in checked:
-                    if source.table.name in staged:
-                        _upsert(conn, source.table, staged[source.table.name], file_report)
-                _record(conn, report, started, user, source_label)
-                for stg in staged.values():
-                    conn.execute(text(f'DROP TABLE "{stg.name}"'))
-                _hold_point()
-                trans.commit()
-            except BaseException:
-                trans.rollback()
-                raise
-    report.committed = True
-    _write_quarantine(report, quarantine_root)
-    step(1.0, report.summary())
+    with tempfile.TemporaryDirectory(prefix="wealth-import-") as spill, import_lock(engine):
+        # Validated rows wait in Parquet files rather than memory: a branch's extract is
+        # millions of rows, and the database phase reads them back at full speed.
+        checked: list[tuple[Source, FileReport, Path | None]] = []
+        for i, source in enumerate(sources):
+            step(i / (len(sources) + 1), f"reading {source.label}")
+            file_report, rows = read_and_check(source, as_of)
+            report.files.append(file_report)
+            parquet = None
+            if rows is not None:
+                parquet = Path(spill) / f"{source.table.name}.parquet"
+                pq.write_table(rows, parquet, compression="lz4")
+            del rows
+            checked.append((source, file_report, parquet))
+        _database_phase(
+            engine,
+            report,
+            checked,
+            all_or_nothing,
+            user,
+            source_label,
+            quarantine_root,
+            started,
+            step,
+            len(sources),
+        )
+    if report.committed:
+        _write_quarantine(report, quarantine_root)
+        step(1.0, report.summary())
     return report
+
+
+def _database_phase(
+    engine: Engine,
+    report: BatchReport,
+    checked: list[tuple[Source, FileReport, Path | None]],
+    all_or_nothing: bool,
+    user: str | None,
+    source_label: str,
+    quarantine_root: Path | None,
+    started: dt.datetime,
+    step: Progress,
+    n_sources: int,
+) -> None:
+    step(n_sources / (n_sources + 1), "writing to the database")
+    with engine.connect() as conn:
+        trans = conn.begin()
+        try:
+            if is_duckdb(engine):
+                # DuckDB would take most of the machine's memory for its buffers; bounded, it
+                # spills to disk instead, and the import stays within a small server's memory.
+                conn.exec_driver_sql(f"SET memory_limit = '{DUCKDB_IMPORT_MEMORY}'")
+            meta = MetaData()
+            staged: dict[str, SATable] = {}
+            for source, file_report, parquet in checked:
+                if parquet is None:
+                    continue
+                stg = _stage(conn, source.table, parquet, meta)
+                staged[source.table.name] = stg
+                _reject_unknown_references(conn, source.table, stg, staged, file_report)
+            if all_or_nothing and (report.rejected or report.refused_files):
+                trans.rollback()
+                _write_quarantine(report, quarantine_root)
+                return
+            for source, file_report, _rows in checked:
+                if source.table.name in staged:
+                    _upsert(conn, source.table, staged[source.table.name], file_report)
+            _record(conn, report, started, user, source_label)
+            for stg in staged.values():
+                conn.execute(text(f'DROP TABLE "{stg.name}"'))
+            _hold_point()
+            trans.commit()
+        except BaseException:
+            trans.rollback()
+            raise
+    report.committed = True
 
 
 def load_dir(engine: Engine, directory: Path, **kwargs: object) -> BatchReport:

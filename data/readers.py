@@ -87,7 +87,9 @@ def decode(data: bytes) -> tuple[str, str, list[int]]:
 
 
 def _header(text: str) -> list[str]:
-    first = next(csv.reader(io.StringIO(text, newline="")), None)
+    end = text.find("\n")
+    first_line = text if end < 0 else text[: end + 1]  # a header never spans lines
+    first = next(csv.reader(io.StringIO(first_line, newline="")), None)
     if not first or not any(cell.strip() for cell in first):
         raise FileRefused("no header row: the file is empty")
     return [cell.strip() for cell in first]

@@ -322,6 +322,8 @@ class Scheme(Base):
     org_id: Mapped[str | None] = mapped_column(ID)
     role: Mapped[str] = mapped_column(String(16))
     cycle: Mapped[str] = mapped_column(String(16))
+    # The first period the scheme applies to (optional); "copy to the next cycle" shifts it.
+    period: Mapped[str | None] = mapped_column(String(16))
     status: Mapped[str] = mapped_column(String(16))  # draft | published | archived
     items: Mapped[str] = mapped_column(Text)  # JSON list of items
     grades: Mapped[str | None] = mapped_column(Text)  # JSON {grade: share}

@@ -49,6 +49,12 @@ SETTINGS: tuple[SettingSpec, ...] = (
         True,
     ),
     SettingSpec(
+        "supervision.idle_days",
+        Decimal("10"),
+        "A planner or advisor with no login for more than this many days is flagged idle.",
+        True,
+    ),
+    SettingSpec(
         "alert.aum_drop",
         Decimal("0.30"),
         "A month-on-month AUM fall of at least this share raises a retention alert.",

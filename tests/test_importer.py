@@ -16,6 +16,7 @@ from data import readers
 from data.contract import TABLES
 from data.importer import BatchReport, ImportRefused, find_sources, import_sources, load_dir
 from data.schema import AumMonthly, Client, ImportBatch, OrgUnit, Staff, metadata
+from data.settings import SETTINGS
 
 AS_OF = dt.date(2026, 10, 31)
 
@@ -820,7 +821,7 @@ def test_database_untouched_by_refused_file_encoding(engine: Engine, tmp_path: P
 
 def test_settings_and_calendar_survive(engine: Engine) -> None:
     with engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM settings")).scalar() == 12
+        assert conn.execute(text("SELECT count(*) FROM settings")).scalar() == len(SETTINGS)
         assert (
             conn.execute(
                 text(

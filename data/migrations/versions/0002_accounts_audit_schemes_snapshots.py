@@ -35,6 +35,7 @@ def upgrade() -> None:
     sa.Column('org_id', sa.String(length=64), nullable=True),
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('cycle', sa.String(length=16), nullable=False),
+    sa.Column('period', sa.String(length=16), nullable=True),
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('items', sa.Text(), nullable=False),
     sa.Column('grades', sa.Text(), nullable=True),
