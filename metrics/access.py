@@ -1,13 +1,12 @@
-"""From a username to the scope of figures that user may see (DESIGN.md rule 5).
+"""From a user account to the scope of figures that user may see (DESIGN.md rule 5).
 
-The sign-in issue will add a `users` table (username, role, org_id, staff_id); until it exists no
-username can be resolved, and a command run `--as` someone is refused rather than silently shown
-everything.
+The scope is computed from the account row in the database only: the dashboard's sign-in and the
+command line's `--as` both come here, so a head sees the same figures in both places.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, inspect, text
+from sqlalchemy import Connection
 
 from metrics.scope import Scope
 
@@ -16,25 +15,28 @@ class UnknownUserError(LookupError):
     pass
 
 
-def scope_for_username(conn: Connection, username: str) -> Scope:
+def scope_of(role: str, org_id: str | None, staff_id: str | None) -> Scope:
     """Director: everything; head: their org unit's subtree; planner / advisor: themself."""
-    if not inspect(conn).has_table("users"):
-        raise UnknownUserError(f"unknown user {username!r} (no user accounts exist yet)")
-    row = (
-        conn.execute(
-            text("SELECT role, org_id, staff_id FROM users WHERE username = :username"),
-            {"username": username},
-        )
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise UnknownUserError(f"unknown user {username!r}")
-    role = row["role"]
     if role == "director":
         return Scope.everything()
-    if role == "head" and row["org_id"]:
-        return Scope.org(row["org_id"])
-    if role in ("planner", "advisor") and row["staff_id"]:
-        return Scope.staff(row["staff_id"])
-    raise UnknownUserError(f"user {username!r} has no usable scope (role {role!r})")
+    if role == "head" and org_id:
+        return Scope.org(org_id)
+    if role in ("planner", "advisor") and staff_id:
+        return Scope.staff(staff_id)
+    # A role without its org unit or staff id must not fall through to a wider view.
+    raise UnknownUserError(f"role {role!r} has no usable scope")
+
+
+def scope_for_username(conn: Connection, username: str) -> Scope:
+    """The scope of an active account; an unknown or disabled one is refused alike."""
+    from data.accounts import find_account
+
+    account = find_account(conn, username)
+    if account is None or not account.active:
+        raise UnknownUserError(f"unknown user {username!r}")
+    try:
+        return scope_of(account.role, account.org_id, account.staff_id)
+    except UnknownUserError:
+        raise UnknownUserError(
+            f"user {username!r} has no usable scope (role {account.role!r})"
+        ) from None

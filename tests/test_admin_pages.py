@@ -1,0 +1,56 @@
+"""The audit-log and users pages through app.py, signed in through the real form."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from data import accounts
+from data.engine import make_engine
+from tests.ui_support import build_tiny_db, copy_db, errors, goto, signed_in
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # One database for the module: app.py keeps its engine in st.cache_resource for the process.
+    folder = tmp_path_factory.mktemp("admin_pages")
+    url = copy_db(build_tiny_db(folder), folder)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("WEALTH_DB_URL", url)
+        yield url
+
+
+def test_audit_page_searches_the_log(db: str) -> None:
+    at = goto(signed_in(), "audit")
+    assert not errors(at)
+    events = at.dataframe[0].value
+    assert "signin" in set(events["action"])
+    at.text_input(key="audit_user").input("' OR 1=1 --").run()
+    assert at.dataframe[0].value.empty
+
+
+def test_users_page_adds_and_disables(db: str) -> None:
+    at = goto(signed_in(), "users")
+    assert not errors(at)
+    assert "head1" in set(at.dataframe[0].value["username"])
+    form = [t for t in at.text_input if t.label.startswith("Username")][0]
+    form.input("boss2")
+    [t for t in at.text_input if t.label.startswith("Password")][0].input("a long password 1")
+    [b for b in at.button if b.label.startswith("Add")][0].click().run()
+    assert not errors(at)
+    assert "boss2" in set(at.dataframe[0].value["username"])
+    at.selectbox(key="users_pick").select("head1").run()
+    at.button(key="users_toggle").click().run()
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        head = accounts.find_account(conn, "head1")
+    engine.dispose()
+    assert head is not None and not head.active
+
+
+def test_a_head_cannot_open_the_admin_pages(db: str) -> None:
+    at = signed_in("head1")
+    for page in ("audit", "users"):
+        at.switch_page(f"pages/{page}.py").run()
+        assert not at.dataframe or "username" not in at.dataframe[0].value.columns

@@ -1,0 +1,129 @@
+"""`python -m metrics appraise | snapshot | export` in a subprocess, on the golden DuckDB file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from data.accounts import create_user
+from data.db import upgrade
+from data.engine import make_engine
+from tests.golden_data import insert_golden
+from tests.test_appraisal import SCHEME_YAML
+from tests.test_metrics_cli import assert_refused, run
+
+
+@pytest.fixture(scope="module")
+def golden_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"duckdb:///{tmp_path_factory.mktemp('appraise') / 'golden.duckdb'}"
+    engine = make_engine(url)
+    upgrade(engine)
+    with engine.begin() as conn:
+        insert_golden(conn)
+        create_user(conn, "p1", "planner", staff_id="P1", password=None, email="p1@example.cn")
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def scheme_file(tmp_path: Path) -> Path:
+    path = tmp_path / "q3.yaml"
+    path.write_text(SCHEME_YAML, encoding="utf-8")
+    return path
+
+
+def test_appraise_csv_and_json(golden_url: str, scheme_file: Path) -> None:
+    result = run("appraise", "--scheme", str(scheme_file), "--period", "2025Q3", "--db", golden_url)
+    assert result.returncode == 0, result.stderr
+    table = list(csv.reader(io.StringIO(result.stdout)))
+    assert table[0] == [
+        "entity_id", "total", "rank", "grade", "score_aum_increment", "score_retention_rate",
+        "score_archive_rate", "score_training_completion", "name", "org_id", "role",
+    ]  # fmt: skip
+    assert [r[:4] for r in table[1:]] == [
+        ["P1", "33.33", "3", "B"], ["P2", "86.00", "1", "A"],
+        ["P3", "61.60", "2", "B"], ["P4", "20.00", "4", "B"],
+    ]  # fmt: skip
+    as_json = run(
+        "appraise", "--scheme", str(scheme_file), "--period", "2025Q3", "--db", golden_url,
+        "--format", "json", "--as", "p1",
+    )  # fmt: skip
+    assert as_json.returncode == 0, as_json.stderr
+    rows = json.loads(as_json.stdout)
+    assert [(r["entity_id"], r["total"], r["rank"]) for r in rows] == [("P1", 33.33, 3)]
+
+
+def test_refusals_are_one_line(golden_url: str, scheme_file: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(SCHEME_YAML.replace("weight: 40", "weight: 35"), encoding="utf-8")
+    assert_refused(
+        run("appraise", "--scheme", str(bad), "--period", "2025Q3", "--db", golden_url),
+        "weights add up to 95, not 100",
+    )
+    assert_refused(
+        run("appraise", "--scheme", str(scheme_file), "--period", "2025-09", "--db", golden_url),
+        "cycle is quarter",
+    )
+    assert_refused(
+        run(
+            "appraise",
+            "--scheme",
+            str(tmp_path / "none.yaml"),
+            "--period",
+            "2025Q3",
+            "--db",
+            golden_url,
+        ),
+        "cannot read scheme file",
+    )
+    assert_refused(
+        run("export", "--snapshot", "nope", "--format", "csv", "--out", str(tmp_path / "x.csv"), "--db", golden_url),
+        "no snapshot nope",
+    )  # fmt: skip
+
+
+def test_snapshot_then_export(golden_url: str, scheme_file: Path, tmp_path: Path) -> None:
+    result = run("snapshot", "--scheme", str(scheme_file), "--period", "2025Q3", "--db", golden_url)
+    assert result.returncode == 0, result.stderr
+    snapshot_id, sha = result.stdout.strip().split("\t")
+    assert len(sha) == 64
+    out = tmp_path / "pack.xlsx"
+    done = run(
+        "export",
+        "--snapshot",
+        snapshot_id,
+        "--format",
+        "xlsx",
+        "--out",
+        str(out),
+        "--db",
+        golden_url,
+    )
+    assert done.returncode == 0, done.stderr
+    summary = openpyxl.load_workbook(out)["汇总 Summary"]
+    assert sha in [c.value for c in summary["B"]]
+    mine = tmp_path / "mine.csv"
+    own = run(
+        "export", "--snapshot", snapshot_id, "--format", "csv", "--out", str(mine),
+        "--db", golden_url, "--as", "p1",
+    )  # fmt: skip
+    assert own.returncode == 0, own.stderr
+    lines = mine.read_bytes().decode("utf-8-sig").splitlines()
+    assert len(lines) == 2 and lines[1].startswith("P1,33.33,3,B,")
+    table = run(
+        "snapshot",
+        "--table",
+        "health",
+        "--level",
+        "branch",
+        "--period",
+        "2025-09",
+        "--db",
+        golden_url,
+    )
+    assert table.returncode == 0, table.stderr

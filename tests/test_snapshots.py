@@ -1,0 +1,140 @@
+"""Snapshots: frozen against re-imports, tamper-evident, comparable with today's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, insert, select, update
+
+from data.schema import AuditEvent, AumMonthly, ImportBatch, Snapshot
+from metrics.appraisal import appraise
+from metrics.periods import Period
+from metrics.schemes import publish, save_draft
+from metrics.scope import Scope
+from metrics.snapshots import (
+    SnapshotTampered,
+    compare,
+    list_snapshots,
+    read,
+    take_appraisal,
+    take_table,
+)
+from tests.golden_data import insert_golden
+from tests.test_appraisal import golden_scheme
+
+Q3 = Period.parse("2025Q3")
+
+
+@pytest.fixture
+def taken(engine: Engine) -> tuple[Engine, str]:
+    with engine.begin() as conn:
+        insert_golden(conn)
+        conn.execute(
+            insert(ImportBatch).values(
+                batch_id="b1", started_at=dt.datetime(2025, 10, 2, 8), finished_at=None,
+                as_of=dt.date(2025, 9, 30), username="ops", source="crm", status="committed",
+                files="[]", rows_read=1, rows_rejected=0,
+            )
+        )  # fmt: skip
+        scheme = publish(conn, save_draft(conn, golden_scheme(), "d").scheme_id, 1, "d")
+        record = take_appraisal(conn, scheme, Q3, Scope.everything(), "director")
+    return engine, record.snapshot_id
+
+
+def reimport_corrected_aum(engine: Engine) -> None:
+    """What a re-import of a corrected AUM extract does: C01's September AUM changes (C01 is
+    in P1's book at 09-30) and a new batch is recorded."""
+    with engine.begin() as conn:
+        conn.execute(
+            update(AumMonthly)
+            .where(AumMonthly.client_id == "C01", AumMonthly.month == dt.date(2025, 9, 1))
+            .values(avg_daily_aum=Decimal("13000000.00"))
+        )
+        conn.execute(
+            insert(ImportBatch).values(
+                batch_id="b2", started_at=dt.datetime(2025, 10, 20, 8), finished_at=None,
+                as_of=dt.date(2025, 9, 30), username="ops", source="fix", status="committed",
+                files="[]", rows_read=1, rows_rejected=0,
+            )
+        )  # fmt: skip
+
+
+def test_snapshot_is_unchanged_by_a_reimport(taken: tuple[Engine, str]) -> None:
+    engine, snapshot_id = taken
+    with engine.connect() as conn:
+        before = read(conn, snapshot_id)
+        live_before = appraise(conn, before.scheme, Q3).set_index("entity_id")  # type: ignore[arg-type]
+    assert before.verified and before.scheme_version == 1
+    assert [b["batch_id"] for b in before.batches] == ["b1"]
+    assert before.settings["tier.black_gold"] == "3000000"
+    reimport_corrected_aum(engine)
+    with engine.connect() as conn:
+        after = read(conn, snapshot_id)
+        live = appraise(conn, after.scheme, Q3).set_index("entity_id")  # type: ignore[arg-type]
+        changes = compare(conn, snapshot_id)
+    assert after.sha256 == before.sha256 and after.content == before.content
+    frozen = after.frame.set_index("entity_id")
+    assert frozen.at["P1", "total"] == live_before.at["P1", "total"] == Decimal("33.33")
+    # Live: P1's AUM increment rises by 10M to 999,999.99 -> 40 x 0.2 = 8 more points.
+    assert live.at["P1", "total"] == Decimal("41.33")
+    p1 = changes[changes["entity_id"] == "P1"].set_index("column")
+    assert p1.at["total", "then"] == "33.33" and p1.at["total", "now"] == "41.33"
+    assert p1.at["score_aum_increment", "change"] == "8.00"
+    assert p1.at["actual_aum_increment", "change"] == "10000000.00"
+    assert set(changes["entity_id"]) == {"P1"}
+
+
+def test_a_tampered_row_is_detected(taken: tuple[Engine, str]) -> None:
+    engine, snapshot_id = taken
+    with engine.begin() as conn:
+        content = json.loads(
+            conn.execute(
+                select(Snapshot.content).where(Snapshot.snapshot_id == snapshot_id)
+            ).scalar_one()
+        )
+        content["rows"][0][1] = "99.00"  # someone raises the top total after the meeting
+        conn.execute(
+            update(Snapshot)
+            .where(Snapshot.snapshot_id == snapshot_id)
+            .values(content=json.dumps(content, ensure_ascii=False))
+        )
+    with engine.connect() as conn:
+        with pytest.raises(SnapshotTampered, match="FAILED its checksum"):
+            read(conn, snapshot_id)
+        flagged = read(conn, snapshot_id, strict=False)
+        assert not flagged.verified and flagged.content["rows"] == []
+        listed = list_snapshots(conn).set_index("snapshot_id")
+        assert not listed.at[snapshot_id, "verified"]
+
+
+def test_metadata_is_covered_by_the_checksum(taken: tuple[Engine, str]) -> None:
+    engine, snapshot_id = taken
+    with engine.begin() as conn:
+        conn.execute(
+            update(Snapshot).where(Snapshot.snapshot_id == snapshot_id).values(scheme_version=2)
+        )
+    with engine.connect() as conn, pytest.raises(SnapshotTampered):
+        read(conn, snapshot_id)
+
+
+def test_scope_of_readers_and_table_snapshots(taken: tuple[Engine, str]) -> None:
+    engine, snapshot_id = taken
+    with engine.begin() as conn:
+        table = take_table(
+            conn, "scorecard", Period.parse("2025-09"), "staff", Scope.org("SB1"), "h1"
+        )
+        audited = conn.execute(select(AuditEvent.action)).scalars().all()
+    assert audited.count("snapshot") == 2
+    with engine.connect() as conn:
+        mine = read(conn, snapshot_id, Scope.staff("P1")).frame
+        assert list(mine["entity_id"]) == ["P1"] and mine.at[0, "rank"] == 3
+        head = read(conn, table.snapshot_id, Scope.org("SB2"))
+        assert head.content["rows"] == []
+        sb2 = list_snapshots(conn, Scope.org("SB2"))
+        assert list(sb2["snapshot_id"]) == [snapshot_id]  # the SB1 table holds nothing of SB2
+        frozen = read(conn, table.snapshot_id).frame.set_index("entity_id")
+        assert frozen.at["P1", "aum_stock"] == Decimal("5999999.99")
+        assert compare(conn, table.snapshot_id).empty
