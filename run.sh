@@ -6,6 +6,9 @@ cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements.txt
-.venv/bin/python -m data upgrade
+# PDF meeting packs embed a CJK font (Debian's fonts-noto-cjk); install it when we may.
+if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+  (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk) >/dev/null || true
+fi
 .venv/bin/python -m data first-start
 exec .venv/bin/python -m streamlit run app.py --server.headless true "$@"

@@ -7,11 +7,15 @@ cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt
-if ! command -v chromium >/dev/null 2>&1; then
+# Debian packages the tests need: chromium (browser tests) and a CJK font (PDF meeting packs).
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 || missing+=(fonts-noto-cjk)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
-    (apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk) >/dev/null
+    (apt-get update -qq && apt-get install -y -qq "${missing[@]}") >/dev/null
   else
-    echo "chromium is missing: sudo apt-get install chromium fonts-noto-cjk" >&2
+    echo "missing Debian packages: sudo apt-get install ${missing[*]}" >&2
   fi
 fi
 .venv/bin/ruff check .
