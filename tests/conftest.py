@@ -97,3 +97,33 @@ def engine(db_url: str) -> Iterator[Engine]:
     eng = make_engine(db_url)
     yield eng
     eng.dispose()
+
+
+# --- the dashboard's page tests (tests/test_page_*.py) --------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def tiny_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A DuckDB file with the `tiny` demo data and a director, a head and a planner account."""
+    from tests.ui_support import build_tiny_db
+
+    return build_tiny_db(tmp_path_factory.mktemp("tiny_app"))
+
+
+@pytest.fixture
+def app_db(
+    tiny_db_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """WEALTH_DB_URL pointed at a fresh copy of the tiny database; Streamlit caches emptied, since
+    AppTest runs the app in this process and the engine is a cached resource."""
+    import streamlit as st
+
+    from tests.ui_support import copy_db
+
+    url = copy_db(tiny_db_template, tmp_path)
+    monkeypatch.setenv("WEALTH_DB_URL", url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield url
+    st.cache_resource.clear()
+    st.cache_data.clear()

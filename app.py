@@ -1,0 +1,196 @@
+"""The dashboard's entry point: `streamlit run app.py`.
+
+It owns what every page shares: the page setup, sign-in, the navigation (an explicit list of
+pages, gated by role), and the sidebar — language, period and org unit. The choices are put in a
+`ui.state.Context` for the page, which then only reads widgets of its own, calls the metrics layer
+through the cached wrappers and renders.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from data.calendar import CalendarRangeError
+from data.engine import DatabaseBusyError
+from metrics.periods import Period
+from metrics.scope import Scope
+from ui import state
+from ui.auth import require_identity, sign_out_button
+from ui.common import keep, remember
+from ui.format import period_label
+from ui.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, labels, lang, role_name, t
+
+log = logging.getLogger("wealth.app")
+ROOT = Path(__file__).resolve().parent
+PAGES = ROOT / "pages"
+KINDS = ("month", "quarter", "year")
+
+# (file stem, title key, icon, roles allowed; None = everyone signed in)
+DASHBOARD = (
+    ("overview", "page.overview", ":material/dashboard:", ("director", "head")),
+    ("scorecards", "page.scorecards", ":material/leaderboard:", None),
+    ("planner", "page.planner", ":material/person:", None),
+    ("supervision", "page.supervision", ":material/visibility:", ("director", "head")),
+    ("health", "page.health", ":material/monitor_heart:", ("director", "head")),
+    ("metrics", "page.metrics", ":material/menu_book:", None),
+)
+APPRAISAL = (
+    ("schemes", "page.schemes", ":material/rule:", None),
+    ("snapshots", "page.snapshots", ":material/photo_camera:", ("director", "head")),
+)
+ADMIN = (
+    ("data", "page.data", ":material/upload_file:", ("director",)),
+    ("settings", "page.settings", ":material/tune:", ("director",)),
+    ("audit", "page.audit", ":material/policy:", ("director",)),
+    ("users", "page.users", ":material/group:", ("director",)),
+)
+
+
+def pages_for(role: str) -> dict[str, list[st.Page]]:
+    """The navigation for one role. Pages of other modules join once their file exists."""
+    default = "overview" if role in ("director", "head") else "planner"
+    sections: dict[str, list[st.Page]] = {}
+    for section, entries in (
+        ("section.dashboard", DASHBOARD),
+        ("section.appraisal", APPRAISAL),
+        ("section.admin", ADMIN),
+    ):
+        listed = [
+            st.Page(
+                PAGES / f"{stem}.py",
+                title=t(key),
+                icon=icon,
+                url_path=stem,
+                default=stem == default,
+            )
+            for stem, key, icon, roles in entries
+            if (roles is None or role in roles) and (PAGES / f"{stem}.py").exists()
+        ]
+        if listed:
+            sections[t(section)] = listed
+    return sections
+
+
+def language_switch() -> None:
+    keep("lang", LANGS, DEFAULT_LANG)
+    st.sidebar.segmented_control(
+        t("sidebar.language"),
+        LANGS,
+        format_func=LANG_LABELS.get,
+        key="lang",
+        required=True,
+        on_change=remember,
+        args=("lang",),
+    )
+
+
+def period_picker(version: str) -> Period | None:
+    keep("period_kind", KINDS, "month")
+    kind = st.sidebar.segmented_control(
+        t("sidebar.period_kind"),
+        KINDS,
+        format_func=labels(KINDS, lambda k: t(f"kind.{k}")),
+        key="period_kind",
+        required=True,
+        on_change=remember,
+        args=("period_kind",),
+    )
+    options = state.periods(kind or "month", version)
+    if not options:
+        st.sidebar.caption(t("sidebar.no_periods"))
+        return None
+    # The latest complete period is the default; a choice of another kind is replaced.
+    keep("period", options, options[0])
+    chosen = st.sidebar.selectbox(
+        t("sidebar.period"),
+        options,
+        format_func=labels(options, lambda p: period_label(p, lang())),
+        key="period",
+        on_change=remember,
+        args=("period",),
+    )
+    return Period.parse(chosen)
+
+
+def unit_picker(identity: object, version: str) -> tuple[state.Unit | None, object]:
+    """The org unit to look at, among those the identity may see (a planner: themself)."""
+    scope: Scope = identity.scope  # type: ignore[attr-defined]
+    units = state.org_units(scope.cache_key(), version, scope)
+    st.session_state["unit_names"] = dict(zip(units["org_id"], units["name"], strict=False))
+    if units.empty:
+        staff_id = getattr(identity, "staff_id", None)
+        if not staff_id:
+            return None, units
+        name = getattr(identity, "display_name", "") or staff_id
+        return state.Unit("staff", staff_id, name, scope), units
+    options = list(units["org_id"])
+    keep("scope_org", options, options[0])
+    names = dict(zip(units["org_id"], units["name"], strict=False))
+    # Indent by depth below the user's top unit (a head's own sub-branch is not indented).
+    top = int(units["depth"].min())
+    depth = dict(zip(units["org_id"], units["depth"] - top, strict=False))
+    chosen = st.sidebar.selectbox(
+        t("sidebar.scope"),
+        options,
+        format_func=labels(options, lambda o: ("\u3000" * int(depth[o])) + names[o]),
+        key="scope_org",
+        on_change=remember,
+        args=("scope_org",),
+    )
+    kind = units.loc[units["org_id"] == chosen, "kind"].iloc[0]
+    level = "branch" if kind == "branch" else "sub_branch"
+    return state.Unit(level, chosen, names[chosen], Scope.org(chosen)), units  # type: ignore[arg-type]
+
+
+def main() -> None:
+    st.set_page_config(
+        page_title="财富中心看板 · Wealth centre",
+        page_icon=":material/account_balance:",
+        layout="wide",
+        initial_sidebar_state="expanded",
+    )
+    language_switch()
+    engine = state.get_engine()
+    identity = require_identity(engine)
+
+    version = state.data_version()
+    empty = state.database_empty(version)
+    period = unit = None
+    units = None
+    st.sidebar.caption(
+        t("sidebar.signed_in", name=identity.display_name, role=role_name(identity.role))
+    )
+    if not empty:
+        period = period_picker(version)
+        unit, units = unit_picker(identity, version)
+    sign_out_button(engine)
+    ctx = state.Context(
+        identity=identity,
+        lang=lang(),
+        version=version,
+        empty=empty,
+        period=period,
+        unit=unit,
+        **({"units": units} if units is not None else {}),
+    )
+    st.session_state["_context"] = ctx
+    page = st.navigation(pages_for(identity.role), expanded=True)
+    try:
+        page.run()
+    except DatabaseBusyError:
+        st.warning(t("error.busy"))
+    except CalendarRangeError as exc:
+        st.warning(t("error.calendar", detail=str(exc)))
+    except Exception as exc:  # noqa: BLE001 - a page must never show a traceback to a banker
+        log.exception("page %s failed", getattr(page, "url_path", "?"))
+        st.error(t("error.generic", kind=type(exc).__name__))
+    finally:
+        # An invisible last element: browser tests wait for it to be fresh (the run is over).
+        with st.container(key="page_end"):
+            st.empty()
+
+
+main()

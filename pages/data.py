@@ -1,0 +1,151 @@
+"""Data (director only): upload the contract's files with a progress bar, then a validation report
+per file — the rejected rows with their reasons and the quarantine as a download — and the
+import history. The import itself is `data.importer`'s; this page only hands it the bytes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from data import audit
+from data.importer import (
+    ImportInProgress,
+    ImportRefused,
+    import_sources,
+    quarantine_csv,
+    sources_in_file,
+)
+from ui import common, state
+from ui.i18n import t
+
+ctx = state.context()
+st.title(t("page.data"))
+common.require_director(ctx)
+
+# --- upload ----------------------------------------------------------------------------------------
+files = st.file_uploader(
+    t("data.upload"),
+    type=["csv", "xlsx"],
+    accept_multiple_files=True,
+    help=t("data.upload_help"),
+    key="data_upload",
+)
+as_of = st.date_input(t("data.as_of"), value=dt.date.today(), key="data_as_of")
+if st.button(t("data.import"), type="primary", disabled=not files, key="data_import"):
+    sources, warnings = [], []
+    for upload in files or []:
+        found, notes = sources_in_file(Path(upload.name), upload.getvalue())
+        sources.extend(found)
+        warnings.extend(notes)
+    bar = st.progress(0.0, text=t("data.progress"))
+    try:
+        report = import_sources(
+            state.get_engine(),
+            sources,
+            as_of=as_of,
+            user=ctx.identity.username,
+            source_label="upload: " + ", ".join(u.name for u in files or []),
+            progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), message),
+            warnings=warnings,
+        )
+    except ImportInProgress:
+        st.session_state["data_report"] = None
+        st.warning(t("data.busy"))
+    except ImportRefused as exc:
+        st.session_state["data_report"] = None
+        st.error(t("data.refused", reason=exc))
+    else:
+        with state.get_engine().begin() as conn:
+            audit.record(
+                conn,
+                ctx.identity.username,
+                audit.IMPORT,
+                report.batch_id,
+                {"files": [f.counts() for f in report.files], "committed": report.committed},
+            )
+        st.session_state["data_report"] = report
+        state.refresh()
+    bar.empty()
+
+# --- the report of the last import (kept across reruns, e.g. a download click) ----------------------
+report = st.session_state.get("data_report")
+if report is not None:
+    st.subheader(t("data.report"))
+    if not report.committed:
+        st.error(t("data.not_committed"))
+    elif report.changed:
+        st.success(t("data.committed", batch=report.batch_id, rows=report.changed))
+    else:
+        st.info(t("data.nothing_changed"))
+    if report.rejected:
+        st.warning(t("data.some_rejected", n=report.rejected))
+    for warning in report.warnings:
+        st.warning(warning)
+    counts = pd.DataFrame([f.counts() for f in report.files])
+    columns = ["file", "table", "read", "inserted", "updated", "unchanged", "rejected"]
+    st.dataframe(
+        counts[columns],
+        column_config={c: st.column_config.Column(t(f"data.{c}")) for c in columns},
+        hide_index=True,
+        key="data_counts",
+    )
+    for index, file_report in enumerate(report.files):
+        if file_report.refused:
+            st.error(f"{file_report.file}: " + t("data.file_refused", reason=file_report.refused))
+        for warning in file_report.warnings:
+            st.warning(f"{file_report.file}: {warning}")
+        if not file_report.problems:
+            continue
+        st.markdown(f"**{t('data.rejected_rows', file=file_report.file)}**")
+        rejected = pd.DataFrame(
+            [
+                {
+                    "line": p.line,
+                    "column": p.column,
+                    "reason": p.reason,
+                    "raw": ", ".join(f"{k}={v}" for k, v in p.raw.items()),
+                }
+                for p in file_report.problems
+            ]
+        )
+        st.dataframe(
+            rejected,
+            column_config={c: st.column_config.Column(t(f"data.{c}")) for c in rejected.columns},
+            hide_index=True,
+            key=f"data_rejected_{index}",
+        )
+        st.download_button(
+            t("data.quarantine"),
+            quarantine_csv(file_report),
+            file_name=f"{file_report.table}.rejected.csv",
+            mime="text/csv",
+            key=f"data_quarantine_{index}",
+            icon=":material/download:",
+        )
+
+# --- history -----------------------------------------------------------------------------------------
+st.subheader(t("data.history"))
+history = state.import_history(ctx.version)
+if history.empty:
+    st.info(t("data.no_history"))
+else:
+    columns = [
+        "started_at",
+        "finished_at",
+        "as_of",
+        "username",
+        "status",
+        "rows_read",
+        "rows_rejected",
+        "tables",
+        "source",
+    ]
+    st.dataframe(
+        history[columns],
+        column_config={c: st.column_config.Column(t(f"hist.{c}")) for c in columns},
+        hide_index=True,
+        key="data_history",
+    )

@@ -1,0 +1,205 @@
+"""Overview: the director's Monday page — headline figures, the AUM trend, the sub-branch league
+table, the spread of planners on each KPI, and what needs action."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.catalogue import BY_ID, appraisal_ids
+from ui import charts, common, state
+from ui.format import metric_value, money_scale, period_label
+from ui.i18n import metric_name, t
+from ui.tables import display
+
+ctx = state.context()
+common.header("page.overview", ctx)
+common.require_ready(ctx)
+assert ctx.unit is not None and ctx.period is not None
+unit, period = ctx.unit, ctx.period
+prev = period.prev()
+settings = ctx.settings
+
+# Cold caches: compute the page's frames side by side (each lands in the cache the page reads).
+state.prefetch(
+    lambda: ctx.scorecard(unit.level),
+    lambda: ctx.scorecard(unit.level, prev),
+    lambda: ctx.supervision(unit.level),
+    lambda: ctx.supervision(unit.level, prev),
+    lambda: ctx.health(unit.level),
+    lambda: ctx.health(unit.level, prev),
+    lambda: ctx.supervision("staff"),
+    lambda: ctx.health("sub_branch"),
+    lambda: ctx.aum_trend(unit.level, unit.entity_id),
+    lambda: ctx.scorecard("sub_branch"),
+    lambda: ctx.supervision("sub_branch"),
+    lambda: ctx.scorecard("staff"),
+)
+
+# --- headline tiles -----------------------------------------------------------------------------
+now_row: dict = {}
+prev_row: dict = {}
+for frame_now, frame_prev in (
+    (ctx.scorecard(unit.level), ctx.scorecard(unit.level, prev)),
+    (ctx.supervision(unit.level), ctx.supervision(unit.level, prev)),
+    (ctx.health(unit.level), ctx.health(unit.level, prev)),
+):
+    a, b = common.row_of(frame_now, unit.entity_id), common.row_of(frame_prev, unit.entity_id)
+    now_row.update({} if a is None else a.to_dict())
+    prev_row.update({} if b is None else b.to_dict())
+# An increment's own change is itself: compare the stock with the previous stock instead.
+TILES = (
+    "aum_stock",
+    "top_clients",
+    "retention_rate",
+    "archive_rate",
+    "coverage",
+    "login_day_rate",
+    "cadence_compliance",
+    "request_sla",
+)
+common.tiles(
+    TILES,
+    now_row,
+    prev_row,
+    ctx.lang,
+    prev_label=t("overview.vs_prev", period=period_label(prev.label(), ctx.lang)),
+)
+
+# --- what needs action --------------------------------------------------------------------------
+staff_sup = ctx.supervision("staff")
+staff_list = ctx.staff()
+st.subheader(t("overview.flags"))
+
+
+def names(frame: pd.DataFrame, limit: int = 8) -> str:
+    shown = list(frame["name"])[:limit]
+    return "、".join(shown) + (" …" if len(frame) > limit else "")
+
+
+flags: list[str] = []
+limit = int(settings["load.max_clients"])
+over = staff_sup[staff_sup["load_flag"].fillna(False).astype(bool)]
+if len(over):
+    flags.append(t("flag.overloaded", n=len(over), limit=limit, names=names(over)))
+unit_health = ctx.health("sub_branch")
+low = unit_health[unit_health["coverage"].notna() & (unit_health["coverage"] < 1)]
+if len(low):
+    flags.append(t("flag.coverage", n=len(low), names=names(low)))
+breached = staff_sup[staff_sup["requests_due"] > staff_sup["requests_met"]]
+if len(breached):
+    missed = int((breached["requests_due"] - breached["requests_met"]).sum())
+    flags.append(t("flag.sla", n=missed, staff=len(breached), names=names(breached)))
+idle_limit = int(settings.get("supervision.idle_days", 10))
+still_here = set(staff_list.loc[staff_list["left_on"].isna(), "staff_id"])
+idle = staff_sup[
+    staff_sup["entity_id"].isin(still_here) & (staff_sup["idle_days"].fillna(0) > idle_limit)
+]
+if len(idle):
+    flags.append(t("flag.idle", n=len(idle), days=idle_limit, names=names(idle)))
+unfollowed = int(now_row.get("retention_alerts", 0) or 0) - int(
+    now_row.get("alerts_followed", 0) or 0
+)
+if unfollowed > 0:
+    flags.append(t("flag.alerts", n=unfollowed, names=unit.name))
+if flags:
+    for text in flags:
+        st.warning(text, icon=":material/flag:")
+else:
+    st.success(t("overview.no_flags"), icon=":material/check_circle:")
+
+# --- AUM trend and league table -----------------------------------------------------------------
+# A branch shows its league table beside the trend; a sub-branch gives the trend the full width.
+left, right = st.columns([5, 6]) if unit.level == "branch" else (st.container(), st.container())
+with left:
+    st.subheader(t("overview.trend"))
+    trend = ctx.aum_trend(unit.level, unit.entity_id)
+    st.altair_chart(
+        charts.aum_trend(trend, ctx.lang, title=metric_name("aum_stock")), width="stretch"
+    )
+
+LEAGUE = ("aum_stock", "aum_increment", "top_clients", "retention_rate")
+with right:
+    if unit.level == "branch":
+        st.subheader(t("overview.league"))
+        league = ctx.scorecard("sub_branch").merge(
+            ctx.supervision("sub_branch")[["entity_id", "login_day_rate", "request_sla"]],
+            on="entity_id",
+        )
+        league = league.merge(
+            ctx.health("sub_branch")[["entity_id", "coverage"]], on="entity_id"
+        ).sort_values("aum_stock", ascending=False, ignore_index=True)
+        metrics = [*LEAGUE, "coverage", "login_day_rate", "request_sla"]
+        shown, config = display(league, metrics, descriptive=("name",))
+        # The selection callback runs before the next rerun, so it may set the sidebar's unit.
+        st.session_state["_league_ids"] = list(league["entity_id"])
+
+        def focus_sub_branch() -> None:
+            rows = st.session_state["overview_league"].selection.rows
+            if rows:
+                chosen = st.session_state["_league_ids"][rows[0]]
+                st.session_state["scope_org"] = st.session_state["_keep_scope_org"] = chosen
+
+        st.caption(t("overview.league_hint"))
+        st.dataframe(
+            shown,
+            column_config=config,
+            hide_index=True,
+            key="overview_league",
+            on_select=focus_sub_branch,
+            selection_mode="single-row",
+            height=min(420, 38 + 35 * len(shown)),
+        )
+
+# --- planners of the unit -----------------------------------------------------------------------
+staff_card = ctx.scorecard("staff")
+if staff_card.empty:
+    st.info(t("empty.no_staff"))
+    st.stop()
+st.subheader(t("overview.staff"))
+st.caption(t("overview.staff_hint"))
+table = staff_card.merge(
+    staff_sup[["entity_id", "login_day_rate", "idle_days", "load"]], on="entity_id"
+).sort_values("aum_stock", ascending=False, ignore_index=True)
+shown, config = display(
+    table,
+    [*LEAGUE, "login_day_rate", "idle_days", "load"],
+    descriptive=("name", "org_id", "role"),
+)
+event = st.dataframe(
+    shown,
+    column_config=config,
+    hide_index=True,
+    key="overview_staff",
+    on_select="rerun",
+    selection_mode="single-row",
+    height=min(420, 38 + 35 * len(shown)),
+)
+picked = common.selected_row(event)
+if picked is not None:
+    common.open_planner(table["entity_id"].iloc[picked])
+
+# --- spread of planners on each KPI -------------------------------------------------------------
+st.subheader(t("overview.spread"))
+divisor, _unit = money_scale(ctx.lang)
+long = []
+for metric_id in appraisal_ids():
+    for name, value in zip(staff_card["name"], staff_card[metric_id], strict=True):
+        scale = divisor if BY_ID[metric_id].unit == "yuan" else 1
+        long.append(
+            {
+                "metric": metric_name(metric_id),
+                "name": name,
+                "value": None if value is None else float(value) / scale,
+                "shown": metric_value(metric_id, value, ctx.lang),
+            }
+        )
+spread = pd.DataFrame(long)
+# A KPI on which everybody scores the same has no spread to draw (and no axis to draw it on).
+varied = spread.dropna(subset=["value"]).groupby("metric")["value"].nunique()
+flat = [m for m in dict.fromkeys(spread["metric"]) if varied.get(m, 0) < 2]
+if len(flat) < spread["metric"].nunique():
+    st.altair_chart(charts.kpi_spread(spread[~spread["metric"].isin(flat)]), width="content")
+if flat:
+    st.caption(t("overview.flat", metrics="、".join(flat)))
+st.caption(t("empty.null_metric"))

@@ -1,0 +1,76 @@
+"""Scorecards: every appraisal KPI per planner and advisor of the unit, coloured by quartile,
+sortable, each column's definition on hover; a selected row opens the planner."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.catalogue import appraisal_ids
+from ui import common, state
+from ui.i18n import labels, role_name, t
+from ui.tables import colour, display
+
+ctx = state.context()
+common.header("page.scorecards", ctx)
+common.require_ready(ctx)
+assert ctx.unit is not None and ctx.period is not None
+
+card = ctx.scorecard("staff")
+if card.empty:
+    st.info(t("empty.no_staff"))
+    st.stop()
+
+unit_names = ctx.unit_names()
+left, right = st.columns([3, 2])
+org_options = ["*", *sorted(card["org_id"].unique())]
+with left:
+    org = common.select(
+        t("scorecards.filter_unit"),
+        org_options,
+        format_func=lambda o: t("scorecards.all") if o == "*" else unit_names.get(o, o),
+        key="scorecards_unit",
+    )
+role = right.segmented_control(
+    t("scorecards.filter_role"),
+    ["*", "planner", "advisor"],
+    format_func=labels(
+        ["*", "planner", "advisor"], lambda r: t("scorecards.all") if r == "*" else role_name(r)
+    ),
+    default="*",
+    required=True,
+    key="scorecards_role",
+)
+if org != "*":
+    card = card[card["org_id"] == org]
+if role not in (None, "*"):
+    card = card[card["role"] == role]
+card = card.sort_values("aum_stock", ascending=False, ignore_index=True)
+if card.empty:
+    st.info(t("empty.no_rows"))
+    st.stop()
+
+ids = appraisal_ids()
+shown, config = display(card, ids, descriptive=("name", "org_id", "role"))
+st.caption(t("scorecards.hint"))
+event = st.dataframe(
+    colour(shown, card, ids),
+    column_config=config,
+    hide_index=True,
+    key="scorecards_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    height=min(640, 38 + 35 * len(shown)),
+)
+picked = common.selected_row(event)
+if picked is not None:
+    common.open_planner(card["entity_id"].iloc[picked])
+
+st.caption(t("empty.null_metric"))
+export = card[["entity_id", "name", "org_id", "role", *ids]]
+common.csv_download(
+    export,
+    f"scorecard_{ctx.period.label()}_{ctx.unit.entity_id}.csv",
+    key="scorecards_download",
+    ctx=ctx,
+    what="scorecard",
+)

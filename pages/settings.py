@@ -1,0 +1,56 @@
+"""Settings (director only): the thresholds, SLA parameters and cycle lengths every figure uses.
+A saved change is audited and clears every cached figure, so all pages move together."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from data import audit
+from data.settings import SETTINGS, save_setting
+from ui import common, state
+from ui.i18n import t
+
+ctx = state.context()
+st.title(t("page.settings"))
+common.require_director(ctx)
+st.caption(t("settings.intro"))
+
+current = ctx.settings
+with st.form("settings_form"):
+    typed: dict[str, str] = {}
+    for spec in SETTINGS:
+        value = current.get(spec.name, spec.default)
+        typed[spec.name] = st.text_input(
+            spec.name,
+            value=str(value),
+            help=f"{spec.help} ({t('settings.default', value=spec.default)})",
+            key=f"setting_{spec.name}",
+        )
+    submitted = st.form_submit_button(t("settings.save"), key="settings_save")
+
+if submitted:
+    changed = {n: v.strip() for n, v in typed.items() if v.strip() != str(current.get(n))}
+    problems = []
+    saved = []
+    for name, raw in changed.items():
+        try:
+            with state.get_engine().begin() as conn:
+                value = save_setting(conn, name, raw, user=ctx.identity.username)
+                audit.record(
+                    conn,
+                    ctx.identity.username,
+                    audit.SETTINGS,
+                    name,
+                    {"from": str(current.get(name)), "to": str(value)},
+                )
+            saved.append((name, value))
+        except (ValueError, ArithmeticError) as exc:
+            problems.append(t("settings.invalid", name=name, reason=exc))
+    for problem in problems:
+        st.error(problem)
+    if saved:
+        state.refresh()
+        for name, value in saved:
+            st.success(t("settings.saved", name=name, value=value))
+    elif not problems:
+        st.info(t("settings.unchanged"))

@@ -1,0 +1,163 @@
+"""Supervision: the diligence of the unit's planners and advisors — login calendar, idle staff,
+client-info upkeep, contacts and cadence, work items by kind, request deadlines and breaches — and
+the raw log rows behind any figure."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from metrics.supervision import WORK_KINDS
+from ui import charts, common, state
+from ui.i18n import label, metric_name, t
+from ui.tables import display, raw_config
+
+CALENDAR_MAX_PEOPLE = 40  # a taller heat map stops being readable; the least diligent come first
+
+ctx = state.context()
+common.header("page.supervision", ctx)
+common.require_ready(ctx)
+assert ctx.unit is not None and ctx.period is not None
+unit, period = ctx.unit, ctx.period
+
+staff = ctx.supervision("staff")
+if staff.empty:
+    st.info(t("empty.no_staff"))
+    st.stop()
+
+# --- per staff member, with the raw rows of a selected one ----------------------------------------
+st.subheader(t("supervision.table"))
+COLUMNS = [
+    "login_days",
+    "login_day_rate",
+    "idle_days",
+    "avg_session_minutes",
+    "info_updates",
+    "info_updated_clients",
+    "contacts",
+    "contact_coverage",
+    "cadence_compliance",
+    "work_items_created",
+    "work_items_completion_rate",
+    "work_items_overdue",
+    "requests_due",
+    "request_sla",
+    "load",
+]
+table = staff.sort_values(["login_day_rate", "entity_id"], na_position="first", ignore_index=True)
+shown, config = display(table, COLUMNS, descriptive=("name", "org_id", "role"))
+event = st.dataframe(
+    shown,
+    column_config=config,
+    hide_index=True,
+    key="supervision_table",
+    on_select="rerun",
+    selection_mode="single-row",
+    height=min(420, 38 + 35 * len(shown)),
+)
+picked = common.selected_row(event)
+with st.container(border=True):
+    st.markdown(f"**{t('supervision.rows')}**")
+    if picked is None:
+        st.caption(t("supervision.rows_hint"))
+    else:
+        who = table.iloc[picked]
+        metric_id = common.select(
+            t("planner.drill_metric"),
+            COLUMNS,
+            format_func=metric_name,
+            key="supervision_drill_metric",
+        )
+        rows = ctx.drill(metric_id, "staff", who["entity_id"])
+        st.caption(f"{who['name']} · {metric_name(metric_id)} · {len(rows)}")
+        if rows.empty:
+            st.info(t("empty.no_rows"))
+        else:
+            st.dataframe(
+                rows.drop(columns=["entity_id"], errors="ignore"),
+                column_config=raw_config(rows),
+                hide_index=True,
+                key="supervision_rows",
+                height=common.fit(len(rows), 300),
+            )
+
+# --- login calendar ------------------------------------------------------------------------------
+st.subheader(t("supervision.calendar"))
+st.caption(t("supervision.calendar_hint"))
+calendar = ctx.lookup("login_calendar", period.label(), unit.level, unit.entity_id)
+order = list(table["entity_id"])[:CALENDAR_MAX_PEOPLE]
+calendar = calendar[calendar["staff_id"].isin(order)]
+if calendar.empty:
+    st.info(t("empty.no_rows"))
+else:
+    rank = {s: i for i, s in enumerate(order)}
+    calendar = calendar.sort_values(
+        ["staff_id", "day"], key=lambda c: c.map(rank) if c.name == "staff_id" else c
+    )
+    st.altair_chart(
+        charts.login_heatmap(
+            calendar, logins_title=label("logins"), workday_title=label("workday")
+        ),
+        width="stretch",
+    )
+
+# --- idle staff and work items -------------------------------------------------------------------
+left, right = st.columns(2)
+with left:
+    st.subheader(t("supervision.idle"))
+    limit = int(ctx.settings.get("supervision.idle_days", 10))
+    idle = staff[staff["idle_days"].fillna(0) > limit].sort_values("idle_days", ascending=False)
+    if idle.empty:
+        st.success(t("supervision.no_idle"))
+    else:
+        shown, config = display(idle, ["idle_days", "login_days"], descriptive=("name", "org_id"))
+        st.dataframe(shown, column_config=config, hide_index=True, key="supervision_idle")
+with right:
+    st.subheader(t("supervision.work"))
+    row = common.row_of(ctx.supervision(unit.level), unit.entity_id)
+    if row is None or not int(row["work_items_created"]):
+        st.info(t("empty.no_rows"))
+    else:
+        long = [
+            {
+                "kind": t(f"work_kind.{kind}"),
+                "measure": t(f"work.{measure}"),
+                "items": int(row[f"work_items_{measure}_{kind}"]),
+            }
+            for kind in WORK_KINDS
+            for measure in ("created", "done", "overdue")
+        ]
+        st.altair_chart(charts.work_items(pd.DataFrame(long), measure_title=""), width="stretch")
+
+# --- client requests: deadlines and breaches -----------------------------------------------------
+st.subheader(t("supervision.requests"))
+requests = ctx.drill("request_sla", unit.level, unit.entity_id)
+due = requests[requests["due"] == 1].copy()
+if due.empty:
+    st.info(t("supervision.no_requests"))
+else:
+    due["breach"] = due["met"] == 0
+    due["met"] = due["met"] == 1
+    due["tier"] = due["tier"].map(lambda x: t(f"tier.{x}"))
+    names = dict(zip(staff["entity_id"], staff["name"], strict=True))
+    due.insert(1, "name", due["staff_id"].map(names))
+    due = due.sort_values(["breach", "deadline"], ascending=[False, True])
+    columns = ["request_id", "name", "client_id", "tier", "received_at", "acknowledged_at"]
+    columns += ["deadline", "resolved_at", "met", "breach"]
+    st.dataframe(
+        due[columns],
+        column_config=raw_config(due[columns]),
+        hide_index=True,
+        key="supervision_requests",
+        height=min(360, 38 + 35 * len(due)),
+    )
+
+# --- proxies ----------------------------------------------------------------------------------------
+st.subheader(t("supervision.proxies"))
+proxies = common.masked(ctx.lookup("proxies", period.end), ctx)
+if proxies.empty:
+    st.caption(t("supervision.no_proxies"))
+else:
+    st.dataframe(
+        proxies, column_config=raw_config(proxies), hide_index=True, key="supervision_proxies"
+    )

@@ -1,0 +1,242 @@
+"""End to end in a real Chromium (Debian's, through Playwright's Python package) against
+`streamlit run app.py` on a free port and a DuckDB file with the tiny demo data.
+
+Walks what a director does: sign in, choose a quarter, drill branch -> sub-branch -> planner ->
+one KPI's rows, switch to Chinese, upload a file with one bad row and see it rejected, download
+the rejected rows as CSV. A screenshot of every page goes to tests/screenshots/ (git-ignored):
+look at them, a page that looks broken to a person is a failed page.
+
+Opt-in: `pytest -m browser`. Synchronisation is by Playwright's expectations, never by sleeping.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.ui_support import DIRECTOR, PASSWORD, ROOT, build_tiny_db
+
+pytestmark = pytest.mark.browser
+playwright = pytest.importorskip("playwright.sync_api")
+expect = playwright.expect
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = ROOT / "tests" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+TIMEOUT_MS = 30_000
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        # Polling an HTTP endpoint until the server is up: the server, not the test, is waited on.
+        time.sleep(0.2)
+    raise RuntimeError("streamlit did not become healthy")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    folder = tmp_path_factory.mktemp("e2e")
+    db = build_tiny_db(folder)
+    port = free_port()
+    env = {**os.environ, "WEALTH_DB_URL": f"duckdb:///{db}", "WEALTH_IDLE_MINUTES": "30"}
+    log = open(folder / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "app.py"),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def settle(page: object) -> None:
+    """Wait until the script run is over (app.py's last, invisible element is fresh) and every
+    chart has drawn."""
+    end = page.locator(".st-key-page_end [data-testid=stElementContainer]")
+    expect(end).to_have_attribute("data-stale", "false", timeout=TIMEOUT_MS)
+    charts = page.get_by_test_id("stVegaLiteChart")
+    for i in range(charts.count()):
+        charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
+    expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+def shoot(page: object, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its own container, so the window
+    is made tall enough for the page instead of relying on full_page."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    settle(page)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=stMain] > div')?.scrollHeight || 1100"
+    )
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 80)})
+    settle(page)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def open_page(page: object, title: str, heading: str | None = None) -> None:
+    nav = page.get_by_test_id("stSidebarNav")
+    nav.get_by_role("link").filter(has_text=re.compile(f"{re.escape(title)}$")).click()
+    expect(page.get_by_role("heading", name=heading or title, level=1)).to_be_visible(
+        timeout=TIMEOUT_MS
+    )
+
+
+def click_row(page: object, grid_key: str, row: int) -> None:
+    """Select a row of an st.dataframe through its row-marker checkbox (left edge of the grid)."""
+    grid = page.locator(f".st-key-{grid_key}").get_by_test_id("stDataFrame")
+    expect(grid).to_be_visible(timeout=TIMEOUT_MS)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    # Glide's default geometry: a 35 px header, then 35 px rows; the marker column is ~30 px.
+    page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * row + 17)
+
+
+def test_director_walkthrough(server: str, browser: object, tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server)
+    page.get_by_role("textbox", name="Username").fill(DIRECTOR)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    expect(page.get_by_test_id("stMetric").first).to_be_visible()
+    shoot(page, "en_overview")
+
+    # Every page once, in English.
+    for title in ("Scorecards", "Planner", "Supervision", "Portfolio health", "Metrics"):
+        open_page(page, title)
+        shoot(page, "en_" + title.lower().replace(" ", "_"))
+    for title in ("Data", "Settings"):
+        open_page(page, title)
+        shoot(page, "en_" + title.lower())
+
+    # Choose a quarter: the period box follows with the latest complete quarter.
+    open_page(page, "Overview")
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_role("radio", name="Quarter").click()
+    expect(sidebar.get_by_role("combobox", name="Period")).to_have_value("2026Q3")
+    expect(page.get_by_text("杭州分行 · 2026Q3")).to_be_visible()
+
+    # Drill: branch -> sub-branch (league table) -> planner (staff table) -> one KPI's rows.
+    click_row(page, "overview_league", 0)
+    expect(page.get_by_text("拱墅支行 · 2026Q3")).to_be_visible()
+    expect(page.locator(".st-key-overview_league")).to_have_count(0)
+    shoot(page, "en_overview_sub_branch")
+    click_row(page, "overview_staff", 0)
+    expect(page.get_by_role("heading", name="Planner", level=1)).to_be_visible()
+    picker = page.locator(".st-key-planner_pick").get_by_role("combobox")
+    expect(picker).to_have_value("孟鹏 · 029504")
+    # The sidebar's choices survive the page switch.
+    expect(sidebar.get_by_role("combobox", name="Period")).to_have_value("2026Q3")
+    expect(sidebar.get_by_role("combobox", name="Org unit")).to_have_value(re.compile("拱墅支行"))
+    drill = page.locator(".st-key-planner_drill_metric").get_by_role("combobox")
+    drill.click()
+    drill.fill("Needs and suggestions")
+    page.keyboard.press("Enter")
+    expect(
+        page.get_by_text(re.compile(r"row\(s\) make up Needs and suggestions collected"))
+    ).to_be_visible()
+    settle(page)
+    shoot(page, "en_planner_drill")
+
+    # Switch to Chinese: labels, messages and money formats follow.
+    sidebar.get_by_role("radio", name="简体中文").click()
+    expect(page.get_by_role("heading", name="理财经理", level=1)).to_be_visible()
+    expect(page.get_by_text("万元").first).to_be_visible()
+    shoot(page, "zh_planner")
+    for title in ("总览", "考核记分卡", "履职督导", "客户健康度", "指标目录", "参数设置"):
+        open_page(page, title)
+        shoot(page, f"zh_{title}")
+
+    # Upload a staff file with one bad row: it is rejected with its reason, the rest imported.
+    open_page(page, "数据导入")
+    bad = (
+        "staff_id,name,role,org_id,hired_on,left_on\n"
+        "029504,孟鹏,planner,B01S02,2013-06-26,\n"
+        "099999,错误行,janitor,B01S02,2020-01-01,\n"
+    ).encode()
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(
+        files=[{"name": "staff.csv", "mimeType": "text/csv", "buffer": bad}]
+    )
+    import_button = page.locator(".st-key-data_import").get_by_role("button")
+    expect(import_button).to_be_enabled()
+    import_button.click()
+    expect(page.get_by_text("staff.csv 被拒绝的行")).to_be_visible()
+    # The grid draws on a canvas; its accessible cells carry the text.
+    expect(page.get_by_test_id("stDataFrame").filter(has_text="janitor")).to_have_count(1)
+    shoot(page, "zh_data_report")
+
+    # Download the rejected rows.
+    with page.expect_download() as info:
+        page.locator(".st-key-data_quarantine_0").get_by_role("button").click()
+    target = tmp_path / "rejected.csv"
+    info.value.save_as(target)
+    text = target.read_text(encoding="utf-8-sig")
+    assert "janitor" in text and text.splitlines()[0].startswith("file,line,column,reason")
+    context.close()

@@ -1,0 +1,39 @@
+"""Overview page: tiles with their change, flags, league table, drill to a sub-branch."""
+
+from __future__ import annotations
+
+from tests.ui_support import HEAD, errors, goto, signed_in
+
+
+def test_overview_tiles_flags_and_tables(app_db: str) -> None:
+    at = goto(signed_in(), "overview")
+    assert not errors(at)
+    labels = [m.label for m in at.metric]
+    assert "AUM stock" in labels and "Request SLA compliance" in labels
+    aum = next(m for m in at.metric if m.label == "AUM stock")
+    assert aum.value.startswith("¥") and "," in aum.value
+    assert any("without a login" in w.value for w in at.warning)  # the tiny demo's idle planner
+    assert len(at.dataframe(key="overview_league").value) == 2  # a branch shows its sub-branches
+    assert len(at.dataframe(key="overview_staff").value) == 6
+
+
+def test_sub_branch_focus(app_db: str) -> None:
+    at = goto(signed_in(scope_org="B01S01"), "overview")
+    assert "上城支行" in at.caption[0].value
+    assert not [d for d in at.dataframe if d.key == "overview_league"]  # no league below a branch
+    assert len(at.dataframe(key="overview_staff").value) == 3
+
+
+def test_quarter_and_chinese_money(app_db: str) -> None:
+    at = signed_in(lang="zh", period_kind="quarter")
+    assert at.selectbox(key="period").value == "2026Q3"
+    aum = next(m for m in at.metric if m.label == "金融资产存量")
+    assert aum.value.endswith("万元")
+    assert "2026年第3季度" in at.caption[1].value or "2026年第3季度" in at.caption[0].value
+
+
+def test_head_sees_only_their_sub_branch(app_db: str) -> None:
+    at = signed_in(HEAD)
+    assert at.selectbox(key="scope_org").options == ["上城支行"]
+    names = set(at.dataframe(key="overview_staff").value["name"])
+    assert names == {"崔俊博", "王欣", "陈佳倩"}

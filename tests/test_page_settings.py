@@ -1,0 +1,22 @@
+"""Settings page (director only): every setting, validation, save clears the caches."""
+
+from __future__ import annotations
+
+from data.engine import make_engine
+from data.settings import SETTINGS, load_settings
+from tests.ui_support import errors, goto, signed_in
+
+
+def test_settings_save_and_validate(app_db: str) -> None:
+    at = goto(signed_in(), "settings")
+    assert len(at.text_input) == len(SETTINGS)
+    at.text_input(key="setting_load.max_clients").input("150")
+    at.text_input(key="setting_tier.platinum").input("abc")
+    at.button(key="settings_save").click().run()
+    assert any("tier.platinum" in e.value for e in at.error)
+    assert any("load.max_clients = 150" in s.value for s in at.success)
+    engine = make_engine(app_db)
+    with engine.connect() as conn:
+        assert int(load_settings(conn)["load.max_clients"]) == 150
+    engine.dispose()
+    _ = errors

@@ -1,0 +1,75 @@
+"""Chart builders through `to_dict()`, and the number formats of both languages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pandas as pd
+
+from ui import charts
+from ui.format import delta, metric_value, money, percent, period_label
+from ui.tables import quartile_band
+
+
+def test_money_formats() -> None:
+    assert money(Decimal("12345678.9"), "en") == "¥12,345,679"
+    assert money(Decimal("12345678.9"), "zh") == "1,234.57万元"
+    assert money(250_000_000, "zh") == "2.50亿元"
+    assert money(950, "zh") == "950元"
+    assert money(-1500, "en") == "-¥1,500"
+    assert money(None, "en") == "—"
+    assert percent(0.8567) == "85.7%"
+    assert metric_value("retention_rate", float("nan"), "en") == "—"
+    assert delta("retention_rate", 0.9, 0.8, "zh") == "+10.0个百分点"
+    assert delta("aum_stock", 30000, 10000, "zh") == "+2.00万元"
+    assert delta("top_clients", 3, None, "en") is None
+    assert period_label("2026Q3", "zh") == "2026年第3季度"
+    assert period_label("2026-09", "zh") == "2026年9月"
+
+
+def test_aum_trend_chart() -> None:
+    frame = pd.DataFrame(
+        {"month": [dt.date(2026, 9, 1), dt.date(2026, 10, 1)], "aum": [Decimal(1e6), Decimal(2e6)]}
+    )
+    spec = charts.aum_trend(frame, "zh", title="金融资产存量").to_dict()
+    values = next(iter(spec["datasets"].values()))
+    assert [v["value"] for v in values] == [100.0, 200.0]  # 万元
+    assert spec["layer"][0]["mark"]["type"] == "line"
+
+
+def test_spread_heatmap_migration_work_load() -> None:
+    spread = pd.DataFrame(
+        {"metric": ["A", "A", "B"], "name": ["x", "y", "x"], "value": [1, 2, None], "shown": "1"}
+    )
+    spec = charts.kpi_spread(spread).to_dict()
+    assert spec["resolve"]["scale"]["x"] == "independent"
+    calendar = pd.DataFrame(
+        {
+            "name": ["x", "x"],
+            "day": [dt.date(2026, 10, 1), dt.date(2026, 10, 9)],
+            "logins": [0, 3],
+            "is_workday": [False, True],
+        }
+    )
+    spec = charts.login_heatmap(calendar, logins_title="Logins", workday_title="W").to_dict()
+    assert spec["mark"]["type"] == "rect"
+    assert spec["encoding"]["color"]["condition"]["field"] == "logins"  # days off: grey
+    migration = pd.DataFrame({"from": ["a", "a"], "to": ["a", "b"], "clients": [2, 0]})
+    assert charts.tier_migration(migration, from_title="f", to_title="t").to_dict()["layer"]
+    work = pd.DataFrame({"kind": ["sms", "sms"], "measure": ["created", "done"], "items": [3, 2]})
+    assert charts.work_items(work, measure_title="").to_dict()["mark"]["type"] == "bar"
+    load = pd.DataFrame({"name": ["x", "y"], "load": [250, 100]})
+    spec = charts.load_vs_limit(load, 200, load_title="Load").to_dict()
+    assert spec["layer"][1]["mark"]["type"] == "rule"
+    trend = pd.DataFrame({"period": ["2026Q2", "2026Q3"], "value": [0.5, None]})
+    assert charts.kpi_trend(trend, "Rate", percent=True).to_dict()["layer"]
+
+
+def test_quartile_bands_follow_the_better_direction() -> None:
+    values = pd.Series([1, 2, 3, 4, 5, 6, 7, 8])
+    higher = quartile_band(values, "higher")
+    lower = quartile_band(values, "lower")
+    assert higher.iloc[-1] == "good" and higher.iloc[0] == "bad"
+    assert lower.iloc[0] == "good" and lower.iloc[-1] == "bad"
+    assert (quartile_band(pd.Series([1, 1, 1, 1]), "higher") == "").all()

@@ -1,0 +1,201 @@
+"""Altair chart builders: each takes a small frame (already translated labels where needed) and
+returns a chart object. No `st.*` here, so a chart is tested through its `to_dict()`.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ui.format import money_scale
+
+GOOD = "#2e7d32"
+BAD = "#c62828"
+NEUTRAL = "#1f4e79"
+OFF_DAY = "#e0e0e0"
+FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
+
+
+def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    return chart.configure(font=FONT).configure_view(strokeWidth=0)
+
+
+def aum_trend(frame: pd.DataFrame, lang: str, *, title: str = "") -> alt.TopLevelMixin:
+    """Monthly AUM stock: `month` (date), `aum` (yuan) -> a line in yuan or 万元."""
+    divisor, unit = money_scale(lang)
+    data = pd.DataFrame(
+        {
+            "month": pd.to_datetime(frame["month"]),
+            "value": [float(v) / divisor for v in frame["aum"]],
+        }
+    )
+    axis_title = f"{title} ({unit})" if title else unit
+    base = alt.Chart(data).encode(
+        x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=-30)),
+        y=alt.Y("value:Q", title=axis_title, scale=alt.Scale(zero=False)),
+        tooltip=[
+            alt.Tooltip("yearmonth(month):T", title="", format="%Y-%m"),
+            alt.Tooltip("value:Q", title=unit, format=",.2f" if lang == "zh" else ",.0f"),
+        ],
+    )
+    chart = base.mark_line(color=NEUTRAL, strokeWidth=2.5) + base.mark_circle(
+        color=NEUTRAL, size=45
+    )
+    return _theme(chart.properties(height=260))
+
+
+def kpi_trend(
+    frame: pd.DataFrame, value_title: str, *, percent: bool = False, axis_format: str = ",~s"
+) -> alt.TopLevelMixin:
+    """One KPI over periods: `period` (label, in order), `value` -> a line."""
+    data = frame[["period", "value"]].copy()
+    data["value"] = pd.to_numeric(data["value"], errors="coerce")
+    fmt = ".1%" if percent else ",.2f"
+    base = alt.Chart(data).encode(
+        x=alt.X("period:O", title=None, sort=list(data["period"]), axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y(
+            "value:Q",
+            title=value_title,
+            axis=alt.Axis(format=".0%" if percent else axis_format),
+            scale=alt.Scale(zero=False),
+        ),
+        tooltip=[alt.Tooltip("period:O", title=""), alt.Tooltip("value:Q", format=fmt)],
+    )
+    chart = base.mark_line(color=NEUTRAL, strokeWidth=2) + base.mark_circle(color=NEUTRAL, size=40)
+    return _theme(chart.properties(height=220))
+
+
+def kpi_spread(frame: pd.DataFrame, *, columns: int = 4) -> alt.TopLevelMixin:
+    """The spread of staff on each KPI: long frame `metric`, `name`, `value`, `shown` (formatted)
+    -> one small strip per KPI, each with its own scale (KPIs have different units)."""
+    data = frame[["metric", "name", "value", "shown"]].copy()
+    data["value"] = pd.to_numeric(data["value"], errors="coerce")
+    data = data.dropna(subset=["value"])
+    order = list(dict.fromkeys(frame["metric"]))
+    chart = (
+        alt.Chart(data)
+        .mark_tick(color=NEUTRAL, thickness=2, size=18, opacity=0.7)
+        .encode(
+            # Significant digits, not SI prefixes: a ratio must not read "200m".
+            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=4)),
+            tooltip=[alt.Tooltip("name:N", title=""), alt.Tooltip("shown:N", title="")],
+        )
+        .properties(width=190, height=28)
+        .facet(
+            facet=alt.Facet(
+                "metric:N", title=None, sort=order, header=alt.Header(labelFontSize=12)
+            ),
+            columns=columns,
+        )
+        .resolve_scale(x="independent")
+    )
+    return _theme(chart)
+
+
+def login_heatmap(
+    frame: pd.DataFrame, *, logins_title: str, workday_title: str
+) -> alt.TopLevelMixin:
+    """Login calendar: `name`, `day`, `logins`, `is_workday` -> one row per person, one cell per
+    day; working days carry a colour by logins, days off are grey (so a working day without a
+    login stands out as white)."""
+    data = frame[["name", "day", "logins", "is_workday"]].copy()
+    # Days as text keep the axis ordinal and free of time-zone shifts in the browser.
+    data["date"] = [f"{pd.Timestamp(d):%m-%d}" for d in data["day"]]
+    data["workday"] = ["✓" if w else "—" for w in data["is_workday"]]
+    people = list(dict.fromkeys(data["name"]))
+    days = list(dict.fromkeys(data["date"]))
+    chart = (
+        alt.Chart(data.drop(columns=["day"]))
+        .mark_rect(stroke="white", strokeWidth=0.5)
+        .encode(
+            x=alt.X("date:O", title=None, sort=days, axis=alt.Axis(labelAngle=-90)),
+            y=alt.Y("name:N", title=None, sort=people),
+            color=alt.condition(
+                "datum.workday == '✓'",
+                alt.Color(
+                    "logins:Q",
+                    title=logins_title,
+                    scale=alt.Scale(scheme="blues", domainMin=0),
+                    legend=alt.Legend(orient="bottom", gradientLength=160),
+                ),
+                alt.value(OFF_DAY),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title=""),
+                alt.Tooltip("date:O", title=""),
+                alt.Tooltip("logins:Q", title=logins_title),
+                alt.Tooltip("workday:N", title=workday_title),
+            ],
+        )
+    )
+    # A step per person, not a fixed height: Streamlit's content-sized charts collapse a fixed
+    # height on a discrete axis to nothing (seen in Chromium with streamlit 1.67).
+    return _theme(chart.properties(height=alt.Step(20)))
+
+
+def tier_migration(frame: pd.DataFrame, *, from_title: str, to_title: str) -> alt.TopLevelMixin:
+    """Tier migration matrix: long frame `from`, `to`, `clients` -> a heat map with counts."""
+    rows = list(dict.fromkeys(frame["from"]))
+    cols = list(dict.fromkeys(frame["to"]))
+    base = alt.Chart(frame).encode(
+        x=alt.X(
+            "to:N",
+            title=to_title,
+            sort=cols,
+            axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False),
+        ),
+        y=alt.Y("from:N", title=from_title, sort=rows),
+    )
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("clients:Q", scale=alt.Scale(scheme="greens"), legend=None)
+    )
+    text = base.mark_text(fontSize=13).encode(
+        text=alt.Text("clients:Q"),
+        color=alt.condition("datum.clients > 0", alt.value("black"), alt.value("#9e9e9e")),
+    )
+    return _theme((cells + text).properties(height=200, width=400))
+
+
+def work_items(frame: pd.DataFrame, *, measure_title: str) -> alt.TopLevelMixin:
+    """Work items by kind: long frame `kind`, `measure`, `items` -> grouped bars."""
+    colors = alt.Scale(range=[NEUTRAL, GOOD, BAD])
+    chart = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=alt.Y("kind:N", title=None, sort=list(dict.fromkeys(frame["kind"]))),
+            yOffset=alt.YOffset("measure:N", sort=list(dict.fromkeys(frame["measure"]))),
+            x=alt.X("items:Q", title=None),
+            color=alt.Color(
+                "measure:N",
+                title=measure_title,
+                scale=colors,
+                sort=list(dict.fromkeys(frame["measure"])),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=["kind:N", "measure:N", "items:Q"],
+        )
+    )
+    return _theme(chart.properties(height=max(120, 60 * frame["kind"].nunique())))
+
+
+def load_vs_limit(frame: pd.DataFrame, limit: int, *, load_title: str) -> alt.TopLevelMixin:
+    """Each planner's load (`name`, `load`) against `limit`: bars, red above the limit."""
+    data = frame[["name", "load"]].copy()
+    data["over"] = data["load"] > limit
+    bars = (
+        alt.Chart(data)
+        .mark_bar()
+        .encode(
+            x=alt.X("name:N", title=None, sort="-y", axis=alt.Axis(labelAngle=-45)),
+            y=alt.Y("load:Q", title=load_title),
+            color=alt.condition("datum.over", alt.value(BAD), alt.value(NEUTRAL)),
+            tooltip=["name:N", "load:Q"],
+        )
+    )
+    rule = (
+        alt.Chart(pd.DataFrame({"limit": [limit]}))
+        .mark_rule(color=BAD, strokeDash=[6, 4], strokeWidth=2)
+        .encode(y="limit:Q")
+    )
+    return _theme((bars + rule).properties(height=240))

@@ -1,0 +1,162 @@
+"""Pieces several pages render the same way: the page header, the empty states, KPI tiles, CSV
+downloads (audited as exports) and the jump to the planner page."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from data import audit
+from metrics.catalogue import BY_ID
+from metrics.masking import mask_frame
+from ui import state
+from ui.format import delta, metric_value, period_label
+from ui.i18n import labels, metric_description, metric_name, t
+
+PLANNER_PAGE = "pages/planner.py"
+
+
+def keep(key: str, options: list | tuple, default: object) -> None:
+    """Give widget `key` its remembered raw value before it renders.
+
+    Streamlit keeps a selectbox's value as its displayed label, so a language switch (new
+    labels) or a page switch would lose the choice; the raw value is kept under `_keep_<key>`."""
+    stored = st.session_state.get(f"_keep_{key}", st.session_state.get(key))
+    st.session_state[key] = stored if stored in options else default
+    st.session_state[f"_keep_{key}"] = st.session_state[key]
+
+
+def remember(key: str) -> None:
+    st.session_state[f"_keep_{key}"] = st.session_state[key]
+
+
+def select(label: str, options: list, *, key: str, format_func: Any) -> Any:
+    """A selectbox whose choice survives language and page switches (see `keep`)."""
+    keep(key, options, options[0])
+    return st.selectbox(
+        label,
+        options,
+        format_func=labels(options, format_func),
+        key=key,
+        on_change=remember,
+        args=(key,),
+    )
+
+
+def fit(rows: int, cap: int = 400) -> int:
+    """A table height that shows `rows` rows without empty filler, up to `cap` pixels."""
+    return min(cap, 38 + 35 * max(rows, 1))
+
+
+def header(title_key: str, ctx: state.Context) -> None:
+    st.title(t(title_key))
+    if ctx.unit is not None and ctx.period is not None:
+        st.caption(
+            t(
+                "overview.heading",
+                unit=ctx.unit.name,
+                period=period_label(ctx.period.label(), ctx.lang),
+            )
+        )
+
+
+def require_ready(ctx: state.Context) -> None:
+    """Stop the page with a sentence that says what is missing (never an empty chart)."""
+    if ctx.empty:
+        st.info(t("empty.no_data"), icon=":material/database:")
+        st.stop()
+    if ctx.period is None:
+        st.info(t("empty.no_period"), icon=":material/calendar_month:")
+        st.stop()
+    if ctx.unit is None:
+        st.info(t("empty.no_staff"), icon=":material/group_off:")
+        st.stop()
+
+
+def require_director(ctx: state.Context) -> None:
+    if not ctx.is_director:
+        st.error(t("error.not_allowed"))
+        st.stop()
+
+
+def row_of(frame: pd.DataFrame, entity_id: str) -> pd.Series | None:
+    found = frame[frame["entity_id"] == entity_id]
+    return None if found.empty else found.iloc[0]
+
+
+def tiles(
+    metrics: Iterable[str],
+    now: dict[str, Any],
+    prev: dict[str, Any],
+    lang: str,
+    *,
+    per_row: int = 4,
+    prev_label: str = "",
+) -> None:
+    """One st.metric per KPI with its change against the previous period."""
+    ids = list(metrics)
+    for start in range(0, len(ids), per_row):
+        columns = st.columns(per_row)
+        for column, metric_id in zip(columns, ids[start : start + per_row], strict=False):
+            metric = BY_ID[metric_id]
+            change = delta(metric_id, now.get(metric_id), prev.get(metric_id), lang)
+            column.metric(
+                metric_name(metric_id),
+                metric_value(metric_id, now.get(metric_id), lang),
+                delta=change,
+                delta_color="inverse" if metric.better == "lower" else "normal",
+                help=metric_description(metric_id),
+                border=True,
+                delta_description=prev_label or None,
+            )
+
+
+def masked(frame: pd.DataFrame, ctx: state.Context) -> pd.DataFrame:
+    """Client personal data masked unless the signed-in user may see it in clear."""
+    if getattr(ctx.identity, "may_unmask", False):
+        return frame
+    return mask_frame(frame)
+
+
+def csv_download(
+    frame: pd.DataFrame, filename: str, *, key: str, ctx: state.Context, what: str
+) -> None:
+    """A CSV download (UTF-8 with BOM, for Excel); the click is recorded in the audit log."""
+    data = ("\ufeff" + frame.to_csv(index=False)).encode("utf-8")
+
+    def record() -> None:
+        with state.get_engine().begin() as conn:
+            audit.record(
+                conn,
+                ctx.identity.username,
+                audit.EXPORT,
+                filename,
+                {"what": what, "rows": len(frame), "scope": ctx.scope.cache_key()},
+            )
+
+    st.download_button(
+        t("scorecards.download"),
+        data,
+        file_name=filename,
+        mime="text/csv",
+        key=key,
+        on_click=record,
+        icon=":material/download:",
+    )
+
+
+def open_planner(staff_id: str) -> None:
+    st.session_state["planner_id"] = staff_id
+    st.switch_page(PLANNER_PAGE)
+
+
+def selected_row(event: Any) -> int | None:
+    """The position of the row a single-row dataframe selection picked, if any."""
+    try:
+        rows = event.selection.rows
+    except AttributeError:
+        return None
+    return rows[0] if rows else None

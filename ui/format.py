@@ -1,0 +1,138 @@
+"""Number formats in the reader's language: yuan with thousands separators in English, 万元 / 亿元
+in Chinese (how a Chinese bank reads money), percentages, and a dash for a null figure.
+
+Pure functions (no Streamlit), so they are tested directly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from decimal import Decimal
+from typing import Any
+
+from metrics.catalogue import BY_ID
+
+NULL = "—"
+WAN = 10_000
+YI = 100_000_000
+
+
+def is_null(value: Any) -> bool:
+    if value is None:
+        return True
+    try:
+        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
+    except (TypeError, ValueError):
+        # pandas.NA refuses comparison
+        return True
+
+
+def _float(value: Any) -> float:
+    return float(Decimal(value)) if isinstance(value, Decimal) else float(value)
+
+
+def money(value: Any, lang: str, *, signed: bool = False) -> str:
+    """12345678.9 -> '¥12,345,679' in English, '1,234.57万元' in Chinese (亿元 from 1e8)."""
+    if is_null(value):
+        return NULL
+    v = _float(value)
+    sign = "+" if signed and v > 0 else ""
+    if lang == "zh":
+        if abs(v) >= YI:
+            return f"{sign}{v / YI:,.2f}亿元"
+        if abs(v) >= WAN:
+            return f"{sign}{v / WAN:,.2f}万元"
+        return f"{sign}{v:,.0f}元"
+    if v < 0:
+        return f"-¥{-v:,.0f}"
+    return f"{sign}¥{v:,.0f}"
+
+
+def count(value: Any, *, signed: bool = False) -> str:
+    if is_null(value):
+        return NULL
+    return f"{int(value):+,}" if signed else f"{int(value):,}"
+
+
+def percent(value: Any, digits: int = 1) -> str:
+    if is_null(value):
+        return NULL
+    return f"{_float(value) * 100:.{digits}f}%"
+
+
+def number(value: Any, digits: int = 1, *, signed: bool = False) -> str:
+    if is_null(value):
+        return NULL
+    return f"{_float(value):+,.{digits}f}" if signed else f"{_float(value):,.{digits}f}"
+
+
+def points(value: Any, lang: str, *, signed: bool = False) -> str:
+    if is_null(value):
+        return NULL
+    v = _float(value)
+    text = f"{v:+,.1f}" if signed else f"{v:,.1f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def metric_value(metric_id: str, value: Any, lang: str) -> str:
+    """A figure formatted by its catalogue unit."""
+    metric = BY_ID.get(metric_id)
+    unit = metric.unit if metric else "count"
+    if unit == "yuan":
+        return money(value, lang)
+    if unit == "ratio":
+        return percent(value)
+    if unit in ("count", "days"):
+        return count(value)
+    if unit == "points":
+        return points(value, lang)
+    return number(value)
+
+
+def delta(metric_id: str, now: Any, prev: Any, lang: str) -> str | None:
+    """The change from `prev` to `now` as a signed text (percentage points for a ratio); None
+    when either side is null, so that no arrow is drawn."""
+    if is_null(now) or is_null(prev):
+        return None
+    metric = BY_ID.get(metric_id)
+    unit = metric.unit if metric else "count"
+    diff = _float(now) - _float(prev)
+    if unit == "yuan":
+        return money(diff, lang, signed=True)
+    if unit == "ratio":
+        pp = "个百分点" if lang == "zh" else " pp"
+        return f"{diff * 100:+.1f}{pp}"
+    if unit in ("count", "days"):
+        return count(round(diff), signed=True)
+    return number(diff, signed=True)
+
+
+def money_scale(lang: str) -> tuple[float, str]:
+    """(divisor, unit label) for money columns of a table: yuan in English, 万元 in Chinese."""
+    return (WAN, "万元") if lang == "zh" else (1, "¥")
+
+
+def day(value: Any, lang: str) -> str:
+    if is_null(value):
+        return NULL
+    if isinstance(value, dt.datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, dt.date):
+        return (
+            f"{value.year}年{value.month}月{value.day}日" if lang == "zh" else f"{value:%Y-%m-%d}"
+        )
+    return str(value)
+
+
+def period_label(label: str, lang: str) -> str:
+    """'2026Q3' -> '2026年第3季度', '2026-09' -> '2026年9月', '2026' -> '2026年' in Chinese."""
+    if lang != "zh":
+        return label
+    if "Q" in label:
+        year, quarter = label.split("Q")
+        return f"{year}年第{quarter}季度"
+    if "-" in label:
+        year, month = label.split("-")
+        return f"{year}年{int(month)}月"
+    return f"{label}年"

@@ -1,0 +1,525 @@
+"""Every string the dashboard shows, in English and Simplified Chinese.
+
+Metric names come from the catalogue (`metrics.catalogue`), never from here, so a KPI is named
+once. The catalogue's definitions are written in English; their Chinese versions are below, keyed
+by metric id, and a test checks that every metric has one.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from metrics.catalogue import BY_ID
+
+LANGS = ("en", "zh")
+LANG_LABELS = {"en": "English", "zh": "简体中文"}
+DEFAULT_LANG = "en"
+
+# key -> (English, 中文). Placeholders use str.format names.
+STRINGS: dict[str, tuple[str, str]] = {
+    # app and sidebar
+    "app.title": ("Wealth centre dashboard", "财富中心考核与督导看板"),
+    "sidebar.language": ("Language", "语言"),
+    "sidebar.period_kind": ("Period type", "周期类型"),
+    "sidebar.period": ("Period", "期间"),
+    "sidebar.scope": ("Org unit", "机构"),
+    "sidebar.signed_in": ("Signed in as **{name}** ({role})", "当前用户：**{name}**（{role}）"),
+    "sidebar.no_periods": ("No complete period in the data yet.", "数据中尚无完整的考核期间。"),
+    "kind.month": ("Month", "月度"),
+    "kind.quarter": ("Quarter", "季度"),
+    "kind.year": ("Year", "年度"),
+    "role.director": ("director", "财富中心主任"),
+    "role.head": ("sub-branch head", "支行主管"),
+    "role.planner": ("planner", "理财经理"),
+    "role.advisor": ("advisor", "理财师"),
+    "role.branch": ("branch", "分行"),
+    "role.sub_branch": ("sub-branch", "支行"),
+    "level.branch": ("Branch", "分行"),
+    "level.sub_branch": ("Sub-branch", "支行"),
+    "level.staff": ("Staff", "员工"),
+    "section.dashboard": ("Dashboard", "看板"),
+    "section.appraisal": ("Appraisal", "考核"),
+    "section.admin": ("Administration", "管理"),
+    # page titles
+    "page.overview": ("Overview", "总览"),
+    "page.scorecards": ("Scorecards", "考核记分卡"),
+    "page.planner": ("Planner", "理财经理"),
+    "page.supervision": ("Supervision", "履职督导"),
+    "page.health": ("Portfolio health", "客户健康度"),
+    "page.metrics": ("Metrics", "指标目录"),
+    "page.data": ("Data", "数据导入"),
+    "page.settings": ("Settings", "参数设置"),
+    "page.schemes": ("Appraisal schemes", "考核方案"),
+    "page.snapshots": ("Snapshots", "会议快照"),
+    "page.audit": ("Audit log", "审计日志"),
+    "page.users": ("Users", "用户管理"),
+    # empty and error states
+    "empty.no_data": (
+        "The database holds no data yet. A director can upload the CRM extract on the **Data** "
+        "page (or run `python -m data first-start` to load the demo data).",
+        "数据库中尚无数据。主任可在**数据导入**页面上传CRM导出文件（或运行 "
+        "`python -m data first-start` 载入演示数据）。",
+    ),
+    "empty.no_period": (
+        "No period is selected: the data do not yet cover a complete month.",
+        "未选择期间：数据尚未覆盖一个完整的月份。",
+    ),
+    "empty.no_rows": ("Nothing to show for this period and org unit.", "该期间与机构下没有数据。"),
+    "empty.no_staff": (
+        "No planner or advisor belongs to this org unit.",
+        "该机构下没有理财经理或理财师。",
+    ),
+    "empty.no_clients": (
+        "This planner has no clients in their book at the end of the period.",
+        "期末该理财经理名下没有管户客户。",
+    ),
+    "empty.no_activity": ("No recorded activity.", "暂无活动记录。"),
+    "empty.null_metric": (
+        "— means the figure has no base in this period (for example no surveys, no top clients "
+        "or nothing due), not zero.",
+        "“—”表示该指标在本期没有计算基数（例如没有满意度调查、没有顶端客户或没有到期事项），并非零。",
+    ),
+    "error.busy": (
+        "The database is busy (an import is probably running). Try again in a minute.",
+        "数据库正忙（可能正在导入数据），请稍后再试。",
+    ),
+    "error.generic": (
+        "Something went wrong while preparing this page. The error was logged; please tell the "
+        "administrator. ({kind})",
+        "页面生成时出错，错误已记录，请联系管理员。（{kind}）",
+    ),
+    "error.calendar": (
+        "The working-day calendar does not cover this period: {detail}",
+        "工作日历未覆盖该期间：{detail}",
+    ),
+    "error.not_allowed": (
+        "This page is for the wealth-centre director only.",
+        "此页面仅限财富中心主任使用。",
+    ),
+    # overview
+    "overview.heading": ("{unit} · {period}", "{unit} · {period}"),
+    "overview.vs_prev": ("vs {period}", "较上期"),
+    "overview.trend": ("AUM stock, last 12 months", "近12个月金融资产存量"),
+    "overview.league": ("Sub-branch league table", "支行排名"),
+    "overview.league_hint": (
+        "Select a row to focus on that sub-branch.",
+        "选中一行即可查看该支行。",
+    ),
+    "overview.staff": ("Planners and advisors", "理财经理与理财师"),
+    "overview.staff_hint": ("Select a row to open the planner.", "选中一行即可打开该理财经理。"),
+    "overview.spread": ("Spread of planners on each KPI", "各项指标的人员分布"),
+    "overview.flags": ("Needs action", "待处理事项"),
+    "overview.flat": (
+        "Same figure for everybody (or no figure) on: {metrics}",
+        "所有人数值相同（或无数值）的指标：{metrics}",
+    ),
+    "overview.no_flags": ("Nothing needs action in this period.", "本期没有需要处理的事项。"),
+    "flag.overloaded": (
+        "{n} planner(s) above the load limit of {limit} clients: {names}",
+        "{n}名理财经理管户数超过上限{limit}户：{names}",
+    ),
+    "flag.coverage": (
+        "Primary-manager coverage below 100% in {n} unit(s): {names}",
+        "{n}个机构的财富客户主管户覆盖率低于100%：{names}",
+    ),
+    "flag.sla": (
+        "{n} request(s) missed their SLA ({staff} staff): {names}",
+        "{n}笔客户诉求超时未达标（涉及{staff}人）：{names}",
+    ),
+    "flag.idle": (
+        "{n} staff without a login for more than {days} days: {names}",
+        "{n}名员工超过{days}天未登录：{names}",
+    ),
+    "flag.alerts": (
+        "{n} retention alert(s) not followed up: {names}",
+        "{n}条客户流失预警未跟进：{names}",
+    ),
+    "col.name": ("Name", "姓名"),
+    "col.unit": ("Org unit", "机构"),
+    "col.role": ("Role", "岗位"),
+    "col.staff_id": ("Staff id", "员工号"),
+    "col.entity": ("Id", "编号"),
+    # scorecards
+    "scorecards.filter_unit": ("Sub-branch", "支行"),
+    "scorecards.filter_role": ("Role", "岗位"),
+    "scorecards.all": ("All", "全部"),
+    "scorecards.hint": (
+        "Colours compare each figure with the quartiles of the staff shown: green = top quarter, "
+        "red = bottom quarter. Hover a column header for its definition; select a row to open "
+        "the planner.",
+        "颜色按所列人员的四分位数着色：绿色为前25%，红色为后25%。将鼠标悬停在列标题上可查看指标定义；"
+        "选中一行即可打开该理财经理。",
+    ),
+    "scorecards.download": ("Download CSV", "下载CSV"),
+    "scorecards.legend": ("Colour", "颜色说明"),
+    # planner
+    "planner.pick": ("Planner or advisor", "理财经理/理财师"),
+    "planner.none": (
+        "Choose a planner on the Scorecards or Overview page, or pick one here.",
+        "请在记分卡或总览页面选择理财经理，或在此处选择。",
+    ),
+    "planner.kpis": ("Indicators", "指标"),
+    "planner.trend": ("Trend over the last 12 periods", "近12期趋势"),
+    "planner.trend_metric": ("Indicator", "指标"),
+    "planner.book": ("Book of clients at {day}", "{day}管户客户"),
+    "planner.masked": (
+        "Client names and phone numbers are masked.",
+        "客户姓名与电话已脱敏显示。",
+    ),
+    "planner.migration": ("Tier migration {prev} → {period}", "客户层级迁移 {prev} → {period}"),
+    "planner.activity": ("Recent activity", "近期活动"),
+    "planner.drill": ("Rows behind an indicator", "指标明细"),
+    "planner.drill_metric": ("Indicator to explain", "要查看明细的指标"),
+    "planner.drill_count": (
+        "{n} row(s) make up {metric} = {value}",
+        "{metric} = {value}，共{n}行明细",
+    ),
+    "planner.left": ("Left the bank on {day}", "已于{day}离职"),
+    # supervision
+    "supervision.calendar": ("Login calendar", "登录日历"),
+    "supervision.calendar_hint": (
+        "Each cell is one day; darker = more logins. Grey days are weekends and holidays.",
+        "每格代表一天，颜色越深登录越多；灰色为周末与节假日。",
+    ),
+    "supervision.table": ("Diligence per staff member", "人员履职情况"),
+    "supervision.idle": ("Idle staff", "未登录人员"),
+    "supervision.no_idle": ("Everyone logged in recently.", "所有人员近期均有登录。"),
+    "supervision.work": ("Work items by kind", "按类型统计的工作事项"),
+    "supervision.requests": ("Client requests: deadlines and breaches", "客户诉求：时限与超时"),
+    "supervision.no_requests": ("No request fell due in this period.", "本期没有到期的客户诉求。"),
+    "supervision.rows": ("Raw rows", "原始记录"),
+    "supervision.rows_hint": (
+        "Select a staff member above, then choose an indicator to see its raw log rows.",
+        "在上表中选中一名人员，再选择指标即可查看原始记录。",
+    ),
+    "supervision.proxies": ("Proxy assignments (stand-ins)", "代理管户"),
+    "supervision.no_proxies": ("No proxy assignment is active.", "当前没有代理管户。"),
+    "work.created": ("created", "新建"),
+    "work.done": ("done", "完成"),
+    "work.overdue": ("overdue", "逾期"),
+    "work_kind.activity": ("activity", "活动"),
+    "work_kind.event": ("event", "事件"),
+    "work_kind.problem": ("problem", "问题"),
+    "work_kind.opportunity": ("opportunity", "商机"),
+    "work_kind.sms": ("SMS", "短信"),
+    "channel.visit": ("visits", "面访"),
+    "channel.phone": ("phone", "电话"),
+    "channel.sms": ("SMS", "短信"),
+    "channel.email": ("email", "邮件"),
+    "channel.wechat": ("WeChat", "微信"),
+    "channel.event": ("events", "活动"),
+    # health
+    "health.table": ("Portfolio health per unit", "各机构客户健康度"),
+    "health.load": ("Load against the limit ({limit} clients)", "管户数与上限（{limit}户）"),
+    "health.alerts": ("Retention alerts and follow-up", "客户流失预警与跟进"),
+    "health.no_alerts": ("No retention alert in this period.", "本期没有客户流失预警。"),
+    "health.care": ("Birthdays in the next 14 days (from {day})", "未来14天生日客户（自{day}起）"),
+    "health.no_care": ("No client birthday in the next 14 days.", "未来14天没有客户生日。"),
+    "health.followed": ("followed up", "已跟进"),
+    "health.not_followed": ("not followed up", "未跟进"),
+    # metrics catalogue
+    "metrics.intro": (
+        "Every figure of the dashboard is defined once, here. Ratios roll up from their "
+        "numerators and denominators, never as a mean of ratios.",
+        "看板上的每个数字都在此统一定义。比率指标按分子、分母汇总，而不是对比率取平均。",
+    ),
+    "metrics.family": ("Family", "类别"),
+    "metrics.unit": ("Unit", "单位"),
+    "metrics.better": ("Better", "方向"),
+    "metrics.rollup": ("Roll-up", "汇总方式"),
+    "metrics.definition": ("Definition", "定义"),
+    "metrics.search": ("Search", "搜索"),
+    "better.higher": ("higher is better", "越高越好"),
+    "better.lower": ("lower is better", "越低越好"),
+    "better.none": ("—", "—"),
+    "family.financial": ("Financial", "财务"),
+    "family.client": ("Client", "客户"),
+    "family.process": ("Process", "流程"),
+    "family.growth": ("Growth", "成长"),
+    "family.supervision": ("Supervision", "督导"),
+    "family.health": ("Portfolio health", "健康度"),
+    "unit.yuan": ("yuan", "元"),
+    "unit.count": ("count", "个数"),
+    "unit.ratio": ("ratio", "比率"),
+    "unit.score": ("score", "分数"),
+    "unit.points": ("points", "积分"),
+    "unit.days": ("days", "天"),
+    "unit.minutes": ("minutes", "分钟"),
+    "unit.hours": ("hours", "小时"),
+    # data page
+    "data.upload": ("CRM extract files (CSV or XLSX)", "CRM导出文件（CSV或XLSX）"),
+    "data.upload_help": (
+        "Name each file after its contract table (clients.csv, staff.xlsx, ...) or use one "
+        "workbook with one sheet per table.",
+        "文件按数据规范表名命名（如 clients.csv、staff.xlsx），或使用每表一个工作表的单个工作簿。",
+    ),
+    "data.as_of": ("Extract date (as of)", "数据截止日期"),
+    "data.import": ("Import", "开始导入"),
+    "data.progress": ("Importing…", "正在导入…"),
+    "data.committed": (
+        "Imported batch {batch}: {rows} row(s) inserted or updated.",
+        "导入批次 {batch} 已提交：新增或更新 {rows} 行。",
+    ),
+    "data.nothing_changed": (
+        "Nothing changed: every valid row was already stored.",
+        "没有变化：所有有效行均已存在。",
+    ),
+    "data.not_committed": (
+        "The batch was refused: nothing was written.",
+        "批次被拒绝：未写入任何数据。",
+    ),
+    "data.some_rejected": (
+        "{n} row(s) were rejected; they are listed below and kept in the quarantine.",
+        "{n} 行被拒绝，详见下表，并已保存到隔离区。",
+    ),
+    "data.refused": ("Import refused: {reason}", "导入被拒绝：{reason}"),
+    "data.busy": (
+        "Another import is in progress; wait until it finishes.",
+        "另一项导入正在进行，请等待其完成。",
+    ),
+    "data.report": ("Validation report", "校验报告"),
+    "data.file": ("File", "文件"),
+    "data.table": ("Table", "数据表"),
+    "data.read": ("Read", "读取"),
+    "data.inserted": ("Inserted", "新增"),
+    "data.updated": ("Updated", "更新"),
+    "data.unchanged": ("Unchanged", "未变"),
+    "data.rejected": ("Rejected", "拒绝"),
+    "data.file_refused": ("File refused: {reason}", "文件被拒绝：{reason}"),
+    "data.rejected_rows": ("Rejected rows of {file}", "{file} 被拒绝的行"),
+    "data.line": ("Line", "行号"),
+    "data.column": ("Column", "列"),
+    "data.reason": ("Reason", "原因"),
+    "data.raw": ("Original values", "原始值"),
+    "data.quarantine": ("Download the rejected rows (CSV)", "下载被拒绝的行（CSV）"),
+    "data.warnings": ("Warnings", "提示"),
+    "data.history": ("Import history", "导入历史"),
+    "data.no_history": ("No import yet.", "尚无导入记录。"),
+    "data.only_director": (
+        "Only the wealth-centre director can import data.",
+        "仅财富中心主任可以导入数据。",
+    ),
+    "hist.started_at": ("Started", "开始时间"),
+    "hist.finished_at": ("Finished", "结束时间"),
+    "hist.as_of": ("As of", "截止日期"),
+    "hist.username": ("By", "操作人"),
+    "hist.status": ("Status", "状态"),
+    "hist.rows_read": ("Rows read", "读取行数"),
+    "hist.rows_rejected": ("Rows rejected", "拒绝行数"),
+    "hist.tables": ("Tables", "数据表"),
+    "hist.source": ("Source", "来源"),
+    # settings
+    "settings.intro": (
+        "Thresholds and SLA parameters used by every figure. A change applies to all pages at once.",
+        "所有指标共用的阈值与时效参数，修改后立即对所有页面生效。",
+    ),
+    "settings.save": ("Save", "保存"),
+    "settings.saved": ("Saved {name} = {value}.", "已保存 {name} = {value}。"),
+    "settings.invalid": ("{name}: {reason}", "{name}：{reason}"),
+    "settings.default": ("default {value}", "默认值 {value}"),
+    "settings.unchanged": ("Nothing changed.", "没有修改。"),
+    # common columns of raw rows
+    "tier.black_gold": ("black-gold", "黑金"),
+    "tier.platinum": ("platinum", "白金"),
+    "tier.mass": ("mass", "大众"),
+    "tier.new": ("new", "新增"),
+    "tier.lost": ("lost", "流失"),
+    "col.client_id": ("Client id", "客户号"),
+    "col.client_name": ("Client", "客户"),
+    "col.tier": ("Tier", "层级"),
+    "col.aum": ("AUM", "金融资产"),
+    "col.contact_cycle": ("Contact cycle", "联络周期"),
+    "col.risk_level": ("Risk level", "风险等级"),
+    "col.opened_on": ("Opened", "开户日"),
+    "col.last_contact_on": ("Last contact", "最近联络"),
+    "col.at": ("When", "时间"),
+    "col.kind": ("Kind", "类型"),
+    "col.detail": ("Detail", "内容"),
+    "col.month": ("Month", "月份"),
+    "col.period": ("Period", "期间"),
+    "col.value": ("Value", "数值"),
+    "col.birthday": ("Birthday", "生日"),
+    "col.age": ("Age", "年龄"),
+    "col.days_until": ("In days", "剩余天数"),
+    "col.phone": ("Phone", "电话"),
+    "col.birth_date": ("Born", "出生日期"),
+    "col.reason": ("Reason", "原因"),
+    "col.alert_day": ("Alert day", "预警日"),
+    "col.followed_up": ("Followed up", "已跟进"),
+    "col.followup_day": ("Follow-up day", "跟进日"),
+    "col.primary_staff_id": ("Primary manager", "主管户经理"),
+    "col.received_at": ("Received", "受理时间"),
+    "col.deadline": ("Deadline", "时限"),
+    "col.resolved_at": ("Resolved", "办结时间"),
+    "col.acknowledged_at": ("Acknowledged", "响应时间"),
+    "col.met": ("Met SLA", "达标"),
+    "col.due": ("Due", "已到期"),
+    "col.breach": ("Breach", "超时"),
+    "col.summary": ("Summary", "诉求摘要"),
+    "col.load_limit": ("Limit", "上限"),
+    "col.proxy_name": ("Stand-in", "代理人"),
+    "col.primary_name": ("For", "被代理人"),
+    "col.until": ("Until", "截止"),
+    "col.start_on": ("From", "开始"),
+    "col.from": ("From tier", "期初层级"),
+    "col.migration_to": ("To tier", "期末层级"),
+    "col.clients": ("Clients", "客户数"),
+    "col.logins": ("Logins", "登录次数"),
+    "col.day": ("Day", "日期"),
+    "col.workday": ("Working day", "工作日"),
+    "activity.contact": ("contact", "联络"),
+    "activity.need": ("need", "需求"),
+    "activity.plan": ("plan", "方案"),
+    "activity.work_item": ("work item", "工作事项"),
+    "activity.info_update": ("info update", "信息维护"),
+    "activity.request": ("request", "客户诉求"),
+    "cycle.monthly": ("monthly", "每月"),
+    "cycle.bimonthly": ("every two months", "每两月"),
+    "cycle.quarterly": ("quarterly", "每季"),
+    "col.need_id": ("Need id", "需求编号"),
+    "col.plan_id": ("Plan id", "方案编号"),
+    "col.request_id": ("Request id", "诉求编号"),
+    "col.item_id": ("Item id", "事项编号"),
+    "col.contact_id": ("Contact id", "联络编号"),
+    "col.login_at": ("Login", "登录时间"),
+    "col.logout_at": ("Logout", "登出时间"),
+    "col.login_on": ("Login day", "登录日期"),
+    "col.session_seconds": ("Session (s)", "在线时长(秒)"),
+    "col.source": ("Source", "来源"),
+    "col.channel": ("Channel", "渠道"),
+    "col.purpose": ("Purpose", "目的"),
+    "col.score": ("Score", "分数"),
+    "col.course": ("Course", "课程"),
+    "col.points": ("Points", "积分"),
+    "col.signed_points": ("Signed points", "计分"),
+    "col.hours_required": ("Hours required", "应修学时"),
+    "col.hours_done": ("Hours done", "已修学时"),
+    "col.hours_credited": ("Hours credited", "计入学时"),
+    "col.period_start": ("Starts", "开始日期"),
+    "col.obtained_on": ("Obtained", "取得日期"),
+    "col.expires_on": ("Expires", "到期日期"),
+    "col.on": ("Date", "日期"),
+    "col.aum_missing": ("AUM missing", "资产缺失"),
+    "col.is_top": ("Top client", "顶端客户"),
+    "col.retained": ("Retained", "留存"),
+    "col.archived": ("Archived", "已建档"),
+    "col.archive_created_on": ("Archive created", "建档日期"),
+    "col.aum_prev": ("AUM at e(P-1)", "上期末资产"),
+    "col.aum_now": ("AUM at e", "期末资产"),
+    "col.closed_on": ("Closed", "销户日"),
+    "col.contacted": ("Contacted", "已联络"),
+    "col.compliant": ("Within cycle", "周期达标"),
+    "col.cycle_days": ("Cycle (days)", "周期天数"),
+    "col.created_at": ("Created", "创建时间"),
+    "col.due_at": ("Due", "到期时间"),
+    "col.done_at": ("Done", "完成时间"),
+    "col.status": ("Status", "状态"),
+    "col.field_group": ("Fields", "信息类别"),
+    "col.event_at": ("Event time", "事件时间"),
+    "col.has_primary": ("Has primary", "有主管户"),
+    "col.has_secondary": ("Has secondary", "有副管户"),
+    "col.is_wealth": ("Wealth client", "财富客户"),
+    "col.home_org_id": ("Home unit", "归属机构"),
+    "col.overloaded": ("Overloaded", "超负荷"),
+    "col.working_days": ("Working days", "工作日数"),
+    "yes": ("yes", "是"),
+    "no": ("no", "否"),
+}
+
+# Chinese versions of the catalogue's definitions (the English text is the catalogue's own).
+DESCRIPTIONS_ZH: dict[str, str] = {
+    "aum_stock": "期末管户客户（主管户理财经理 / 副管户理财师，不含代理及已销户客户）期末所在月日均金融资产之和；缺少当月数据的客户按0计并记为数据缺口。机构按成员管户并集计，每位客户只计一次。",
+    "aum_increment": "本期金融资产存量减上期存量，各期按各自期末的管户计算；客户在同事间移交时，一方减少、一方增加。",
+    "top_clients": "期末管户中日均金融资产达到黑金门槛（tier.black_gold，含）的客户数；机构内两名成员共同服务的客户只计一次。",
+    "top_clients_increment": "本期顶端客户数减上期顶端客户数，各期按各自期末的管户计算。",
+    "retention_rate": "基数 = 上期末管户中金融资产达到白金门槛的客户；留存 = 其中本期末未销户且金融资产仍达到白金门槛的客户（不论由谁管户）。留存数 / 基数，基数为空时不计算。",
+    "satisfaction": "本期内员工为x的满意度调查平均分（0–100）；无调查时不计算。机构为全部成员调查的平均分（非平均的平均）。",
+    "archive_rate": "期末顶端客户中已建立且未封存私密档案的客户数 / 期末顶端客户数（不论档案由谁建立）；无顶端客户时不计算。",
+    "needs_collected": "本期内员工x收集的需求与建议条数。",
+    "plans_produced": "本期内员工x出具的理财方案与季度报告份数。",
+    "training_completion": "本期开始的培训中，Σ min(已完成学时, 应完成学时) / Σ 应完成学时（每门课最多计100%）；无培训时不计算。",
+    "training_score": "本期开始且已有成绩的培训的平均成绩（0–100）；均无成绩时不计算。",
+    "certificates": "期末有效的资格证书数：取得日不晚于期末，且无到期日或到期日晚于期末。",
+    "reward_points": "本期内奖励积分之和减去处罚积分之和；无记录时为0。",
+    "login_days": "本期内有登录的不同日期数；机构为成员登录天数之和。",
+    "login_day_rate": "登录天数 / 本期工作日数（中国大陆工作日历，含调休上班日，不含法定节假日）；机构为成员登录天数之和 / （人数 × 工作日数）。",
+    "logins": "本期内登录次数。",
+    "avg_session_minutes": "本期内有登出记录的登录的平均在线时长（分钟）；机构为全部成员会话的平均值。",
+    "idle_days": "期末距最近一次登录（不晚于期末）的天数；从未登录时不计算。机构取登录过的成员中的最大值。",
+    "info_updates": "本期内员工x的客户信息维护次数。",
+    "info_updated_clients": "本期内员工x维护过信息的不同客户数。",
+    "contacts": "本期内员工x的客户联络次数，可按渠道细分。",
+    "contact_coverage": "期末管户中本期内被x联络过的客户数 / 期末管户客户数。",
+    "cadence_compliance": "期末管户中，最近一次联络（任何人）距期末不超过其联络周期天数的客户数 / 期末管户客户数；未设联络周期的客户按季度计。",
+    "work_items_created": "本期新建的工作事项数（不含已取消事项），可按活动、事件、问题、商机、短信分类。",
+    "work_items_done": "本期新建且在期末前完成的工作事项数。",
+    "work_items_completion_rate": "完成数 / 新建数。",
+    "work_items_overdue": "期末前新建、期末仍未完成且到期日早于期末的工作事项数。",
+    "requests_due": "本期受理、来自黑金或白金客户（按受理月份层级）且时限不晚于期末的客户诉求数；大众客户无时限要求。",
+    "request_sla": "到期诉求中达标的比例。黑金：受理后 sla.black_gold_hours 小时内办结；白金：sla.platinum_ack_hours 小时内响应，且在受理日之后第 sla.platinum_working_days 个工作日23:59:59前办结。超过时限仍未办结即为超时。",
+    "load": "期末管户客户数（理财经理按主管户、理财师按副管户计）；超过 load.max_clients 即标记为超负荷。",
+    "coverage": "期末金融资产达到财富客户门槛（tier.wealth）且有主管户经理的客户数 / 全部此类客户数（目标100%）。",
+    "dual_manager": "期末同时有主管户经理与副管户理财师的顶端客户数 / 顶端客户数。",
+    "overloaded_planners": "机构内期末主管户客户数超过 load.max_clients 的理财经理人数。",
+    "retention_alerts": "本期各月：客户月日均金融资产较上月下降达到 alert.aum_drop 或层级下降时预警一次（预警日为月末，每客户每月最多一次）；另每笔大额转出、销户事件各预警一次。",
+    "followup_rate": "预警日至预警日后 alert.followup_days 天（含）内，由客户主管户经理联络过的预警数 / 预警总数。",
+}
+
+
+def lang() -> str:
+    # The remembered choice first: the widget's own key is gone on a run without the sidebar.
+    value = st.session_state.get("_keep_lang", st.session_state.get("lang", DEFAULT_LANG))
+    return value if value in LANGS else DEFAULT_LANG
+
+
+def t(key: str, **kwargs: object) -> str:
+    """The string `key` in the session's language, with `kwargs` filled in."""
+    en, zh = STRINGS[key]
+    text = zh if lang() == "zh" else en
+    return text.format(**kwargs) if kwargs else text
+
+
+def labels(options: list, text: object) -> object:
+    """A format_func for a widget: the labels are made now, in this run's language.
+
+    A lambda that called `t` later would read the language from the session when the widget is
+    formatted outside the script run (AppTest does), and could get the wrong one."""
+    table = {option: text(option) for option in options}  # type: ignore[operator]
+    return table.get
+
+
+def has(key: str) -> bool:
+    return key in STRINGS
+
+
+def metric_name(metric_id: str) -> str:
+    """A metric's name from the catalogue; supervision sub-columns fall back to STRINGS."""
+    metric = BY_ID.get(metric_id)
+    if metric is not None:
+        return metric.name_zh if lang() == "zh" else metric.name_en
+    for prefix, group in (("contacts_", "channel"), ("work_items_", "work_kind")):
+        if metric_id.startswith(prefix):
+            rest = metric_id[len(prefix) :]
+            if has(f"{group}.{rest}"):
+                return f"{metric_name(prefix.rstrip('_'))} · {t(f'{group}.{rest}')}"
+    return metric_id
+
+
+def metric_description(metric_id: str) -> str:
+    metric = BY_ID[metric_id]
+    if lang() == "zh":
+        return DESCRIPTIONS_ZH.get(metric_id, metric.description)
+    return metric.description
+
+
+def role_name(role: str | None) -> str:
+    return t(f"role.{role}") if role and has(f"role.{role}") else (role or "")
+
+
+def label(column: str) -> str:
+    """A column header: a metric name, else a `col.` string, else the column id itself."""
+    if column in BY_ID:
+        return metric_name(column)
+    if has(f"col.{column}"):
+        return t(f"col.{column}")
+    return column

@@ -1,0 +1,325 @@
+"""The Streamlit side of the metrics layer: one engine per process, cached metric frames, and the
+page context (who is signed in, which period and org unit the sidebar chose, which language).
+
+Caching rules (DESIGN.md): `st.cache_resource` for the engine; `st.cache_data(ttl=...)` for every
+frame, keyed by period, level, the access scope's `cache_key()` and the data version. The data
+version changes whenever an import commits or a setting is saved, in this process or another
+one (a scheduled import), so a stale figure lives at most `VERSION_TTL` seconds; this process
+clears every cache at once after its own imports and setting changes (`refresh()`).
+
+The `Scope` itself is passed as an unhashed `_scope` argument next to its `scope_key`: the key is
+what the cache compares, the object is what the metrics layer applies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from data.db import is_empty, upgrade
+from data.engine import make_engine
+from data.settings import load_settings
+from metrics import browse
+from metrics import drill as drill_mod
+from metrics import health as health_mod
+from metrics import scorecard as scorecard_mod
+from metrics import supervision as supervision_mod
+from metrics.entities import Level
+from metrics.periods import Period
+from metrics.scope import Scope
+
+log = logging.getLogger("wealth.ui")
+
+TTL = 3600  # metric frames: the data change only by an import, which clears the cache anyway
+VERSION_TTL = 15  # how soon another process's import or settings change is noticed
+
+
+@st.cache_resource(show_spinner=False)
+def get_engine() -> Engine:
+    """The process's engine, on a database brought to the current schema."""
+    engine = make_engine()
+    upgrade(engine)
+    return engine
+
+
+def refresh() -> None:
+    """Forget every cached frame (after an import or a settings change in this process)."""
+    st.cache_data.clear()
+
+
+@st.cache_data(ttl=VERSION_TTL, show_spinner=False)
+def data_version() -> str:
+    with get_engine().connect() as conn:
+        return browse.data_version(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def database_empty(version: str) -> bool:
+    return is_empty(get_engine())
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def settings(version: str) -> dict[str, Decimal]:
+    with get_engine().connect() as conn:
+        return load_settings(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def periods(kind: str, version: str) -> list[str]:
+    with get_engine().connect() as conn:
+        return [p.label() for p in browse.complete_periods(conn, kind)]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def data_end(version: str) -> dt.date | None:
+    with get_engine().connect() as conn:
+        return browse.data_end(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def org_units(scope_key: str, version: str, _scope: Scope) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        return browse.org_units(conn, _scope)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
+def staff_list(scope_key: str, version: str, _scope: Scope) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        return browse.staff_list(conn, _scope)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=512)
+def _scorecard(
+    period: str, level: str, scope_key: str, version: str, _scope: Scope
+) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        return scorecard_mod.scorecard(
+            conn,
+            Period.parse(period),
+            level,
+            _scope,
+            settings(version),  # type: ignore[arg-type]
+        )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=512)
+def _supervision(
+    period: str, level: str, scope_key: str, version: str, _scope: Scope
+) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        return supervision_mod.supervision(
+            conn,
+            Period.parse(period),
+            level,
+            _scope,
+            settings(version),  # type: ignore[arg-type]
+        )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
+def _health(period: str, level: str, scope_key: str, version: str, _scope: Scope) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        return health_mod.health(
+            conn,
+            Period.parse(period),
+            level,
+            _scope,
+            settings(version),  # type: ignore[arg-type]
+        )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
+def _drill(
+    metric_id: str,
+    level: str,
+    entity_id: str,
+    period: str,
+    scope_key: str,
+    version: str,
+    _scope: Scope,
+) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        return drill_mod.drill(
+            conn,
+            metric_id,
+            level,  # type: ignore[arg-type]
+            entity_id,
+            Period.parse(period),
+            _scope,
+            settings(version),
+        )
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=128)
+def _aum_trend(
+    level: str, entity_id: str, end: dt.date, scope_key: str, version: str, _scope: Scope
+) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        return browse.aum_trend(conn, level, entity_id, _scope, end, settings(version))  # type: ignore[arg-type]
+
+
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=128)
+def _lookup(name: str, args: tuple[Any, ...], scope_key: str, version: str, _scope: Scope) -> Any:
+    """The smaller per-entity lists (a book, activity, alerts...): one cache, keyed by name."""
+    s = settings(version)
+    with get_engine().connect() as conn:
+        if name == "client_book":
+            staff_id, day = args
+            return browse.client_book(conn, staff_id, day, _scope, s)
+        if name == "recent_activity":
+            staff_id, day = args
+            return browse.recent_activity(conn, staff_id, _scope, day)
+        if name == "login_calendar":
+            period, level, entity_id = args
+            return browse.login_calendar(conn, Period.parse(period), level, entity_id, _scope)
+        if name == "retention_alerts":
+            period, level, entity_id = args
+            return health_mod.retention_alert_list(
+                conn, Period.parse(period), level, entity_id, _scope, s
+            )
+        if name == "care_due":
+            day, level, entity_id = args
+            return health_mod.care_due(conn, day, level, entity_id, _scope)
+        if name == "tier_migration":
+            period, level, entity_id = args
+            return health_mod.tier_migration(
+                conn, Period.parse(period), level, entity_id, _scope, s
+            )
+        if name == "proxies":
+            (day,) = args
+            return supervision_mod.proxies(conn, day, _scope)
+        if name == "narrow":
+            level, entity_id = args
+            return browse.narrow(conn, _scope, level, entity_id)
+    raise KeyError(name)
+
+
+@st.cache_data(ttl=VERSION_TTL, show_spinner=False)
+def import_history(version: str) -> pd.DataFrame:
+    with get_engine().connect() as conn:
+        return browse.import_history(conn)
+
+
+def prefetch(*calls: Callable[[], Any], workers: int = 3) -> None:
+    """Run cached calls side by side so that a page's first (cold) render waits for the slowest
+    query rather than their sum; DuckDB releases the GIL while it works. The results land in
+    the cache, where the page's own calls then find them. Failures are left for those calls
+    to raise again, where the page reports them properly."""
+    ctx = get_script_run_ctx()
+
+    def run(call: Callable[[], Any]) -> None:
+        try:
+            call()
+        except Exception:  # noqa: BLE001 - re-raised by the page's own call
+            log.debug("prefetch failed", exc_info=True)
+
+    with ThreadPoolExecutor(
+        max_workers=workers, initializer=lambda: add_script_run_ctx(None, ctx)
+    ) as pool:
+        list(pool.map(run, calls))
+
+
+# --- the page context ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Unit:
+    """The org unit (or, for a planner, the staff member) the sidebar focuses on."""
+
+    level: Level
+    entity_id: str
+    name: str
+    scope: Scope  # the identity's scope narrowed to this unit
+
+
+@dataclass(frozen=True)
+class Context:
+    identity: Any
+    lang: str
+    version: str
+    empty: bool
+    period: Period | None = None
+    unit: Unit | None = None
+    units: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def ready(self) -> bool:
+        return not self.empty and self.period is not None and self.unit is not None
+
+    @property
+    def scope(self) -> Scope:
+        return self.unit.scope if self.unit else self.identity.scope
+
+    @property
+    def is_director(self) -> bool:
+        return getattr(self.identity, "role", None) == "director"
+
+    @property
+    def settings(self) -> dict[str, Decimal]:
+        return settings(self.version)
+
+    def _p(self, period: Period | None) -> str:
+        chosen = period or self.period
+        assert chosen is not None
+        return chosen.label()
+
+    def scorecard(self, level: str, period: Period | None = None) -> pd.DataFrame:
+        s = self.scope
+        return _scorecard(self._p(period), level, s.cache_key(), self.version, s)
+
+    def supervision(self, level: str, period: Period | None = None) -> pd.DataFrame:
+        s = self.scope
+        return _supervision(self._p(period), level, s.cache_key(), self.version, s)
+
+    def health(self, level: str, period: Period | None = None) -> pd.DataFrame:
+        s = self.scope
+        return _health(self._p(period), level, s.cache_key(), self.version, s)
+
+    def drill(
+        self, metric_id: str, level: str, entity_id: str, period: Period | None = None
+    ) -> pd.DataFrame:
+        s = self.scope
+        return _drill(metric_id, level, entity_id, self._p(period), s.cache_key(), self.version, s)
+
+    def aum_trend(self, level: str, entity_id: str) -> pd.DataFrame:
+        assert self.period is not None
+        s = self.scope
+        return _aum_trend(level, entity_id, self.period.end, s.cache_key(), self.version, s)
+
+    def lookup(self, name: str, *args: Any) -> Any:
+        s = self.scope
+        return _lookup(name, tuple(args), s.cache_key(), self.version, s)
+
+    def staff(self) -> pd.DataFrame:
+        s = self.scope
+        return staff_list(s.cache_key(), self.version, s)
+
+    def all_staff(self) -> pd.DataFrame:
+        """Every staff member the signed-in user may see (not only the focused unit's)."""
+        s = self.identity.scope
+        return staff_list(s.cache_key(), self.version, s)
+
+    def focused(self, unit: Unit) -> Context:
+        """The same context looking at another unit (a planner chosen on a page)."""
+        return replace(self, unit=unit)
+
+    def unit_names(self) -> dict[str, str]:
+        return dict(zip(self.units["org_id"], self.units["name"], strict=False))
+
+
+def context() -> Context:
+    """The context app.py stored for this run (pages call this first)."""
+    ctx = st.session_state.get("_context")
+    if ctx is None:  # a page run on its own (tests): nothing chosen yet
+        raise RuntimeError("app.py sets the page context before running a page")
+    return ctx  # type: ignore[no-any-return]
