@@ -28,7 +28,7 @@ from typing import Any, NoReturn
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
-from metrics.catalogue import BY_ID, Kind, ids_of, markdown_table
+from metrics.catalogue import BY_ID, Kind, ids_of, markdown_table, readme_table
 from metrics.periods import Period, PeriodError
 from metrics.scope import Scope
 
@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
         )
     cat = sub.add_parser("catalogue", help="the KPI catalogue")
     cat.add_argument("--markdown", action="store_true", help="the docs/metrics.md table")
+    cat.add_argument("--readme", action="store_true", help="the README's compact metric table")
     _add_scheme_commands(sub)
     return parser
 
@@ -254,6 +255,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "catalogue":
             if args.markdown:
                 out.write(markdown_table())
+            elif args.readme:
+                out.write(readme_table())
             else:
                 for metric in BY_ID.values():
                     out.write(f"{metric.id}\t{metric.family}\t{metric.unit}\t{metric.name_en}\n")

@@ -94,3 +94,14 @@ def test_catalogue_command_prints_the_table() -> None:
         check=True,
     ).stdout
     assert out == markdown_table()
+
+
+def test_readme_metric_table_is_generated_from_the_catalogue() -> None:
+    from metrics.catalogue import CATALOGUE, readme_table
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    assert readme_table() in readme, (
+        "README's metric table is stale: `python -m metrics catalogue --readme`"
+    )
+    for metric in CATALOGUE:
+        assert f"| `{metric.id}` |" in readme, metric.id

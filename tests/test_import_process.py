@@ -155,3 +155,73 @@ def test_second_import_while_one_runs_is_refused(tmp_path: Path) -> None:
         out, err = proc.communicate(timeout=60)
     assert proc.returncode == 0, err
     assert "committed batch" in out
+
+
+def test_reader_waits_for_an_import_then_succeeds(tmp_path: Path) -> None:
+    """A dashboard query (here the metrics command line) while an import holds the DuckDB file
+    waits politely and then answers; neither process fails, the file stays sound."""
+    db = f"duckdb:///{tmp_path / 'share.duckdb'}"
+    assert (
+        run_cli(
+            "load", str(write(tmp_path / "base", BASE)), "--db", db, "--as-of", "2026-10-31"
+        ).returncode
+        == 0
+    )
+    hold = tmp_path / "hold"
+    os.mkfifo(hold)
+    importer = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "data",
+            "load",
+            str(big_batch(tmp_path / "big", clients=200, months=3)),
+            "--db",
+            db,
+            "--as-of",
+            "2026-10-31",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "WEALTH_IMPORT_HOLD": str(hold)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    reader = None
+    try:
+        wait_for(Path(str(hold) + ".ready"), importer)
+        reader = subprocess.Popen(
+            [sys.executable, "-m", "metrics", "scorecard", "--period", "2026Q3", "--db", db],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert reader.poll() is None  # it is waiting for the file, not failing
+    finally:
+        with open(hold, "w") as fifo:
+            fifo.write("go")
+    out, err = importer.communicate(timeout=60)
+    assert importer.returncode == 0, err
+    assert reader is not None
+    r_out, r_err = reader.communicate(timeout=120)
+    assert reader.returncode == 0, r_err
+    assert r_out.splitlines()[0].startswith("entity_id,aum_stock")
+    assert {line.split(",")[0] for line in r_out.splitlines()[1:]} == {"000123", "000124"}
+
+
+def test_first_start_loads_demo_data_once(tmp_path: Path) -> None:
+    db = f"duckdb:///{tmp_path / 'first.duckdb'}"
+    env = {"WEALTH_ADMIN_PASSWORD": "correct horse battery staple"}
+    first = run_cli("first-start", "--db", db, "--scale", "tiny", env=env)
+    assert first.returncode == 0, first.stderr
+    assert "is empty: loading the 'tiny' demo data set" in first.stdout
+    engine = make_engine(db)
+    with engine.connect() as conn:
+        clients = conn.execute(select(func.count()).select_from(Client)).scalar_one()
+    assert clients > 0
+    again = run_cli("first-start", "--db", db, "--scale", "tiny", env=env)
+    assert again.returncode == 0 and "loading" not in again.stdout
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Client)).scalar_one() == clients
+        assert conn.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 1
