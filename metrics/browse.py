@@ -23,6 +23,7 @@ from sqlalchemy import (
     cast,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
@@ -44,7 +45,14 @@ from data.schema import (
     Staff,
     WorkItem,
 )
-from metrics.entities import Level, book, entities, org_closure
+from metrics.entities import (
+    Level,
+    book,
+    book_role_matches,
+    entities,
+    members,
+    org_closure,
+)
 from metrics.periods import Period, add_months, month_end, month_start
 from metrics.scope import Scope
 from metrics.supervision import member_select, period_bounds, read, tier_expr
@@ -165,39 +173,69 @@ def aum_trend(
     """(month, aum, clients, top_clients): the entity's AUM stock at the end of each of the last
     `months` months up to the month of `end`, on each month's own book (as `aum_stock`)."""
     black_gold = literal(settings["tier.black_gold"])
-    parts = []
-    for i in range(months - 1, -1, -1):
-        first = add_months(month_start(end), -i)
-        day = month_end(first)
-        bk = book(level, scope, day).subquery(f"bk{i}")
-        a = aum.alias(f"a{i}")
-        value = func.coalesce(a.c.avg_daily_aum, 0)
-        parts.append(
+    firsts = [add_months(month_start(end), -i) for i in range(months - 1, -1, -1)]
+    # One pass over the assignments for all the months (a range join on a 12-row table of month
+    # ends) rather than one book per month: the same rows as `book(level, scope, day)` per month,
+    # at a fraction of the cost on a branch (the Overview's cold render waits for this).
+    month_rows = union_all(
+        *[
             select(
-                literal(first, Date).label("month"),
-                value.label("aum"),
-                bk.c.client_id,
-                (value >= black_gold).label("is_top"),
+                literal(first, Date).label("month"), literal(month_end(first), Date).label("day")
             )
-            .select_from(bk)
-            .outerjoin(a, and_(a.c.client_id == bk.c.client_id, a.c.month == first))
-            .where(bk.c.entity_id == entity_id)
+            for first in firsts
+        ]
+    ).subquery("months")
+    mem = members(level, scope).subquery("mem")
+    held = (
+        select(month_rows.c.month, assignments.c.client_id)
+        .select_from(mem)
+        .join(
+            assignments,
+            and_(
+                assignments.c.staff_id == mem.c.staff_id,
+                book_role_matches(mem.c.role, assignments.c.role),
+            ),
         )
-    rows = union_all(*parts).subquery("rows")
+        .join(
+            month_rows,
+            and_(
+                assignments.c.start_on <= month_rows.c.day,
+                or_(assignments.c.end_on.is_(None), assignments.c.end_on > month_rows.c.day),
+            ),
+        )
+        .join(
+            clients,
+            and_(
+                clients.c.client_id == assignments.c.client_id,
+                or_(clients.c.closed_on.is_(None), clients.c.closed_on > month_rows.c.day),
+            ),
+        )
+        .where(mem.c.entity_id == entity_id)
+        .distinct()
+        .subquery("held")
+    )
+    value = func.coalesce(aum.c.avg_daily_aum, 0)
     query = (
         select(
-            rows.c.month,
-            func.sum(rows.c.aum).label("aum"),
+            held.c.month,
+            func.sum(value).label("aum"),
             func.count().label("clients"),
-            func.sum(case((rows.c.is_top, 1), else_=0)).label("top_clients"),
+            func.sum(case((value >= black_gold, 1), else_=0)).label("top_clients"),
         )
-        .group_by(rows.c.month)
-        .order_by(rows.c.month)
+        .select_from(held)
+        .outerjoin(
+            aum,
+            and_(
+                aum.c.client_id == held.c.client_id,
+                aum.c.month == held.c.month,
+                aum.c.month.between(firsts[0], firsts[-1]),  # lets the engine skip older months
+            ),
+        )
+        .group_by(held.c.month)
+        .order_by(held.c.month)
     )
     found = read(conn, query)
-    months_index = pd.DataFrame(
-        {"month": [add_months(month_start(end), -i) for i in range(months - 1, -1, -1)]}
-    )
+    months_index = pd.DataFrame({"month": firsts})
     frame = months_index.merge(found, on="month", how="left")
     frame["aum"] = pd.Series(
         [Decimal(0) if pd.isna(v) else Decimal(v) for v in frame["aum"]],

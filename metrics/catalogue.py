@@ -560,4 +560,3 @@ def readme_table() -> str:
         )
     lines.append(README_END)
     return "\n".join(lines) + "\n"
-

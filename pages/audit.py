@@ -9,21 +9,25 @@ import datetime as dt
 import streamlit as st
 
 from data import audit
-from ui import state
+from ui import state, tables
 from ui.auth import require_role
+from ui.i18n import labels, t
 
 ctx = state.context()
 require_role(ctx.identity, "director")
-st.title("审计日志 · Audit log")
+st.title(t("page.audit"))
 
 today = dt.date.today()
 c_user, c_action, c_since, c_until = st.columns(4)
-username = c_user.text_input("User 用户", key="audit_user", max_chars=64)
+username = c_user.text_input(t("audit.user"), key="audit_user", max_chars=64)
 action = c_action.selectbox(
-    "Action 操作", ["", *audit.ACTIONS], key="audit_action", format_func=lambda a: a or "(all)"
+    t("audit.action"),
+    ["", *audit.ACTIONS],
+    key="audit_action",
+    format_func=labels(["", *audit.ACTIONS], lambda a: a or t("audit.all")),
 )
-since = c_since.date_input("From 起", value=today - dt.timedelta(days=30), key="audit_since")
-until = c_until.date_input("To 止", value=today, key="audit_until")
+since = c_since.date_input(t("audit.since"), value=today - dt.timedelta(days=30), key="audit_since")
+until = c_until.date_input(t("audit.until"), value=today, key="audit_until")
 
 with state.get_engine().connect() as conn:
     events = audit.search(
@@ -33,6 +37,6 @@ with state.get_engine().connect() as conn:
         since=since if isinstance(since, dt.date) else None,
         until=until if isinstance(until, dt.date) else None,
     )
-st.caption(f"{len(events):,} event(s), newest first")
+st.caption(t("audit.count", n=len(events)))
 # st.dataframe shows every value as text: a hostile username or target is never rendered as HTML.
-st.dataframe(events, hide_index=True, width="stretch")
+tables.table(events, hide_index=True, width="stretch")

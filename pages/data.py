@@ -18,7 +18,7 @@ from data.importer import (
     quarantine_csv,
     sources_in_file,
 )
-from ui import common, state
+from ui import common, state, tables
 from ui.i18n import t
 
 ctx = state.context()
@@ -86,7 +86,7 @@ if report is not None:
         st.warning(warning)
     counts = pd.DataFrame([f.counts() for f in report.files])
     columns = ["file", "table", "read", "inserted", "updated", "unchanged", "rejected"]
-    st.dataframe(
+    tables.table(
         counts[columns],
         column_config={c: st.column_config.Column(t(f"data.{c}")) for c in columns},
         hide_index=True,
@@ -100,6 +100,10 @@ if report is not None:
         if not file_report.problems:
             continue
         st.markdown(f"**{t('data.rejected_rows', file=file_report.file)}**")
+        # The reasons are the importer's own sentences (English, with the offending value and the
+        # contract's rule); they stay verbatim in both languages, as in the quarantine file and
+        # the command line, so that a reason on screen can be searched for in either. The header
+        # says so in Chinese.
         rejected = pd.DataFrame(
             [
                 {
@@ -111,7 +115,7 @@ if report is not None:
                 for p in file_report.problems
             ]
         )
-        st.dataframe(
+        tables.table(
             rejected,
             column_config={c: st.column_config.Column(t(f"data.{c}")) for c in rejected.columns},
             hide_index=True,
@@ -143,7 +147,7 @@ else:
         "tables",
         "source",
     ]
-    st.dataframe(
+    tables.table(
         history[columns],
         column_config={c: st.column_config.Column(t(f"hist.{c}")) for c in columns},
         hide_index=True,

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import health_ids
-from ui import charts, common, state
+from ui import charts, common, state, tables
 from ui.format import period_label
 from ui.i18n import metric_name, t
 from ui.tables import display, raw_config
@@ -42,7 +42,7 @@ if unit.level == "branch":  # the branch's own row first, then its sub-branches
     branch = ctx.health("branch")
     units = pd.concat([branch[branch["entity_id"] == unit.entity_id], units], ignore_index=True)
 shown, config = display(units, health_ids(), descriptive=("name",))
-st.dataframe(shown, column_config=config, hide_index=True, key="health_units")
+tables.table(shown, column_config=config, hide_index=True, key="health_units")
 st.caption(t("empty.null_metric"))
 
 # --- load against the limit -------------------------------------------------------------------------
@@ -69,7 +69,7 @@ with left:
         alerts = alerts.sort_values(["followed_up", "alert_day"], ascending=[True, False])
         alerts["primary_staff_id"] = alerts["primary_staff_id"].map(lambda s: names.get(s, s))
         shown = alerts.drop(columns=["event_at"])
-        st.dataframe(
+        tables.table(
             shown,
             column_config=raw_config(shown),
             hide_index=True,
@@ -86,4 +86,4 @@ with right:
         st.info(t("health.no_care"))
     else:
         care = common.masked(care, ctx)
-        st.dataframe(care, column_config=raw_config(care), hide_index=True, key="health_care")
+        tables.table(care, column_config=raw_config(care), hide_index=True, key="health_care")

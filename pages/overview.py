@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.catalogue import BY_ID, appraisal_ids
-from ui import charts, common, state
+from ui import charts, common, state, tables
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import metric_name, t
 from ui.tables import display
@@ -119,6 +119,7 @@ with left:
     )
 
 LEAGUE = ("aum_stock", "aum_increment", "top_clients", "retention_rate")
+TOP_STAFF = 25
 with right:
     if unit.level == "branch":
         st.subheader(t("overview.league"))
@@ -141,7 +142,7 @@ with right:
                 st.session_state["scope_org"] = st.session_state["_keep_scope_org"] = chosen
 
         st.caption(t("overview.league_hint"))
-        st.dataframe(
+        tables.table(
             shown,
             column_config=config,
             hide_index=True,
@@ -161,12 +162,18 @@ st.caption(t("overview.staff_hint"))
 table = staff_card.merge(
     staff_sup[["entity_id", "login_day_rate", "idle_days", "load"]], on="entity_id"
 ).sort_values("aum_stock", ascending=False, ignore_index=True)
+# The first screen shows the leading planners; the whole list is one toggle away (a branch has
+# hundreds, which the browser would otherwise lay out before the page counts as rendered).
+if len(table) > TOP_STAFF and not st.toggle(
+    t("overview.show_all", n=len(table)), key="overview_all_staff"
+):
+    table = table.head(TOP_STAFF)
 shown, config = display(
     table,
     [*LEAGUE, "login_day_rate", "idle_days", "load"],
     descriptive=("name", "org_id", "role"),
 )
-event = st.dataframe(
+event = tables.table(
     shown,
     column_config=config,
     hide_index=True,

@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics.catalogue import BY_ID, appraisal_ids
 from metrics.health import TIERS
-from ui import charts, common, state
+from ui import charts, common, state, tables
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import label, labels, metric_name, t
 from ui.tables import raw_config
@@ -125,7 +125,7 @@ with left:
         config["aum"] = st.column_config.NumberColumn(
             f"{label('aum')} ({money_unit})", format="%,.2f" if divisor > 1 else "%,d"
         )
-        st.dataframe(
+        tables.table(
             book,
             column_config=config,
             hide_index=True,
@@ -163,7 +163,7 @@ with right:
         st.info(t("empty.no_activity"))
     else:
         activity["kind"] = activity["kind"].map(lambda k: t(f"activity.{k}"))
-        st.dataframe(
+        tables.table(
             activity,
             column_config=raw_config(activity),
             hide_index=True,
@@ -188,7 +188,7 @@ st.caption(
 if rows.empty:
     st.info(t("empty.no_rows"))
 else:
-    st.dataframe(
+    tables.table(
         rows.drop(columns=["entity_id"], errors="ignore"),
         column_config=raw_config(rows),
         hide_index=True,

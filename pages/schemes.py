@@ -17,16 +17,18 @@ from metrics import appraisal, schemes, snapshots
 from metrics.catalogue import BY_ID, appraisal_ids
 from metrics.masking import mask_frame
 from metrics.periods import Period, PeriodError
-from ui import state
+from ui import state, tables
 from ui.auth import require_identity
+from ui.i18n import labels as i18n_labels
+from ui.i18n import lang, t
 
 engine = state.get_engine()
 identity = require_identity(engine)
-st.title("考核方案 Appraisal schemes")
+st.title(t("page.schemes"))
 
 
 def period_input(label: str, default: str | None, key: str) -> Period | None:
-    text = st.text_input(label, value=default or "", key=key, help="2026-09, 2026Q3 or 2026")
+    text = st.text_input(label, value=default or "", key=key, help=t("schemes.period_help"))
     if not text:
         return None
     try:
@@ -38,7 +40,9 @@ def period_input(label: str, default: str | None, key: str) -> Period | None:
 
 def kpi_label(kpi: str) -> str:
     metric = BY_ID.get(kpi)
-    return f"{metric.name_zh} {kpi}" if metric else kpi
+    if metric is None:
+        return kpi
+    return f"{metric.name_zh if lang() == 'zh' else metric.name_en} ({kpi})"
 
 
 # --- planner / advisor: their own appraisal, nothing of anyone else ---------------------------
@@ -47,10 +51,10 @@ if identity.role in ("planner", "advisor"):
     with engine.connect() as conn:
         mine = appraisal.schemes_covering(conn, identity.staff_id)
     if not mine:
-        st.info("没有适用于您的已发布考核方案 No published scheme covers you yet.")
+        st.info(t("schemes.none_for_you"))
         st.stop()
-    chosen = st.selectbox("方案 Scheme", mine, format_func=lambda s: s.label)
-    period = period_input("期间 Period", chosen.period, "own_period")
+    chosen = st.selectbox(t("schemes.scheme"), mine, format_func=lambda s: s.label)
+    period = period_input(t("schemes.period"), chosen.period, "own_period")
     if period is None:
         st.stop()
     try:
@@ -60,37 +64,37 @@ if identity.role in ("planner", "advisor"):
         st.error(str(exc))
         st.stop()
     if own.empty:
-        st.info("该期间您不在方案范围内 You are not covered by this scheme in that period.")
+        st.info(t("schemes.not_covered"))
         st.stop()
     row = own.iloc[0]
     cols = st.columns(3)
-    cols[0].metric("总分 Total", f"{row['total']}")
-    cols[1].metric("名次 Rank", f"{row['rank']} / {own.attrs['population']}")
-    cols[2].metric("等级 Grade", row["grade"] or "-")
+    cols[0].metric(t("schemes.total"), f"{row['total']}")
+    cols[1].metric(t("schemes.rank"), f"{row['rank']} / {own.attrs['population']}")
+    cols[2].metric(t("schemes.grade"), row["grade"] or "—")
     items = pd.DataFrame(
         [
             {
-                "指标 KPI": kpi_label(item.kpi),
-                "权重 Weight": float(item.weight),
-                "规则 Rule": item.rule,
-                "目标 Target": None if item.target is None else float(item.target),
-                "实际 Actual": None
+                t("schemes.col_kpi"): kpi_label(item.kpi),
+                t("schemes.col_weight"): float(item.weight),
+                t("schemes.col_rule"): item.rule,
+                t("schemes.col_target"): None if item.target is None else float(item.target),
+                t("schemes.col_actual"): None
                 if row[f"actual_{item.kpi}"] is None
                 else float(row[f"actual_{item.kpi}"]),
-                "得分 Points": float(row[f"score_{item.kpi}"]),
-                "说明 How": row[f"explain_{item.kpi}"],
+                t("schemes.col_points"): float(row[f"score_{item.kpi}"]),
+                t("schemes.col_how"): row[f"explain_{item.kpi}"],
             }
             for item in chosen.items
         ]
     )
-    st.dataframe(items, hide_index=True)
+    tables.table(items, hide_index=True)
     if row["flags"]:
         st.warning(row["flags"])
     st.stop()
 
 # --- head / director: the editor --------------------------------------------------------------
 if identity.role not in ("head", "director"):
-    st.error("This page is not available to your role.")
+    st.error(t("error.not_allowed"))
     st.stop()
 
 with engine.connect() as conn:
@@ -100,9 +104,9 @@ NEW = "new"
 options = [NEW, *[s.ref for s in stored]]
 labels = {s.ref: s.label for s in stored}
 ref = st.selectbox(
-    "方案版本 Scheme version",
+    t("schemes.version"),
     options,
-    format_func=lambda r: "新方案 New scheme" if r == NEW else labels[r],
+    format_func=i18n_labels(options, lambda r: t("schemes.new") if r == NEW else labels[r]),
 )
 base = (
     next(s for s in stored if s.ref == ref)
@@ -116,59 +120,62 @@ base = (
     )
 )
 if base.status != "draft":
-    st.caption(
-        f"{base.label}: 已{'发布' if base.status == 'published' else '归档'}，不可修改；保存即生成新版本草稿。"
-        " A published or archived version never changes: saving makes a new draft version."
-    )
+    st.caption(t("schemes.frozen", label=base.label, status=t(f"schemes.status.{base.status}")))
 
-name = st.text_input("名称 Name", base.name)
+name = st.text_input(t("schemes.name"), base.name)
 left, middle, right = st.columns(3)
 if identity.role == "head":
     org_id = identity.org_id
     role = "planner"
-    left.text_input("机构 Org unit", org_id or "", disabled=True)
-    middle.text_input("岗位 Role", role, disabled=True)
+    left.text_input(t("schemes.org"), org_id or "", disabled=True)
+    middle.text_input(t("schemes.role"), role, disabled=True)
 else:
-    org_id = left.text_input("机构 Org unit (empty: whole bank)", base.org_id or "") or None
-    role = middle.selectbox("岗位 Role", schemes.ROLES, index=schemes.ROLES.index(base.role))
-cycle = right.selectbox("周期 Cycle", schemes.CYCLES, index=schemes.CYCLES.index(base.cycle))
-first_period = st.text_input("起始期间 First period (optional)", base.period or "")
+    org_id = left.text_input(t("schemes.org_any"), base.org_id or "") or None
+    role = middle.selectbox(t("schemes.role"), schemes.ROLES, index=schemes.ROLES.index(base.role))
+cycle = right.selectbox(t("schemes.cycle"), schemes.CYCLES, index=schemes.CYCLES.index(base.cycle))
+first_period = st.text_input(t("schemes.first_period"), base.period or "")
 
 items_frame = pd.DataFrame(
     [item.to_dict() for item in base.items], columns=list(schemes.ITEM_FIELDS)
 )
-edited = st.data_editor(
+edited = tables.editor(
     items_frame,
     num_rows="dynamic",
     hide_index=True,
     key=f"items_{ref}",
     column_config={
-        "kpi": st.column_config.SelectboxColumn("指标 KPI", options=appraisal_ids(), required=True),
-        "weight": st.column_config.NumberColumn("权重 Weight", min_value=0, required=True),
-        "target": st.column_config.NumberColumn("目标 Target"),
-        "rule": st.column_config.SelectboxColumn("规则 Rule", options=schemes.RULES, required=True),
-        "cap": st.column_config.NumberColumn("封顶系数 Cap", help="linear only; default 1.2"),
-        "gate": st.column_config.NumberColumn("门槛 Gate"),
-        "max_score": st.column_config.NumberColumn("最高分 Max score"),
+        "kpi": st.column_config.SelectboxColumn(
+            t("schemes.col_kpi"), options=appraisal_ids(), required=True
+        ),
+        "weight": st.column_config.NumberColumn(
+            t("schemes.col_weight"), min_value=0, required=True
+        ),
+        "target": st.column_config.NumberColumn(t("schemes.col_target")),
+        "rule": st.column_config.SelectboxColumn(
+            t("schemes.col_rule"), options=schemes.RULES, required=True
+        ),
+        "cap": st.column_config.NumberColumn(t("schemes.col_cap"), help=t("schemes.cap_help")),
+        "gate": st.column_config.NumberColumn(t("schemes.col_gate")),
+        "max_score": st.column_config.NumberColumn(t("schemes.col_max")),
     },
 )
 weights = pd.to_numeric(edited["weight"], errors="coerce").fillna(0).sum()
 if weights == 100:
-    st.success("权重合计 100 Weights add up to 100")
+    st.success(t("schemes.weights_ok"))
 else:
-    st.error(f"权重合计 {weights:g}，应为 100 — weights add up to {weights:g}, not 100")
+    st.error(t("schemes.weights_bad", total=f"{weights:g}"))
 
 grades_frame = pd.DataFrame(
     [{"grade": g, "share": float(s)} for g, s in base.grades], columns=["grade", "share"]
 )
-grades = st.data_editor(
+grades = tables.editor(
     grades_frame,
     num_rows="dynamic",
     hide_index=True,
     key=f"grades_{ref}",
     column_config={
-        "grade": st.column_config.TextColumn("等级 Grade (best first)"),
-        "share": st.column_config.NumberColumn("比例 Share", min_value=0, max_value=1),
+        "grade": st.column_config.TextColumn(t("schemes.col_grade")),
+        "share": st.column_config.NumberColumn(t("schemes.col_share"), min_value=0, max_value=1),
     },
 )
 
@@ -195,8 +202,9 @@ try:
     )
 except schemes.SchemeError as exc:
     draft = None
+    # Checked as the head types: an unfinished draft is a warning to act on, not a failure.
     for message in exc.messages:
-        st.error(message)
+        st.warning(message)
 
 refusal = schemes.editable_by(identity.role, identity.org_id, draft or base)
 if refusal:
@@ -204,32 +212,32 @@ if refusal:
 
 b1, b2, b3, b4 = st.columns(4)
 disabled = draft is None or refusal is not None
-if b1.button("保存草稿 Save draft", disabled=disabled):
+if b1.button(t("schemes.save"), disabled=disabled):
     assert draft is not None
     with engine.begin() as conn:
         saved = schemes.save_draft(conn, draft, identity.username)
-    st.success(f"已保存 Saved {saved.label}")
-if b2.button("发布 Publish", disabled=disabled or base.status != "draft" or base.scheme_id is None):
-    with engine.begin() as conn:
-        assert base.scheme_id is not None and base.version is not None
-        done = schemes.publish(conn, base.scheme_id, base.version, identity.username)
-    st.success(f"已发布 Published {done.label}")
-if b3.button("归档 Archive", disabled=refusal is not None or base.scheme_id is None):
-    with engine.begin() as conn:
-        assert base.scheme_id is not None and base.version is not None
-        done = schemes.archive(conn, base.scheme_id, base.version, identity.username)
-    st.success(f"已归档 Archived {done.label}")
-if b4.button(
-    "复制到下一周期 Copy to next cycle", disabled=refusal is not None or base.scheme_id is None
+    st.success(t("schemes.saved", label=saved.label))
+if b2.button(
+    t("schemes.publish"), disabled=disabled or base.status != "draft" or base.scheme_id is None
 ):
     with engine.begin() as conn:
         assert base.scheme_id is not None and base.version is not None
+        done = schemes.publish(conn, base.scheme_id, base.version, identity.username)
+    st.success(t("schemes.published", label=done.label))
+if b3.button(t("schemes.archive"), disabled=refusal is not None or base.scheme_id is None):
+    with engine.begin() as conn:
+        assert base.scheme_id is not None and base.version is not None
+        done = schemes.archive(conn, base.scheme_id, base.version, identity.username)
+    st.success(t("schemes.archived", label=done.label))
+if b4.button(t("schemes.copy"), disabled=refusal is not None or base.scheme_id is None):
+    with engine.begin() as conn:
+        assert base.scheme_id is not None and base.version is not None
         copy = schemes.copy_to_next_cycle(conn, base.scheme_id, base.version, identity.username)
-    st.success(f"已复制 Copied as {copy.label}")
+    st.success(t("schemes.copied", label=copy.label))
 
 # --- what-if preview --------------------------------------------------------------------------
-st.subheader("模拟测算 What-if preview")
-period = period_input("过往期间 Past period", base.period, "whatif_period")
+st.subheader(t("schemes.whatif"))
+period = period_input(t("schemes.past_period"), base.period, "whatif_period")
 if draft is not None and period is not None:
     with engine.connect() as conn:
         published = schemes.published(conn, base.scheme_id) if base.scheme_id else None
@@ -239,13 +247,13 @@ if draft is not None and period is not None:
             st.error(str(exc))
             moves = None
     if moves is not None:
-        st.caption(f"草稿 Draft vs 已发布 published: {published.label if published else '(none)'}")
+        st.caption(t("schemes.vs", label=published.label if published else t("schemes.vs_none")))
         shown = moves if identity.may_unmask else mask_frame(moves)
-        st.dataframe(shown, hide_index=True)
+        tables.table(shown, hide_index=True)
     if published is not None and identity.role in ("head", "director"):
-        if st.button("为已发布版本拍摄快照 Snapshot the published version for this period"):
+        if st.button(t("schemes.snapshot")):
             with engine.begin() as conn:
                 record = snapshots.take_appraisal(
                     conn, published, period, identity.scope, identity.username
                 )
-            st.success(f"快照 Snapshot {record.snapshot_id} · SHA-256 {record.sha256}")
+            st.success(t("schemes.snapshot_taken", id=record.snapshot_id, sha=record.sha256))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.catalogue import appraisal_ids
-from ui import common, state
+from ui import common, state, tables
 from ui.i18n import labels, role_name, t
 from ui.tables import colour, display
 
@@ -52,7 +52,7 @@ if card.empty:
 ids = appraisal_ids()
 shown, config = display(card, ids, descriptive=("name", "org_id", "role"))
 st.caption(t("scorecards.hint"))
-event = st.dataframe(
+event = tables.table(
     colour(shown, card, ids),
     column_config=config,
     hide_index=True,

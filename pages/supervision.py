@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.supervision import WORK_KINDS
-from ui import charts, common, state
+from ui import charts, common, state, tables
 from ui.i18n import label, metric_name, t
 from ui.tables import display, raw_config
 
@@ -46,7 +46,7 @@ COLUMNS = [
 ]
 table = staff.sort_values(["login_day_rate", "entity_id"], na_position="first", ignore_index=True)
 shown, config = display(table, COLUMNS, descriptive=("name", "org_id", "role"))
-event = st.dataframe(
+event = tables.table(
     shown,
     column_config=config,
     hide_index=True,
@@ -73,7 +73,7 @@ with st.container(border=True):
         if rows.empty:
             st.info(t("empty.no_rows"))
         else:
-            st.dataframe(
+            tables.table(
                 rows.drop(columns=["entity_id"], errors="ignore"),
                 column_config=raw_config(rows),
                 hide_index=True,
@@ -111,7 +111,7 @@ with left:
         st.success(t("supervision.no_idle"))
     else:
         shown, config = display(idle, ["idle_days", "login_days"], descriptive=("name", "org_id"))
-        st.dataframe(shown, column_config=config, hide_index=True, key="supervision_idle")
+        tables.table(shown, column_config=config, hide_index=True, key="supervision_idle")
 with right:
     st.subheader(t("supervision.work"))
     row = common.row_of(ctx.supervision(unit.level), unit.entity_id)
@@ -144,7 +144,7 @@ else:
     due = due.sort_values(["breach", "deadline"], ascending=[False, True])
     columns = ["request_id", "name", "client_id", "tier", "received_at", "acknowledged_at"]
     columns += ["deadline", "resolved_at", "met", "breach"]
-    st.dataframe(
+    tables.table(
         due[columns],
         column_config=raw_config(due[columns]),
         hide_index=True,
@@ -158,6 +158,6 @@ proxies = common.masked(ctx.lookup("proxies", period.end), ctx)
 if proxies.empty:
     st.caption(t("supervision.no_proxies"))
 else:
-    st.dataframe(
+    tables.table(
         proxies, column_config=raw_config(proxies), hide_index=True, key="supervision_proxies"
     )

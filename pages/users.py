@@ -9,45 +9,51 @@ from __future__ import annotations
 import streamlit as st
 
 from data import accounts
-from ui import state
+from ui import state, tables
 from ui.auth import require_role
+from ui.i18n import labels, role_name, t
 
 ctx = state.context()
 me = ctx.identity
 require_role(me, "director")
 engine = state.get_engine()
-st.title("用户管理 · Users")
+st.title(t("page.users"))
 
 with engine.connect() as conn:
     listed = accounts.list_accounts(conn)
     orgs = dict(accounts.assignable_orgs(conn))
-st.dataframe(listed, hide_index=True, width="stretch")
+tables.table(listed, hide_index=True, width="stretch")
 
-st.subheader("Add an account 新增用户")
-role = st.selectbox("Role 角色", accounts.ROLES, key="users_role")
+st.subheader(t("users.add"))
+role = st.selectbox(
+    t("users.role"),
+    accounts.ROLES,
+    key="users_role",
+    format_func=labels(list(accounts.ROLES), role_name),
+)
 staff: dict[str, str] = {}
 if role in ("planner", "advisor"):
     with engine.connect() as conn:
         staff = dict(accounts.assignable_staff(conn, role))
 with st.form("users_add", clear_on_submit=True):
-    username = st.text_input("Username 用户名", max_chars=64)
+    username = st.text_input(t("users.username"), max_chars=64)
     org_id = staff_id = None
     if role == "head":
-        org_id = st.selectbox("Org unit 机构", list(orgs), format_func=lambda o: f"{orgs[o]} · {o}")
+        org_id = st.selectbox(t("users.org"), list(orgs), format_func=lambda o: f"{orgs[o]} · {o}")
     elif role in ("planner", "advisor"):
         staff_id = st.selectbox(
-            "Staff 员工", list(staff), format_func=lambda s: f"{staff[s]} · {s}"
+            t("users.staff"), list(staff), format_func=lambda s: f"{staff[s]} · {s}"
         )
-    display_name = st.text_input("Display name 显示名", max_chars=200)
-    email = st.text_input("Email (single sign-on) 邮箱", max_chars=200)
-    may_unmask = st.checkbox("May see personal data unmasked 可查看明文", value=False)
+    display_name = st.text_input(t("users.display_name"), max_chars=200)
+    email = st.text_input(t("users.email"), max_chars=200)
+    may_unmask = st.checkbox(t("users.may_unmask"), value=False)
     password = st.text_input(
-        "Password 密码",
+        t("users.password"),
         type="password",
         max_chars=accounts.MAX_PASSWORD_LENGTH,
         autocomplete="new-password",
     )
-    added = st.form_submit_button("Add 新增")
+    added = st.form_submit_button(t("users.add_button"))
 if added:
     try:
         with engine.begin() as conn:
@@ -66,15 +72,15 @@ if added:
     except accounts.AccountError as exc:
         st.error(str(exc))
     else:
-        st.success(f"Added {username}")
+        st.success(t("users.added", username=username))
         st.rerun()
 
-st.subheader("Disable or re-enable 停用 / 启用")
+st.subheader(t("users.toggle"))
 names = list(listed["username"])
 if names:
-    chosen = st.selectbox("Account 用户", names, key="users_pick")
+    chosen = st.selectbox(t("users.account"), names, key="users_pick")
     active = bool(listed.loc[listed["username"] == chosen, "active"].iloc[0])
-    label = "Disable 停用" if active else "Enable 启用"
+    label = t("users.disable") if active else t("users.enable")
     if st.button(label, key="users_toggle"):
         try:
             with engine.begin() as conn:

@@ -29,6 +29,7 @@ from sqlalchemy import Engine
 from data import accounts, audit
 from metrics.access import UnknownUserError, scope_of
 from metrics.scope import Scope
+from ui.i18n import t
 
 SESSION_KEY = "_wealth_session"
 _NOTICE_KEY = "_wealth_signin_notice"
@@ -248,13 +249,13 @@ def sign_out_button(engine: Engine | None = None) -> None:
     username = _session_username()
     if username is None:
         return
-    if not st.sidebar.button("Sign out", key="_wealth_sign_out"):
+    if not st.sidebar.button(t("auth.sign_out"), key="_wealth_sign_out"):
         return
     target = engine or _engine_for_signout
     if target is not None:
         with target.begin() as conn:
             audit.record(conn, username, audit.SIGNOUT, username)
-    _end_session("You are signed out.")
+    _end_session(t("auth.signed_out"))
     if _sso_email() is not None:
         st.logout()
     st.rerun()

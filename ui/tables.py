@@ -17,6 +17,10 @@ from metrics.catalogue import BY_ID
 from ui.format import money_scale
 from ui.i18n import label, lang, metric_description, metric_name, role_name, t
 
+# What a missing figure reads as in every table, in both languages (Streamlit's default is
+# "None"); the pages' captions explain it ("— means no base this period").
+NULL_TEXT = "—"
+
 GOOD_BG = "background-color: #dcedc8"
 WARN_BG = "background-color: #fff3c4"
 BAD_BG = "background-color: #ffcdd2"
@@ -85,6 +89,16 @@ def display(
     return shown, config
 
 
+def table(data: Any, **kwargs: Any) -> Any:
+    """`st.dataframe` with the dashboard's rendering of missing values; every page uses it."""
+    return st.dataframe(data, placeholder=NULL_TEXT, **kwargs)
+
+
+def editor(data: Any, **kwargs: Any) -> Any:
+    """`st.data_editor` with the same rendering of missing values as `table`."""
+    return st.data_editor(data, placeholder=NULL_TEXT, **kwargs)
+
+
 def raw_config(frame: pd.DataFrame) -> dict[str, Any]:
     """Headers for a frame of raw rows (a drill-through, a log): translated where known."""
     config: dict[str, Any] = {}
@@ -127,4 +141,13 @@ def legend() -> str:
     return t("scorecards.hint")
 
 
-__all__ = ["colour", "display", "legend", "quartile_band", "raw_config"]
+__all__ = [
+    "NULL_TEXT",
+    "colour",
+    "display",
+    "editor",
+    "legend",
+    "quartile_band",
+    "raw_config",
+    "table",
+]
