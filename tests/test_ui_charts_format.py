@@ -73,3 +73,16 @@ def test_quartile_bands_follow_the_better_direction() -> None:
     assert higher.iloc[-1] == "good" and higher.iloc[0] == "bad"
     assert lower.iloc[0] == "good" and lower.iloc[-1] == "bad"
     assert (quartile_band(pd.Series([1, 1, 1, 1]), "higher") == "").all()
+
+
+def test_money_compact_for_tiles() -> None:
+    from decimal import Decimal
+
+    from ui.format import money_compact
+
+    assert money_compact(Decimal("2191554321.50"), "en") == "¥2.19 bn"
+    assert money_compact(12_345_678, "en") == "¥12.35 M"
+    assert money_compact(-3_500_000, "en") == "-¥3.50 M"
+    assert money_compact(999_999, "en") == "¥999,999"
+    assert money_compact(Decimal("2191554321.50"), "zh") == "21.92亿元"
+    assert metric_value("aum_stock", 12_345_678, "en", compact=True) == "¥12.35 M"

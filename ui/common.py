@@ -105,7 +105,7 @@ def tiles(
             change = delta(metric_id, now.get(metric_id), prev.get(metric_id), lang)
             column.metric(
                 metric_name(metric_id),
-                metric_value(metric_id, now.get(metric_id), lang),
+                metric_value(metric_id, now.get(metric_id), lang, compact=True),
                 delta=change,
                 delta_color="inverse" if metric.better == "lower" else "normal",
                 help=metric_description(metric_id),

@@ -49,6 +49,19 @@ def money(value: Any, lang: str, *, signed: bool = False) -> str:
     return f"{sign}¥{v:,.0f}"
 
 
+def money_compact(value: Any, lang: str) -> str:
+    """For a headline tile, where a branch's ¥2,191,554,321 does not fit: '¥2.19 bn', '¥12.35 M'
+    in English; Chinese is compact already (万元 / 亿元)."""
+    if lang == "zh" or is_null(value):
+        return money(value, lang)
+    v = _float(value)
+    sign = "-" if v < 0 else ""
+    for size, suffix in ((1e9, " bn"), (1e6, " M")):
+        if abs(v) >= size:
+            return f"{sign}¥{abs(v) / size:,.2f}{suffix}"
+    return money(value, lang)
+
+
 def count(value: Any, *, signed: bool = False) -> str:
     if is_null(value):
         return NULL
@@ -75,12 +88,12 @@ def points(value: Any, lang: str, *, signed: bool = False) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def metric_value(metric_id: str, value: Any, lang: str) -> str:
-    """A figure formatted by its catalogue unit."""
+def metric_value(metric_id: str, value: Any, lang: str, *, compact: bool = False) -> str:
+    """A figure formatted by its catalogue unit (`compact`: money shortened for a tile)."""
     metric = BY_ID.get(metric_id)
     unit = metric.unit if metric else "count"
     if unit == "yuan":
-        return money(value, lang)
+        return money_compact(value, lang) if compact else money(value, lang)
     if unit == "ratio":
         return percent(value)
     if unit in ("count", "days"):
