@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import tempfile
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, insert, select, update
 
-from data.schema import AuditEvent, AumMonthly, ImportBatch, Snapshot
+from data.importer import load_dir
+from data.schema import AuditEvent, ImportBatch, Snapshot
 from metrics.appraisal import appraise
 from metrics.periods import Period
 from metrics.schemes import publish, save_draft
@@ -45,21 +48,16 @@ def taken(engine: Engine) -> tuple[Engine, str]:
 
 
 def reimport_corrected_aum(engine: Engine) -> None:
-    """What a re-import of a corrected AUM extract does: C01's September AUM changes (C01 is
-    in P1's book at 09-30) and a new batch is recorded."""
-    with engine.begin() as conn:
-        conn.execute(
-            update(AumMonthly)
-            .where(AumMonthly.client_id == "C01", AumMonthly.month == dt.date(2025, 9, 1))
-            .values(avg_daily_aum=Decimal("13000000.00"))
+    """A re-import of a corrected AUM extract through the real importer: C01's September AUM
+    changes (C01 is in P1's book at 09-30); the importer records a new batch."""
+    with tempfile.TemporaryDirectory() as folder:
+        (Path(folder) / "aum_monthly.csv").write_text(
+            "client_id,month,avg_daily_aum\nC01,2025-09,13000000.00\n", encoding="utf-8"
         )
-        conn.execute(
-            insert(ImportBatch).values(
-                batch_id="b2", started_at=dt.datetime(2025, 10, 20, 8), finished_at=None,
-                as_of=dt.date(2025, 9, 30), username="ops", source="fix", status="committed",
-                files="[]", rows_read=1, rows_rejected=0,
-            )
-        )  # fmt: skip
+        report = load_dir(
+            engine, Path(folder), as_of=dt.date(2025, 9, 30), quarantine_root=Path(folder) / "q"
+        )
+    assert report.exit_code == 0 and report.files[0].updated == 1
 
 
 def test_snapshot_is_unchanged_by_a_reimport(taken: tuple[Engine, str]) -> None:
