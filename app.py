@@ -17,6 +17,9 @@ from data.calendar import CalendarRangeError
 from data.engine import DatabaseBusyError
 from metrics.periods import Period
 from metrics.scope import Scope
+
+# Imported here so that altair loads while the sign-in form shows, not after the click.
+from ui import charts as _charts  # noqa: F401
 from ui import state
 from ui.auth import require_identity, sign_out_button
 from ui.common import keep, remember

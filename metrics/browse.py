@@ -186,8 +186,16 @@ def aum_trend(
         ]
     ).subquery("months")
     mem = members(level, scope).subquery("mem")
-    held = (
-        select(month_rows.c.month, assignments.c.client_id)
+    # The entity's assignments first, each (client, span, closing day) once, and only then the
+    # range join with the months: the DISTINCT keeps DuckDB from joining the months before the
+    # members and clients (which made it hash ~12x the rows twice), and halves the statement.
+    spans = (
+        select(
+            assignments.c.client_id,
+            assignments.c.start_on,
+            assignments.c.end_on,
+            clients.c.closed_on,
+        )
         .select_from(mem)
         .join(
             assignments,
@@ -196,21 +204,28 @@ def aum_trend(
                 book_role_matches(mem.c.role, assignments.c.role),
             ),
         )
+        .join(clients, clients.c.client_id == assignments.c.client_id)
+        .where(
+            mem.c.entity_id == entity_id,
+            # Spans that reach no month end of the window can hold no client-month.
+            assignments.c.start_on <= month_end(firsts[-1]),
+            or_(assignments.c.end_on.is_(None), assignments.c.end_on > month_end(firsts[0])),
+            or_(clients.c.closed_on.is_(None), clients.c.closed_on > month_end(firsts[0])),
+        )
+        .distinct()
+        .subquery("spans")
+    )
+    held = (
+        select(month_rows.c.month, spans.c.client_id)
+        .select_from(spans)
         .join(
             month_rows,
             and_(
-                assignments.c.start_on <= month_rows.c.day,
-                or_(assignments.c.end_on.is_(None), assignments.c.end_on > month_rows.c.day),
+                spans.c.start_on <= month_rows.c.day,
+                or_(spans.c.end_on.is_(None), spans.c.end_on > month_rows.c.day),
+                or_(spans.c.closed_on.is_(None), spans.c.closed_on > month_rows.c.day),
             ),
         )
-        .join(
-            clients,
-            and_(
-                clients.c.client_id == assignments.c.client_id,
-                or_(clients.c.closed_on.is_(None), clients.c.closed_on > month_rows.c.day),
-            ),
-        )
-        .where(mem.c.entity_id == entity_id)
         .distinct()
         .subquery("held")
     )

@@ -37,7 +37,7 @@ Choices where kpis.md is silent (copied into the catalogue's descriptions):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import pandas as pd
@@ -110,6 +110,24 @@ COLUMNS = [
     "org_id",
     "role",
 ]
+# The statement ("family") each column comes from, so that a caller that needs a few metrics
+# (the Overview's previous-period tiles) runs only their statements: same SQL, same figures.
+FAMILIES: dict[str, list[str]] = {
+    "portfolio": [
+        "coverage",
+        "dual_manager",
+        *[f"{r}__{part}" for r in ("coverage", "dual_manager") for part in ("num", "den")],
+    ],
+    "load": ["overloaded_planners"],
+    "alerts": [
+        "retention_alerts",
+        "followup_rate",
+        "followup_rate__num",
+        "followup_rate__den",
+        "alerts_followed",
+    ],
+}
+FAMILY_OF = {col: family for family, cols in FAMILIES.items() for col in cols}
 TIERS = ("black_gold", "platinum", "mass")
 TIER_RANK = {"black_gold": 2, "platinum": 1, "mass": 0}
 
@@ -140,6 +158,14 @@ def _portfolio_rows(
     """Wealth clients (AUM(c, e) >= tier.wealth or black-gold) open on e, per entity of their
     home unit, with has_primary / has_secondary at e."""
     lowest = min(settings["tier.wealth"], settings["tier.black_gold"])
+    # The clients that can be wealth clients at e (the same test as `wealth` below): the roles
+    # and the home-unit ranking are only ever read for them, so they rank ~6k clients' assignments
+    # rather than every client's (the window over all assignments was the statement's bulk).
+    candidates = (
+        select(aum.c.client_id)
+        .where(aum.c.month == month_start(e), aum.c.avg_daily_aum >= lowest)
+        .cte("wealth_candidates")
+    )
     roles = (
         select(
             assignments.c.client_id,
@@ -147,6 +173,7 @@ def _portfolio_rows(
             func.max(flag(assignments.c.role == "secondary")).label("has_secondary"),
         )
         .where(_active(assignments, e), assignments.c.role.in_(("primary", "secondary")))
+        .where(assignments.c.client_id.in_(select(candidates.c.client_id)))
         .group_by(assignments.c.client_id)
         .subquery("roles")
     )
@@ -169,6 +196,7 @@ def _portfolio_rows(
         )
         .join(staff, staff.c.staff_id == assignments.c.staff_id)
         .where(assignments.c.role.in_(("primary", "secondary")), assignments.c.start_on <= e)
+        .where(assignments.c.client_id.in_(select(candidates.c.client_id)))
         .subquery("ranked")
     )
     home_of = select(ranked.c.client_id, ranked.c.org_id).where(ranked.c.rn == 1).subquery("home")
@@ -307,7 +335,9 @@ def _alerts(period: Period, settings: Settings) -> Any:
         account_events.c.at < hi,
         account_events.c.kind.in_(("large_outflow", "closure")),
     )
-    return aum_alerts.union_all(event_alerts).subquery("alerts")
+    # A CTE, not a subquery: the alerts are read twice (books and follow-ups), and a CTE lets the
+    # engine compute the AUM comparisons once instead of once per reference.
+    return aum_alerts.union_all(event_alerts).cte("alerts")
 
 
 def _alert_rows(mem: Any, period: Period, settings: Settings) -> Select:
@@ -410,18 +440,30 @@ def health(
     level: Level = "sub_branch",
     scope: Scope = Scope.everything(),  # noqa: B008 - frozen dataclass, safe as a default
     settings: Settings | None = None,
+    metrics: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """The portfolio-health metrics of every sub-branch or branch in `scope` at the end of P."""
+    """The portfolio-health metrics of every sub-branch or branch in `scope` at the end of P.
+
+    `metrics` (ids of COLUMNS) limits the frame to the families that compute them (with their
+    parts and the descriptive columns); the figures are those of the whole table."""
     _check_level(level)
+    if metrics is not None and (unknown := [m for m in metrics if m not in FAMILY_OF]):
+        raise ValueError(f"not portfolio-health metrics: {', '.join(sorted(unknown))}")
+    wanted = set(FAMILIES) if metrics is None else {FAMILY_OF[m] for m in metrics}
     settings = resolve_settings(conn, settings)
     e = period.end
     ents = read(conn, entities(level, scope))
     mem = member_select(level, scope)
 
-    pr = _portfolio_rows(level, scope, e, settings, _sole_branch(conn)).subquery()
-    portfolio = read(
-        conn,
-        select(
+    def stats(family: str, columns: list[str], query: Callable[[], Any]) -> pd.DataFrame:
+        """The family's aggregate, or an empty frame of its columns when it is not wanted."""
+        if family in wanted:
+            return read(conn, query())
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ["entity_id", *columns]})
+
+    def portfolio_query() -> Any:
+        pr = _portfolio_rows(level, scope, e, settings, _sole_branch(conn)).subquery()
+        return select(
             pr.c.entity_id,
             func.sum(pr.c.is_wealth * pr.c.has_primary).label("coverage__num"),
             func.sum(pr.c.is_wealth).label("coverage__den"),
@@ -429,24 +471,29 @@ def health(
                 "dual_manager__num"
             ),
             func.sum(pr.c.is_top).label("dual_manager__den"),
-        ).group_by(pr.c.entity_id),
-    )
-    lr = _planner_load_rows(mem, e, settings).subquery()
-    load = read(
-        conn,
-        select(lr.c.entity_id, func.sum(lr.c.overloaded).label("overloaded_planners")).group_by(
-            lr.c.entity_id
-        ),
-    )
-    ar = _alert_rows(mem, period, settings).subquery()
-    alerts = read(
-        conn,
-        select(
+        ).group_by(pr.c.entity_id)
+
+    def load_query() -> Any:
+        lr = _planner_load_rows(mem, e, settings).subquery()
+        return select(
+            lr.c.entity_id, func.sum(lr.c.overloaded).label("overloaded_planners")
+        ).group_by(lr.c.entity_id)
+
+    def alert_query() -> Any:
+        ar = _alert_rows(mem, period, settings).subquery()
+        return select(
             ar.c.entity_id,
             func.count().label("retention_alerts"),
             func.sum(ar.c.followed_up).label("alerts_followed"),
-        ).group_by(ar.c.entity_id),
+        ).group_by(ar.c.entity_id)
+
+    portfolio = stats(
+        "portfolio",
+        ["coverage__num", "coverage__den", "dual_manager__num", "dual_manager__den"],
+        portfolio_query,
     )
+    load = stats("load", ["overloaded_planners"], load_query)
+    alerts = stats("alerts", ["retention_alerts", "alerts_followed"], alert_query)
     df = ents[["entity_id", "name", "org_id", "role"]].copy()
     for part in (portfolio, load, alerts):
         df = df.merge(part, on="entity_id", how="left")
@@ -467,7 +514,8 @@ def health(
             [ratio(n, d) for n, d in zip(df[f"{r}__num"], df[f"{r}__den"], strict=True)],
             dtype="Float64",
         )
-    return df[COLUMNS].sort_values("entity_id", ignore_index=True)
+    shown = [c for c in COLUMNS if c not in FAMILY_OF or FAMILY_OF[c] in wanted]
+    return df[shown].sort_values("entity_id", ignore_index=True)
 
 
 # --- lists -------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ Choices where kpis.md is silent (copied into the catalogue's descriptions):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from decimal import Decimal
 from typing import Any
 
@@ -123,6 +123,55 @@ EXTRA_COLUMNS = (
 )
 DESCRIPTIVE = ["name", "org_id", "role"]
 COLUMNS = MAIN_COLUMNS + EXTRA_COLUMNS + DESCRIPTIVE
+
+# The statement ("family") each column comes from, so that a caller that needs a few metrics
+# (the Overview's previous-period tiles) runs only their statements: same SQL, same figures.
+FAMILIES: dict[str, list[str]] = {
+    "logins": [
+        "login_days",
+        "login_day_rate",
+        "logins",
+        "avg_session_minutes",
+        "idle_days",
+        *[
+            f"{r}__{part}"
+            for r in ("login_day_rate", "avg_session_minutes")
+            for part in ("num", "den")
+        ],
+    ],
+    "info": ["info_updates", "info_updated_clients"],
+    "contacts": ["contacts", *[f"contacts_{ch}" for ch in CHANNELS]],
+    "book": [
+        "contact_coverage",
+        "cadence_compliance",
+        "load",
+        "load_flag",
+        *[
+            f"{r}__{part}"
+            for r in ("contact_coverage", "cadence_compliance")
+            for part in ("num", "den")
+        ],
+    ],
+    "work": [c for c in MAIN_COLUMNS + EXTRA_COLUMNS if c.startswith("work_items_")],
+    "requests": [
+        "requests_due",
+        "request_sla",
+        "requests_met",
+        *[f"request_sla__{part}" for part in ("num", "den")],
+    ],
+}
+FAMILY_OF = {col: family for family, cols in FAMILIES.items() for col in cols}
+
+
+def families_for(metrics: Collection[str] | None) -> set[str]:
+    """The families that compute `metrics` (None: all of them); unknown ids are refused."""
+    if metrics is None:
+        return set(FAMILIES)
+    unknown = [m for m in metrics if m not in FAMILY_OF]
+    if unknown:
+        raise ValueError(f"not supervision metrics: {', '.join(sorted(unknown))}")
+    return {FAMILY_OF[m] for m in metrics}
+
 
 Settings = dict[str, Decimal]
 SETTING_NAMES = tuple(spec.name for spec in SETTINGS)
@@ -503,17 +552,27 @@ def supervision(
     level: Level = "staff",
     scope: Scope = Scope.everything(),  # noqa: B008 - frozen dataclass, safe as a default
     settings: Settings | None = None,
+    metrics: Collection[str] | None = None,
 ) -> pd.DataFrame:
-    """The supervision metrics of every entity of `level` in `scope` for period P."""
+    """The supervision metrics of every entity of `level` in `scope` for period P.
+
+    `metrics` (ids of COLUMNS) limits the frame to the families that compute them (with their
+    parts and the descriptive columns); the figures are those of the whole table."""
     settings = resolve_settings(conn, settings)
+    wanted = families_for(metrics)
     wd = working_days(conn, period)
     mem = member_select(level, scope)
     ents = read(conn, entities(level, scope))
 
-    ml = _member_login_rows(mem, period).subquery()
-    login_stats = read(
-        conn,
-        select(
+    def stats(family: str, columns: list[str], query: Callable[[], Any]) -> pd.DataFrame:
+        """The family's aggregate, or an empty frame of its columns when it is not wanted."""
+        if family in wanted:
+            return read(conn, query())
+        return pd.DataFrame({c: pd.Series(dtype="object") for c in ["entity_id", *columns]})
+
+    def login_query() -> Any:
+        ml = _member_login_rows(mem, period).subquery()
+        return select(
             ml.c.entity_id,
             func.count().label("members"),
             func.sum(ml.c.login_days).label("login_days"),
@@ -521,65 +580,75 @@ def supervision(
             func.sum(ml.c.session_seconds).label("session_seconds"),
             func.sum(ml.c.sessions).label("sessions"),
             func.min(ml.c.last_login_on).label("last_login_on"),
-        ).group_by(ml.c.entity_id),
+        ).group_by(ml.c.entity_id)
+
+    login_stats = stats(
+        "logins",
+        ["members", "login_days", "logins", "session_seconds", "sessions", "last_login_on"],
+        login_query,
     )
 
-    ir = _info_rows(mem, period).subquery()
-    info_stats = read(
-        conn,
-        select(
+    def info_query() -> Any:
+        ir = _info_rows(mem, period).subquery()
+        return select(
             ir.c.entity_id,
             func.count().label("info_updates"),
             func.count(distinct(ir.c.client_id)).label("info_updated_clients"),
-        ).group_by(ir.c.entity_id),
-    )
+        ).group_by(ir.c.entity_id)
 
-    cr = _contact_rows(mem, period).subquery()
-    contact_stats = read(
-        conn,
-        select(
+    info_stats = stats("info", ["info_updates", "info_updated_clients"], info_query)
+
+    def contact_query() -> Any:
+        cr = _contact_rows(mem, period).subquery()
+        return select(
             cr.c.entity_id,
             func.count().label("contacts"),
             *[func.sum(flag(cr.c.channel == ch)).label(f"contacts_{ch}") for ch in CHANNELS],
-        ).group_by(cr.c.entity_id),
-    )
+        ).group_by(cr.c.entity_id)
 
-    br = _book_rows(level, scope, period, settings).subquery()
-    book_stats = read(
-        conn,
-        select(
+    contact_stats = stats("contacts", FAMILIES["contacts"], contact_query)
+
+    def book_query() -> Any:
+        br = _book_rows(level, scope, period, settings).subquery()
+        return select(
             br.c.entity_id,
             func.count().label("load"),
             func.sum(br.c.contacted).label("contacted"),
             func.sum(br.c.compliant).label("compliant"),
-        ).group_by(br.c.entity_id),
+        ).group_by(br.c.entity_id)
+
+    book_stats = stats("book", ["load", "contacted", "compliant"], book_query)
+
+    def work_query() -> Any:
+        wr = _work_item_rows(mem, period).subquery()
+        work_cols = [
+            func.sum(wr.c.created).label("work_items_created"),
+            func.sum(wr.c.done).label("work_items_done"),
+            func.sum(wr.c.overdue).label("work_items_overdue"),
+            func.sum(wr.c.done_on_time).label("work_items_done_on_time"),
+        ]
+        for kind in WORK_KINDS:
+            for name in ("created", "done", "overdue"):
+                work_cols.append(
+                    func.sum(case((wr.c.kind == kind, wr.c[name]), else_=0)).label(
+                        f"work_items_{name}_{kind}"
+                    )
+                )
+        return select(wr.c.entity_id, *work_cols).group_by(wr.c.entity_id)
+
+    work_stats = stats(
+        "work", [c for c in FAMILIES["work"] if "__" not in c and "rate" not in c], work_query
     )
 
-    wr = _work_item_rows(mem, period).subquery()
-    work_cols = [
-        func.sum(wr.c.created).label("work_items_created"),
-        func.sum(wr.c.done).label("work_items_done"),
-        func.sum(wr.c.overdue).label("work_items_overdue"),
-        func.sum(wr.c.done_on_time).label("work_items_done_on_time"),
-    ]
-    for kind in WORK_KINDS:
-        for name in ("created", "done", "overdue"):
-            work_cols.append(
-                func.sum(case((wr.c.kind == kind, wr.c[name]), else_=0)).label(
-                    f"work_items_{name}_{kind}"
-                )
-            )
-    work_stats = read(conn, select(wr.c.entity_id, *work_cols).group_by(wr.c.entity_id))
-
-    rr = _request_rows(mem, period, settings).subquery()
-    request_stats = read(
-        conn,
-        select(
+    def request_query() -> Any:
+        rr = _request_rows(mem, period, settings).subquery()
+        return select(
             rr.c.entity_id,
             func.sum(rr.c.due).label("requests_due"),
             func.sum(rr.c.met).label("requests_met"),
-        ).group_by(rr.c.entity_id),
-    )
+        ).group_by(rr.c.entity_id)
+
+    request_stats = stats("requests", ["requests_due", "requests_met"], request_query)
 
     df = ents[["entity_id", "name", "org_id", "role"]].copy()
     for part in (login_stats, info_stats, contact_stats, book_stats, work_stats, request_stats):
@@ -636,7 +705,8 @@ def supervision(
         [ld > max_clients if level == "staff" else None for ld in df["load"].tolist()],
         dtype="boolean",
     )
-    return df[COLUMNS].sort_values("entity_id", ignore_index=True)
+    shown = [c for c in COLUMNS if c in DESCRIPTIVE or c == "entity_id" or FAMILY_OF[c] in wanted]
+    return df[shown].sort_values("entity_id", ignore_index=True)
 
 
 # --- proxies -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from metrics import health, supervision
 from metrics.catalogue import BY_ID, appraisal_ids
 from ui import charts, common, state, tables
 from ui.format import metric_value, money_scale, period_label
@@ -20,14 +21,29 @@ unit, period = ctx.unit, ctx.period
 prev = period.prev()
 settings = ctx.settings
 
+# An increment's own change is itself: compare the stock with the previous stock instead.
+TILES = (
+    "aum_stock",
+    "top_clients",
+    "retention_rate",
+    "archive_rate",
+    "coverage",
+    "login_day_rate",
+    "cadence_compliance",
+    "request_sla",
+)
+# The previous period only feeds the tiles: ask for just their supervision / health statements.
+PREV_SUPERVISION = tuple(m for m in TILES if m in supervision.FAMILY_OF)
+PREV_HEALTH = tuple(m for m in TILES if m in health.FAMILY_OF)
+
 # Cold caches: compute the page's frames side by side (each lands in the cache the page reads).
 state.prefetch(
     lambda: ctx.scorecard(unit.level),
     lambda: ctx.scorecard(unit.level, prev),
     lambda: ctx.supervision(unit.level),
-    lambda: ctx.supervision(unit.level, prev),
+    lambda: ctx.supervision(unit.level, prev, PREV_SUPERVISION),
     lambda: ctx.health(unit.level),
-    lambda: ctx.health(unit.level, prev),
+    lambda: ctx.health(unit.level, prev, PREV_HEALTH),
     lambda: ctx.supervision("staff"),
     lambda: ctx.health("sub_branch"),
     lambda: ctx.aum_trend(unit.level, unit.entity_id),
@@ -41,23 +57,12 @@ now_row: dict = {}
 prev_row: dict = {}
 for frame_now, frame_prev in (
     (ctx.scorecard(unit.level), ctx.scorecard(unit.level, prev)),
-    (ctx.supervision(unit.level), ctx.supervision(unit.level, prev)),
-    (ctx.health(unit.level), ctx.health(unit.level, prev)),
+    (ctx.supervision(unit.level), ctx.supervision(unit.level, prev, PREV_SUPERVISION)),
+    (ctx.health(unit.level), ctx.health(unit.level, prev, PREV_HEALTH)),
 ):
     a, b = common.row_of(frame_now, unit.entity_id), common.row_of(frame_prev, unit.entity_id)
     now_row.update({} if a is None else a.to_dict())
     prev_row.update({} if b is None else b.to_dict())
-# An increment's own change is itself: compare the stock with the previous stock instead.
-TILES = (
-    "aum_stock",
-    "top_clients",
-    "retention_rate",
-    "archive_rate",
-    "coverage",
-    "login_day_rate",
-    "cadence_compliance",
-    "request_sla",
-)
 common.tiles(
     TILES,
     now_row,

@@ -114,27 +114,41 @@ def _scorecard(
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=512)
 def _supervision(
-    period: str, level: str, scope_key: str, version: str, _scope: Scope
+    period: str,
+    level: str,
+    scope_key: str,
+    version: str,
+    _scope: Scope,
+    metrics: tuple[str, ...] | None = None,
 ) -> pd.DataFrame:
     with get_engine().connect() as conn:
         return supervision_mod.supervision(
             conn,
             Period.parse(period),
-            level,
+            level,  # type: ignore[arg-type]
             _scope,
-            settings(version),  # type: ignore[arg-type]
+            settings(version),
+            metrics,
         )
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
-def _health(period: str, level: str, scope_key: str, version: str, _scope: Scope) -> pd.DataFrame:
+def _health(
+    period: str,
+    level: str,
+    scope_key: str,
+    version: str,
+    _scope: Scope,
+    metrics: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
     with get_engine().connect() as conn:
         return health_mod.health(
             conn,
             Period.parse(period),
-            level,
+            level,  # type: ignore[arg-type]
             _scope,
-            settings(version),  # type: ignore[arg-type]
+            settings(version),
+            metrics,
         )
 
 
@@ -277,13 +291,19 @@ class Context:
         s = self.scope
         return _scorecard(self._p(period), level, s.cache_key(), self.version, s)
 
-    def supervision(self, level: str, period: Period | None = None) -> pd.DataFrame:
+    def supervision(
+        self, level: str, period: Period | None = None, metrics: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
+        """The supervision table; `metrics` computes only the statements those ids need."""
         s = self.scope
-        return _supervision(self._p(period), level, s.cache_key(), self.version, s)
+        return _supervision(self._p(period), level, s.cache_key(), self.version, s, metrics)
 
-    def health(self, level: str, period: Period | None = None) -> pd.DataFrame:
+    def health(
+        self, level: str, period: Period | None = None, metrics: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
+        """The portfolio-health table; `metrics` computes only the statements those ids need."""
         s = self.scope
-        return _health(self._p(period), level, s.cache_key(), self.version, s)
+        return _health(self._p(period), level, s.cache_key(), self.version, s, metrics)
 
     def drill(
         self, metric_id: str, level: str, entity_id: str, period: Period | None = None
