@@ -6,7 +6,9 @@ one KPI's rows, switch to Chinese, upload a file with one bad row and see it rej
 the rejected rows as CSV. A screenshot of every page goes to tests/screenshots/ (git-ignored):
 look at them, a page that looks broken to a person is a failed page.
 
-Opt-in: `pytest -m browser`. Synchronisation is by Playwright's expectations, never by sleeping.
+It runs with the whole suite (`pytest -m browser` runs it alone); with CI=true a missing chromium
+fails the run instead of skipping it. Synchronisation is by Playwright's expectations, never by
+sleeping.
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     if not Path(CHROMIUM).exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Debian's chromium is required in CI: apt-get install chromium")
         pytest.skip("Debian's chromium is not installed")
     folder = tmp_path_factory.mktemp("e2e")
     db = build_tiny_db(folder)
