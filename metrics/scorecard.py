@@ -296,6 +296,7 @@ def scorecard_statement(
         "agg_now",
         aum=lambda s: func.sum(s.c.aum),
         top=lambda s: func.sum(s.c.is_top),
+        gaps=lambda s: func.sum(case((s.c.aum_missing, 1), else_=0)),
     )
     prev = agg(
         stock_prev.select(),
@@ -347,6 +348,7 @@ def scorecard_statement(
         ents.c.role,
         now.c.aum.label("aum_now"),
         now.c.top.label("top_now"),
+        now.c.gaps.label("aum_gaps"),
         prev.c.aum.label("aum_prev"),
         prev.c.top.label("top_prev"),
         ret.c.num.label("ret_num"),
@@ -390,7 +392,9 @@ def scorecard_columns() -> list[str]:
     """The frame's columns: entity_id, the KPI ids, descriptive columns, then num/den parts."""
     ids = appraisal_ids()
     parts = [f"{i}__{p}" for i in ids if BY_ID[i].has_parts for p in ("num", "den")]
-    return ["entity_id", *ids, *DESCRIPTIVE, *parts]
+    # aum_gaps: clients of book(x, e) with no AUM row for e's month, counted as 0 in aum_stock
+    # (kpis.md: "reported as a data-quality gap").
+    return ["entity_id", *ids, *DESCRIPTIVE, *parts, "aum_gaps"]
 
 
 def scorecard(
@@ -429,6 +433,7 @@ def scorecard(
             "plans_produced": as_count(r["plans"]),
             "certificates": as_count(r["certs"]),
             "reward_points": as_decimal(r["points"]).quantize(CENT),
+            "aum_gaps": as_count(r["aum_gaps"]),
             "name": r["name"],
             "org_id": r["org_id"],
             "role": r["role"],

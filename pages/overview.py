@@ -107,6 +107,10 @@ unfollowed = int(now_row.get("retention_alerts", 0) or 0) - int(
 )
 if unfollowed > 0:
     flags.append(t("flag.alerts", n=unfollowed, names=unit.name))
+unit_card = common.row_of(ctx.scorecard(unit.level), unit.entity_id)
+gaps = 0 if unit_card is None else int(unit_card["aum_gaps"])
+if gaps > 0:
+    flags.append(t("flag.aum_gaps", n=gaps, month=period.end.strftime("%Y-%m")))
 if flags:
     for text in flags:
         st.warning(text, icon=":material/flag:")

@@ -27,6 +27,11 @@ def aum(client: str, day: dt.date) -> Decimal:
     return Decimal(0)
 
 
+def has_aum_row(client: str, day: dt.date) -> bool:
+    month = day.replace(day=1)
+    return any(r["client_id"] == client and r["month"] == month for r in g.AUM_MONTHLY)
+
+
 def closed_by(client: str, day: dt.date) -> bool:
     row = next(c for c in g.CLIENTS if c["client_id"] == client)
     return row["closed_on"] is not None and row["closed_on"] <= day
@@ -177,6 +182,7 @@ def expected_scorecard(period_text: str, level: str) -> list[dict[str, Any]]:
                     and (c["expires_on"] is None or c["expires_on"] > e)
                 ),
                 "reward_points": points,
+                "aum_gaps": sum(1 for c in book_now if not has_aum_row(c, e)),
                 "name": ent["name"],
                 "org_id": ent["org_id"],
                 "role": ent["role"],

@@ -66,6 +66,7 @@ def test_oracle_agrees_with_hand_computation() -> None:
     # book(P1, 09-30) = C01 3,000,000.00 + C05 (no Sep row: 0) + C06 2,999,999.99; C02 (end_on =
     # e), C03 (moved 09-15), C04 (closed 09-10), C15 (ended 08-31), C16 (closed on e) are out.
     assert p1["aum_stock"] == Decimal("5999999.99")
+    assert p1["aum_gaps"] == 1  # C05: in the book, no September row, counted as 0
     # book(P1, 08-31) = C01 3.2M, C02 0.8M, C03 1.2M, C04 0.9M, C05 5M, C06 3.0M, C16 0.9M = 15M.
     assert p1["aum_increment"] == Decimal("-9000000.01")
     assert (p1["top_clients"], p1["top_clients_increment"]) == (

@@ -131,6 +131,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} staff without a login for more than {days} days: {names}",
         "{n}名员工超过{days}天未登录：{names}",
     ),
+    "flag.aum_gaps": (
+        "{n} client(s) in the book have no AUM row for {month}: counted as 0 (a data-quality gap)",
+        "{n}名客户缺少{month}的月日均金融资产数据：按0计算（数据质量缺口）",
+    ),
     "flag.alerts": (
         "{n} retention alert(s) not followed up: {names}",
         "{n}条客户流失预警未跟进：{names}",
