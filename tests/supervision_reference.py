@@ -370,3 +370,28 @@ def assert_same_table(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
             if not same:
                 problems.append(f"{ent}.{col}: got {a!r}, expected {b!r}")
     assert not problems, "\n".join(problems)
+
+
+def assert_drills_reaggregate(
+    conn: Any, table_of: Any, drills: dict[str, Any], reaggregate: dict[str, Any], levels: Any
+) -> None:
+    """Every entity's figure equals its drilled rows re-aggregated, for every metric of `drills`,
+    at every level, for a month and a quarter (`table_of(conn, period, level)` is the table)."""
+    from data.settings import load_settings
+    from metrics.periods import Period
+    from metrics.scope import Scope
+
+    settings = load_settings(conn)
+    for text in ("2025-09", "2025Q3"):
+        period = Period.parse(text)
+        for level in levels:
+            table = table_of(conn, period, level).set_index("entity_id")
+            for entity_id in table.index:
+                for metric, drill in drills.items():
+                    rows = drill(conn, level, entity_id, period, Scope.everything(), settings)
+                    figure = table.at[entity_id, metric]
+                    again = reaggregate[metric](rows)
+                    if pd.isna(figure):
+                        assert again is None, (level, entity_id, metric, again)
+                    else:
+                        assert again == figure, (level, entity_id, metric, again, figure)

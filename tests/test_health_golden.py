@@ -22,7 +22,13 @@ from metrics.health import (
 from metrics.periods import Period
 from metrics.scope import Scope
 from tests import supervision_data
-from tests.supervision_reference import World, assert_same_table, ref_alerts, ref_health
+from tests.supervision_reference import (
+    World,
+    assert_drills_reaggregate,
+    assert_same_table,
+    ref_alerts,
+    ref_health,
+)
 
 PERIODS = ("2025-08", "2025-09", "2025Q3", "2025-10")
 LEVELS = ("sub_branch", "branch")
@@ -91,22 +97,9 @@ def test_edge_cases_of_alerts(db: Engine) -> None:
 
 
 def test_drill_rows_reaggregate_to_the_figure(db: Engine) -> None:
+    assert set(DRILLS) == set(REAGGREGATE) == set(COLUMNS[1:6])
     with db.connect() as conn:
-        settings = load_settings(conn)
-        assert set(DRILLS) == set(REAGGREGATE) == set(COLUMNS[1:6])
-        for text in ("2025-09", "2025Q3"):
-            period = Period.parse(text)
-            for level in LEVELS:
-                table = health(conn, period, level).set_index("entity_id")
-                for entity_id in table.index:
-                    for metric, drill in DRILLS.items():
-                        rows = drill(conn, level, entity_id, period, Scope.everything(), settings)
-                        figure = table.at[entity_id, metric]
-                        again = REAGGREGATE[metric](rows)
-                        if pd.isna(figure):
-                            assert again is None, (level, entity_id, metric, again)
-                        else:
-                            assert again == figure, (level, entity_id, metric, again, figure)
+        assert_drills_reaggregate(conn, health, DRILLS, REAGGREGATE, LEVELS)
 
 
 def test_overloaded_planners_follow_the_setting(db: Engine) -> None:

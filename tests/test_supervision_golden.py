@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
@@ -15,7 +14,11 @@ from metrics.periods import Period
 from metrics.scope import Scope
 from metrics.supervision import COLUMNS, DRILLS, REAGGREGATE, proxies, supervision
 from tests import supervision_data
-from tests.supervision_reference import assert_same_table, ref_supervision
+from tests.supervision_reference import (
+    assert_drills_reaggregate,
+    assert_same_table,
+    ref_supervision,
+)
 
 PERIODS = ("2025-09", "2025Q3", "2025-10")
 
@@ -40,22 +43,9 @@ def test_whole_tables_match_the_reference(db: Engine) -> None:
 
 
 def test_drill_rows_reaggregate_to_the_figure(db: Engine) -> None:
+    assert set(DRILLS) == set(REAGGREGATE) == set(COLUMNS[1:18])
     with db.connect() as conn:
-        settings = load_settings(conn)
-        assert set(DRILLS) == set(REAGGREGATE) == set(COLUMNS[1:18])
-        for text in ("2025-09", "2025Q3"):
-            period = Period.parse(text)
-            for level in LEVELS:
-                table = supervision(conn, period, level).set_index("entity_id")
-                for entity_id in table.index:
-                    for metric, drill in DRILLS.items():
-                        rows = drill(conn, level, entity_id, period, Scope.everything(), settings)
-                        figure = table.at[entity_id, metric]
-                        again = REAGGREGATE[metric](rows)
-                        if pd.isna(figure):
-                            assert again is None, (level, entity_id, metric, again)
-                        else:
-                            assert again == figure, (level, entity_id, metric, again, figure)
+        assert_drills_reaggregate(conn, supervision, DRILLS, REAGGREGATE, LEVELS)
 
 
 def test_request_deadlines_and_verdicts(db: Engine) -> None:
