@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 from typing import NoReturn
 
+from sqlalchemy import Engine
+
 from data.engine import DatabaseBusyError, db_label, make_engine
 
 EXIT_OK, EXIT_REJECTED, EXIT_REFUSED = 0, 1, 2
@@ -143,6 +145,16 @@ def print_report(report: object) -> None:
     print(report.summary())
 
 
+def warm_landing(engine: Engine) -> None:
+    """Store the landing Overview's figures for the new data (metrics/landing.py): the import
+    is the batch, so the first director of the day does not wait for the computation."""
+    from metrics.landing import warm
+
+    frames, seconds = warm(engine)
+    if frames:
+        print(f"prepared the Overview's figures: {frames} frames in {seconds:.1f} s")
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from data.db import upgrade
     from data.importer import find_sources, import_sources
@@ -164,6 +176,8 @@ def cmd_load(args: argparse.Namespace) -> int:
         )
     print(f"database: {db_label(engine)}  as of {report.as_of}  batch {report.batch_id}")
     print_report(report)
+    if report.committed and report.changed:
+        warm_landing(engine)
     if not report.committed:
         print(
             f"refused: {report.rejected} row(s) rejected and --all-or-nothing given; nothing written",
@@ -206,6 +220,7 @@ def cmd_first_start(args: argparse.Namespace) -> int:
     print(
         f"Loaded {rows:,} demo rows in {time.perf_counter() - started:.1f} s (as of {DEMO_AS_OF})."
     )
+    warm_landing(engine)
     return EXIT_OK if report.committed else EXIT_REFUSED
 
 

@@ -4,13 +4,20 @@
 DuckDB lets one process hold the file for writing at a time, so DuckDB engines use no pool
 (every connection is short-lived and releases the file) and opening a connection waits and
 retries while another process (a scheduled import, say) holds it, then fails with a clear message.
+The dashboard's engine also keeps the file open for a few idle seconds (`keep_open`, see
+`_Keeper`), so that a page's dozen reads share one warm database instead of opening it a dozen
+times, while a waiting import still gets the file as soon as the dashboard is idle.
 """
 
 from __future__ import annotations
 
+import copy
+import logging
 import os
 import random
+import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +29,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "wealth.duckdb"
 ENV_VAR = "WEALTH_DB_URL"
 LOCK_WAIT_SECONDS = float(os.environ.get("WEALTH_DB_LOCK_WAIT", "30"))
+# How long the dashboard keeps a DuckDB file open after its last query (0: never).
+KEEP_OPEN_SECONDS = float(os.environ.get("WEALTH_DB_KEEP_OPEN", "3"))
+
+log = logging.getLogger("wealth.engine")
 
 
 class DatabaseBusyError(RuntimeError):
@@ -46,17 +57,81 @@ def _is_lock_error(exc: BaseException) -> bool:
     return "Could not set lock" in text or "Conflicting lock" in text
 
 
-def _retry_on_lock(engine: Engine, wait: float) -> None:
-    """Make every new DuckDB connection wait politely while another process holds the file."""
+class _Keeper:
+    """One spare connection that keeps a DuckDB file's database instance alive between queries.
+
+    Why: DuckDB opens a file's instance when the first connection of a process opens and closes
+    it with the last one, so with no pool every query started a cold instance (tens of ms, and
+    an empty buffer cache: the data read again from disk). While the spare is open, new
+    connections join the open instance in well under a millisecond. It is closed `seconds`
+    after the last connection is returned, so the file is free for another process's import
+    shortly after the dashboard goes idle (an import waits `WEALTH_DB_LOCK_WAIT` for it)."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.lock = threading.Lock()
+        self.spare: Any = None
+        self.timer: threading.Timer | None = None
+
+    def hold(self, open_spare: Any) -> None:
+        with self.lock:
+            self._cancel()
+            if self.spare is None:
+                try:
+                    self.spare = open_spare()
+                except Exception:  # noqa: BLE001 - only a missed speed-up
+                    log.debug("could not keep the database open", exc_info=True)
+
+    def returned(self, *_args: Any) -> None:
+        with self.lock:
+            self._cancel()
+            if self.spare is not None:
+                self.timer = threading.Timer(self.seconds, self.release)
+                self.timer.daemon = True
+                self.timer.start()
+
+    def release(self, *_args: Any) -> None:
+        with self.lock:
+            self._cancel()
+            spare, self.spare = self.spare, None
+        if spare is not None:
+            spare.close()
+
+    def _cancel(self) -> None:
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+_KEEPERS: weakref.WeakKeyDictionary[Engine, _Keeper] = weakref.WeakKeyDictionary()
+
+
+def keeper_of(engine: Engine) -> _Keeper | None:
+    """The engine's keeper (None: it keeps nothing open)."""
+    return _KEEPERS.get(engine)
+
+
+def _retry_on_lock(engine: Engine, wait: float, keep_open: float = 0.0) -> None:
+    """Make every new DuckDB connection wait politely while another process holds the file
+    (and, with `keep_open`, keep the file open that many seconds after the last query)."""
     path = engine.url.database
+    keeper = _Keeper(keep_open) if keep_open > 0 else None
+    if keeper is not None:
+        _KEEPERS[engine] = keeper
+        event.listen(engine, "checkin", keeper.returned)
+        event.listen(engine, "engine_disposed", keeper.release)
 
     @event.listens_for(engine, "do_connect")
     def connect(dialect: Any, _rec: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
         deadline = time.monotonic() + wait
         delay = 0.05
+        original = copy.deepcopy(cparams)  # duckdb-engine pops its own keys from the dict
         while True:
             try:
-                return dialect.connect(*cargs, **cparams)
+                conn = dialect.connect(*cargs, **copy.deepcopy(original))
+                if keeper is not None:
+                    keeper.hold(lambda: dialect.connect(*cargs, **copy.deepcopy(original)))
+                return conn
             except Exception as exc:
                 if not _is_lock_error(exc):
                     raise
@@ -76,8 +151,11 @@ def _quote_duckdb_keywords(engine: Engine) -> None:
     preparer.reserved_words = set(preparer.reserved_words) | {"at"}
 
 
-def make_engine(url: str | None = None, *, lock_wait: float | None = None) -> Engine:
-    """An engine for `url` (resolved as above). DuckDB files get their folder created."""
+def make_engine(
+    url: str | None = None, *, lock_wait: float | None = None, keep_open: float = 0.0
+) -> Engine:
+    """An engine for `url` (resolved as above). DuckDB files get their folder created; with
+    `keep_open` seconds, the file stays open that long after the last query (the dashboard)."""
     resolved = resolve_url(url)
     if is_duckdb(resolved):
         path = make_url(resolved).database or ":memory:"
@@ -87,7 +165,7 @@ def make_engine(url: str | None = None, *, lock_wait: float | None = None) -> En
             duck = create_engine(resolved)
         else:
             duck = create_engine(resolved, poolclass=NullPool)
-            _retry_on_lock(duck, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait)
+            _retry_on_lock(duck, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait, keep_open)
         _quote_duckdb_keywords(duck)
         return duck
     if resolved.startswith("postgresql://"):

@@ -18,6 +18,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     Numeric,
     String,
@@ -309,6 +310,19 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)  # JSON
+
+
+class StoredResult(Base):
+    """A computed metric frame kept for its data version (metrics/results.py): a fresh dashboard
+    process or another user with the same scope reads it instead of computing it again."""
+
+    __tablename__ = "stored_results"
+    # SHA-256 of the request (kind, period, level, scope, metrics, entity) and the code version.
+    result_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    data_version: Mapped[str] = mapped_column(String(200))  # metrics.browse.data_version
+    payload: Mapped[bytes] = mapped_column(LargeBinary)  # the frame in Arrow's IPC format
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    seconds: Mapped[Decimal | None] = mapped_column(Numeric(9, 3))  # what the computation took
 
 
 class Scheme(Base):

@@ -18,6 +18,7 @@ from data.importer import (
     quarantine_csv,
     sources_in_file,
 )
+from metrics import landing
 from ui import common, state, tables
 from ui.i18n import t
 
@@ -68,6 +69,11 @@ if st.button(t("data.import"), type="primary", disabled=not files, key="data_imp
             )
         st.session_state["data_report"] = report
         state.refresh()
+        if report.committed and report.changed:
+            # The new data version has no stored figures yet: compute the landing Overview now,
+            # while the importer waits anyway, rather than on the next director's first visit.
+            bar.progress(1.0, t("data.warming"))
+            landing.warm(state.get_engine())
     bar.empty()
 
 # --- the report of the last import (kept across reruns, e.g. a download click) ----------------------

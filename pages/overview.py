@@ -3,11 +3,13 @@ table, the spread of planners on each KPI, and what needs action."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import pandas as pd
 import streamlit as st
 
-from metrics import health, supervision
 from metrics.catalogue import BY_ID, appraisal_ids
+from metrics.landing import PREV_HEALTH, PREV_SUPERVISION, TILES, overview_requests
 from ui import charts, common, state, tables
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import metric_name, t
@@ -21,35 +23,13 @@ unit, period = ctx.unit, ctx.period
 prev = period.prev()
 settings = ctx.settings
 
-# An increment's own change is itself: compare the stock with the previous stock instead.
-TILES = (
-    "aum_stock",
-    "top_clients",
-    "retention_rate",
-    "archive_rate",
-    "coverage",
-    "login_day_rate",
-    "cadence_compliance",
-    "request_sla",
-)
-# The previous period only feeds the tiles: ask for just their supervision / health statements.
-PREV_SUPERVISION = tuple(m for m in TILES if m in supervision.FAMILY_OF)
-PREV_HEALTH = tuple(m for m in TILES if m in health.FAMILY_OF)
-
-# Cold caches: compute the page's frames side by side (each lands in the cache the page reads).
+# Cold caches: compute (or read the stored) frames side by side; each lands in the cache the
+# page's own calls below then read.
 state.prefetch(
-    lambda: ctx.scorecard(unit.level),
-    lambda: ctx.scorecard(unit.level, prev),
-    lambda: ctx.supervision(unit.level),
-    lambda: ctx.supervision(unit.level, prev, PREV_SUPERVISION),
-    lambda: ctx.health(unit.level),
-    lambda: ctx.health(unit.level, prev, PREV_HEALTH),
-    lambda: ctx.supervision("staff"),
-    lambda: ctx.health("sub_branch"),
-    lambda: ctx.aum_trend(unit.level, unit.entity_id),
-    lambda: ctx.scorecard("sub_branch"),
-    lambda: ctx.supervision("sub_branch"),
-    lambda: ctx.scorecard("staff"),
+    *[
+        partial(ctx.frame, r)
+        for r in overview_requests(unit.level, unit.entity_id, unit.scope, period)
+    ]
 )
 
 # --- headline tiles -----------------------------------------------------------------------------
@@ -200,11 +180,13 @@ st.subheader(t("overview.spread"))
 divisor, _unit = money_scale(ctx.lang)
 long = []
 for metric_id in appraisal_ids():
+    # Once per KPI, not per planner: a branch has hundreds of planners on thirteen KPIs.
+    label = metric_name(metric_id)
+    scale = divisor if BY_ID[metric_id].unit == "yuan" else 1
     for name, value in zip(staff_card["name"], staff_card[metric_id], strict=True):
-        scale = divisor if BY_ID[metric_id].unit == "yuan" else 1
         long.append(
             {
-                "metric": metric_name(metric_id),
+                "metric": label,
                 "name": name,
                 "value": None if value is None else float(value) / scale,
                 "shown": metric_value(metric_id, value, ctx.lang),

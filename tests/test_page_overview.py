@@ -40,3 +40,22 @@ def test_head_sees_only_their_sub_branch(app_db: str) -> None:
     assert at.selectbox(key="scope_org").options == ["上城支行"]
     names = set(at.dataframe(key="overview_staff").value["name"])
     assert names == {"崔俊博", "王欣", "陈佳倩"}
+
+
+def test_the_landing_overview_reads_exactly_what_the_import_stores(app_db: str) -> None:
+    """Every frame a page computes is stored; on a fresh database the director's first Overview
+    therefore stores exactly the frames it reads, which must be the ones `metrics.landing.warm`
+    (run by every import) prepares, so that the first Overview after an import computes nothing."""
+    from sqlalchemy import select
+
+    from data.engine import make_engine
+    from data.schema import StoredResult
+    from metrics import landing
+
+    engine = make_engine(app_db)
+    at = signed_in()
+    assert not errors(at) and len(at.metric) == 8
+    with engine.connect() as conn:
+        read_by_page = {k for (k,) in conn.execute(select(StoredResult.result_key))}
+    assert read_by_page == {r.key() for r in landing.landing_requests(engine)}
+    engine.dispose()

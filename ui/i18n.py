@@ -261,6 +261,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "data.as_of": ("Extract date (as of)", "数据截止日期"),
     "data.import": ("Import", "开始导入"),
     "data.progress": ("Importing…", "正在导入…"),
+    "data.warming": ("Preparing the Overview's figures…", "正在预先计算总览指标…"),
     "data.committed": (
         "Imported batch {batch}: {rows} row(s) inserted or updated.",
         "导入批次 {batch} 已提交：新增或更新 {rows} 行。",

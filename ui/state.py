@@ -27,12 +27,11 @@ from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from data.db import is_empty, upgrade
-from data.engine import make_engine
+from data.engine import KEEP_OPEN_SECONDS, make_engine
 from data.settings import load_settings
-from metrics import browse
+from metrics import browse, results
 from metrics import drill as drill_mod
 from metrics import health as health_mod
-from metrics import scorecard as scorecard_mod
 from metrics import supervision as supervision_mod
 from metrics.entities import Level
 from metrics.periods import Period
@@ -47,7 +46,7 @@ VERSION_TTL = 15  # how soon another process's import or settings change is noti
 @st.cache_resource(show_spinner=False)
 def get_engine() -> Engine:
     """The process's engine, on a database brought to the current schema."""
-    engine = make_engine()
+    engine = make_engine(keep_open=KEEP_OPEN_SECONDS)
     upgrade(engine)
     return engine
 
@@ -98,58 +97,11 @@ def staff_list(scope_key: str, version: str, _scope: Scope) -> pd.DataFrame:
         return browse.staff_list(conn, _scope)
 
 
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=512)
-def _scorecard(
-    period: str, level: str, scope_key: str, version: str, _scope: Scope
-) -> pd.DataFrame:
-    with get_engine().connect() as conn:
-        return scorecard_mod.scorecard(
-            conn,
-            Period.parse(period),
-            level,
-            _scope,
-            settings(version),  # type: ignore[arg-type]
-        )
-
-
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=512)
-def _supervision(
-    period: str,
-    level: str,
-    scope_key: str,
-    version: str,
-    _scope: Scope,
-    metrics: tuple[str, ...] | None = None,
-) -> pd.DataFrame:
-    with get_engine().connect() as conn:
-        return supervision_mod.supervision(
-            conn,
-            Period.parse(period),
-            level,  # type: ignore[arg-type]
-            _scope,
-            settings(version),
-            metrics,
-        )
-
-
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
-def _health(
-    period: str,
-    level: str,
-    scope_key: str,
-    version: str,
-    _scope: Scope,
-    metrics: tuple[str, ...] | None = None,
-) -> pd.DataFrame:
-    with get_engine().connect() as conn:
-        return health_mod.health(
-            conn,
-            Period.parse(period),
-            level,  # type: ignore[arg-type]
-            _scope,
-            settings(version),
-            metrics,
-        )
+@st.cache_data(ttl=TTL, show_spinner=False, max_entries=1024)
+def _frame(key: str, version: str, _request: results.Request) -> pd.DataFrame:
+    """A scorecard / supervision / health / trend frame: the key is the request's (its scope's
+    cache key included); below this cache, the database's stored results (metrics/results.py)."""
+    return results.fetch(get_engine(), _request, version)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=256)
@@ -172,14 +124,6 @@ def _drill(
             _scope,
             settings(version),
         )
-
-
-@st.cache_data(ttl=TTL, show_spinner=False, max_entries=128)
-def _aum_trend(
-    level: str, entity_id: str, end: dt.date, scope_key: str, version: str, _scope: Scope
-) -> pd.DataFrame:
-    with get_engine().connect() as conn:
-        return browse.aum_trend(conn, level, entity_id, _scope, end, settings(version))  # type: ignore[arg-type]
 
 
 @st.cache_data(ttl=TTL, show_spinner=False, max_entries=128)
@@ -287,23 +231,25 @@ class Context:
         assert chosen is not None
         return chosen.label()
 
-    def scorecard(self, level: str, period: Period | None = None) -> pd.DataFrame:
-        s = self.scope
-        return _scorecard(self._p(period), level, s.cache_key(), self.version, s)
+    def frame(self, request: results.Request) -> pd.DataFrame:
+        return _frame(request.key(), self.version, request)
+
+    def scorecard(self, level: Level, period: Period | None = None) -> pd.DataFrame:
+        return self.frame(results.Request("scorecard", self._p(period), level, self.scope))
 
     def supervision(
-        self, level: str, period: Period | None = None, metrics: tuple[str, ...] | None = None
+        self, level: Level, period: Period | None = None, metrics: tuple[str, ...] | None = None
     ) -> pd.DataFrame:
         """The supervision table; `metrics` computes only the statements those ids need."""
-        s = self.scope
-        return _supervision(self._p(period), level, s.cache_key(), self.version, s, metrics)
+        return self.frame(
+            results.Request("supervision", self._p(period), level, self.scope, metrics)
+        )
 
     def health(
-        self, level: str, period: Period | None = None, metrics: tuple[str, ...] | None = None
+        self, level: Level, period: Period | None = None, metrics: tuple[str, ...] | None = None
     ) -> pd.DataFrame:
         """The portfolio-health table; `metrics` computes only the statements those ids need."""
-        s = self.scope
-        return _health(self._p(period), level, s.cache_key(), self.version, s, metrics)
+        return self.frame(results.Request("health", self._p(period), level, self.scope, metrics))
 
     def drill(
         self, metric_id: str, level: str, entity_id: str, period: Period | None = None
@@ -311,10 +257,9 @@ class Context:
         s = self.scope
         return _drill(metric_id, level, entity_id, self._p(period), s.cache_key(), self.version, s)
 
-    def aum_trend(self, level: str, entity_id: str) -> pd.DataFrame:
+    def aum_trend(self, level: Level, entity_id: str) -> pd.DataFrame:
         assert self.period is not None
-        s = self.scope
-        return _aum_trend(level, entity_id, self.period.end, s.cache_key(), self.version, s)
+        return self.frame(results.Request.trend(level, entity_id, self.scope, self.period))
 
     def lookup(self, name: str, *args: Any) -> Any:
         s = self.scope

@@ -1,0 +1,75 @@
+"""The dashboard's DuckDB engine keeps the file open a few idle seconds (data/engine.py `_Keeper`),
+then frees it for another process (a scheduled import). Real files, a real second process."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import text
+
+from data.engine import keeper_of, make_engine
+
+# Opens the file in another process without waiting: exit 0 if it could, 3 if it is locked.
+OPEN_ELSEWHERE = """
+import sys, duckdb
+try:
+    duckdb.connect(sys.argv[1]).close()
+except Exception as exc:
+    sys.exit(3 if "lock" in str(exc).lower() else 1)
+"""
+
+
+def other_process_can_open(path: Path) -> bool:
+    code = subprocess.run([sys.executable, "-c", OPEN_ELSEWHERE, str(path)], timeout=60).returncode
+    assert code in (0, 3), code
+    return code == 0
+
+
+def test_the_file_stays_open_while_in_use_and_is_freed_after(tmp_path: Path) -> None:
+    path = tmp_path / "kept.duckdb"
+    engine = make_engine(f"duckdb:///{path}", keep_open=60)
+    keeper = keeper_of(engine)
+    assert keeper is not None
+    with engine.connect() as conn:
+        conn.execute(text("CREATE TABLE t AS SELECT 1 AS x"))
+        conn.commit()
+    # Every connection has been returned, yet the spare holds the database instance (and so the
+    # file: DuckDB lets one process write it) until the idle time runs out.
+    assert keeper.spare is not None and keeper.timer is not None
+    assert not other_process_can_open(path)
+    with engine.connect() as conn:  # joins the open instance; the idle clock starts again
+        assert conn.execute(text("SELECT x FROM t")).scalar() == 1
+    keeper.release()  # what the idle timer does
+    assert keeper.spare is None
+    assert other_process_can_open(path)
+    engine.dispose()
+
+
+def test_the_idle_timer_releases_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "idle.duckdb"
+    engine = make_engine(f"duckdb:///{path}", keep_open=0.05)
+    keeper = keeper_of(engine)
+    assert keeper is not None
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    timer = keeper.timer
+    assert timer is not None
+    timer.join(timeout=30)  # the timer thread ends once it has released the spare
+    assert keeper.spare is None
+    assert other_process_can_open(path)
+
+
+def test_dispose_releases_at_once_and_plain_engines_keep_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "dispose.duckdb"
+    engine = make_engine(f"duckdb:///{path}", keep_open=60)
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    engine.dispose()
+    assert other_process_can_open(path)
+    plain = make_engine(f"duckdb:///{path}")
+    assert keeper_of(plain) is None
+    with plain.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    assert other_process_can_open(path)
