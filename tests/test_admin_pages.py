@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from streamlit.testing.v1 import AppTest
 
 from data import accounts
 from data.engine import make_engine
-from tests.ui_support import build_tiny_db, copy_db, errors, goto, signed_in
+from tests.ui_support import PASSWORD, ROOT, build_tiny_db, copy_db, errors, goto, signed_in
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +51,22 @@ def test_users_page_adds_and_disables(db: str) -> None:
 
 
 def test_a_head_cannot_open_the_admin_pages(db: str) -> None:
-    at = signed_in("head1")
+    # A head of its own: the users test above disables head1 in this module's database.
+    engine = make_engine(db)
+    with engine.begin() as conn:
+        accounts.create_user(conn, "head9", "head", org_id="B01S01", password=PASSWORD)
+    engine.dispose()
+    at = signed_in("head9")
+    context = at.session_state["_context"]
+    assert context.identity.role == "head"
     for page in ("audit", "users"):
-        at.switch_page(f"pages/{page}.py").run()
-        assert not at.dataframe or "username" not in at.dataframe[0].value.columns
+        # Not in a head's navigation: there is no way to switch to it.
+        with pytest.raises(ValueError, match="navigation page"):
+            at.switch_page(f"pages/{page}.py")
+        # And the page itself refuses a head's context, were it ever run with one.
+        direct = AppTest.from_file(str(ROOT / "pages" / f"{page}.py"), default_timeout=60)
+        direct.session_state["_context"] = context
+        direct.run()
+        assert not direct.exception, direct.exception
+        assert not direct.dataframe or "username" not in direct.dataframe[0].value.columns
+        assert direct.error  # says why

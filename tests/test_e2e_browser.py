@@ -160,6 +160,25 @@ def click_row(page: object, grid_key: str, row: int) -> None:
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * row + 17)
 
 
+def test_a_page_address_before_sign_in_shows_only_the_sign_in(server: str, browser: object) -> None:
+    """On a freshly started server (this test comes first), Streamlit runs a file of `pages/`
+    named by the address directly, without app.py, until some run has called st.navigation.
+    Such a run must show neither the page, nor a traceback, nor the list of page files."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server + "/audit")
+    expect(page.get_by_role("textbox", name="Username")).to_be_visible()
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    expect(page.get_by_text("RuntimeError")).to_have_count(0)
+    expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
+    page.get_by_role("textbox", name="Username").fill(DIRECTOR)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    context.close()
+
+
 def test_director_walkthrough(server: str, browser: object, tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True)
     page = context.new_page()

@@ -40,10 +40,27 @@ def test_aum_trend_chart() -> None:
 
 def test_spread_heatmap_migration_work_load() -> None:
     spread = pd.DataFrame(
-        {"metric": ["A", "A", "B"], "name": ["x", "y", "x"], "value": [1, 2, None], "shown": "1"}
+        {
+            "metric": ["A", "A", "A", "B", "B", "C"],
+            "name": ["x", "y", "z", "x", "y", "x"],
+            "value": [10, 30, 20, 5, 5, None],
+            "shown": ["10", "30", "20", "5", "5", "—"],
+        }
     )
     spec = charts.kpi_spread(spread).to_dict()
-    assert spec["resolve"]["scale"]["x"] == "independent"
+    ticks, lows, highs = (spec["datasets"][layer["data"]["name"]] for layer in spec["layer"])
+    # Each planner placed between the KPI's lowest (0) and highest (1) figure; a KPI on which
+    # everybody scores the same sits in the middle; a missing figure is not drawn.
+    assert [(r["metric"], r["name"], r["position"]) for r in ticks] == [
+        ("A", "x", 0.0),
+        ("A", "y", 1.0),
+        ("A", "z", 0.5),
+        ("B", "x", 0.5),
+        ("B", "y", 0.5),
+    ]
+    assert [(r["metric"], r["shown"]) for r in lows] == [("A", "10"), ("B", "5")]
+    assert [(r["metric"], r["shown"]) for r in highs] == [("A", "30"), ("B", "5")]
+    assert spec["layer"][0]["encoding"]["tooltip"][0]["field"] == "name"
     calendar = pd.DataFrame(
         {
             "name": ["x", "x"],

@@ -65,6 +65,7 @@ def signed_in(username: str = DIRECTOR, lang: str = "en", **choices: str) -> App
     at.text_input(key="signin_password").input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception, at.exception
+    assert "_context" in at.session_state, f"{username} could not sign in"  # past the form
     return at
 
 

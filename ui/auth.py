@@ -208,9 +208,16 @@ def require_identity(engine: Engine) -> Identity:
         identity = current_identity(engine)
     if identity is not None:
         return identity
+    # The only page while signed out. Declaring it also ends Streamlit's "pages directory" mode
+    # for this process (see ui.state.context), so no list of page files shows in the sidebar.
+    st.navigation([st.Page(_sign_in_page, title="Sign in", default=True)], position="hidden")
     _signin_form(engine)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises; this keeps type checkers honest
+
+
+def _sign_in_page() -> None:
+    """Declared for the navigation only; the form is drawn by `_signin_form`."""
 
 
 def _signin_form(engine: Engine) -> None:

@@ -65,30 +65,52 @@ def kpi_trend(
     return _theme(chart.properties(height=220))
 
 
-def kpi_spread(frame: pd.DataFrame, *, columns: int = 4) -> alt.TopLevelMixin:
+def kpi_spread(frame: pd.DataFrame) -> alt.TopLevelMixin:
     """The spread of staff on each KPI: long frame `metric`, `name`, `value`, `shown` (formatted)
-    -> one small strip per KPI, each with its own scale (KPIs have different units)."""
+    -> one row per KPI, a tick per planner at their place between the KPI's lowest figure (left)
+    and its highest (right), both ends written out; the tooltip gives each planner's own figure.
+
+    KPIs have different units, so the position is relative to each KPI's own range. One view
+    rather than a facet per KPI: a dozen facets with their own axes took the browser about as
+    long to draw as the rest of the Overview together."""
     data = frame[["metric", "name", "value", "shown"]].copy()
     data["value"] = pd.to_numeric(data["value"], errors="coerce")
     data = data.dropna(subset=["value"])
     order = list(dict.fromkeys(frame["metric"]))
-    chart = (
-        alt.Chart(data)
-        .mark_tick(color=NEUTRAL, thickness=2, size=18, opacity=0.7)
+    by_metric = data.groupby("metric", sort=False)["value"]
+    low, high = by_metric.transform("min"), by_metric.transform("max")
+    width = (high - low).where(high > low)
+    data["position"] = ((data["value"] - low) / width).fillna(0.5)
+    lows = data.loc[data["value"] == low].drop_duplicates("metric")
+    highs = data.loc[data["value"] == high].drop_duplicates("metric")
+    ends = pd.concat(
+        [
+            lows.assign(position=0.0, align="right"),
+            highs.assign(position=1.0, align="left"),
+        ]
+    )[["metric", "position", "shown", "align"]]
+    y = alt.Y("metric:N", title=None, sort=order, axis=alt.Axis(labelLimit=220, ticks=False))
+    x_scale = alt.Scale(domain=[-0.32, 1.32], nice=False)
+    ticks = (
+        alt.Chart(data[["metric", "name", "position", "shown"]])
+        .mark_tick(color=NEUTRAL, thickness=2, size=16, opacity=0.6)
         .encode(
-            # Significant digits, not SI prefixes: a ratio must not read "200m".
-            x=alt.X("value:Q", title=None, axis=alt.Axis(format=",.3~r", tickCount=4)),
+            x=alt.X("position:Q", title=None, scale=x_scale, axis=None),
+            y=y,
             tooltip=[alt.Tooltip("name:N", title=""), alt.Tooltip("shown:N", title="")],
         )
-        .properties(width=190, height=28)
-        .facet(
-            facet=alt.Facet(
-                "metric:N", title=None, sort=order, header=alt.Header(labelFontSize=12)
-            ),
-            columns=columns,
-        )
-        .resolve_scale(x="independent")
     )
+    low_labels = (
+        alt.Chart(ends[ends["align"] == "right"])
+        .mark_text(align="right", dx=-8, fontSize=11, color="#555")
+        .encode(x=alt.X("position:Q", scale=x_scale, axis=None), y=y, text="shown:N")
+    )
+    high_labels = (
+        alt.Chart(ends[ends["align"] == "left"])
+        .mark_text(align="left", dx=8, fontSize=11, color="#555")
+        .encode(x=alt.X("position:Q", scale=x_scale, axis=None), y=y, text="shown:N")
+    )
+    chart = (ticks + low_labels + high_labels).properties(width=620, height=alt.Step(26))
     return _theme(chart)
 
 

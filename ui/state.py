@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -282,9 +283,17 @@ class Context:
         return dict(zip(self.units["org_id"], self.units["name"], strict=False))
 
 
+ENTRY = Path(__file__).resolve().parent.parent / "app.py"
+
+
 def context() -> Context:
-    """The context app.py stored for this run (pages call this first)."""
+    """The context app.py stored for this run (pages call this first).
+
+    Without one, the page is being run without app.py: Streamlit runs a file of `pages/` named by
+    the URL (`/metrics`) directly while no run of this process has called `st.navigation` yet
+    (its "pages directory" mode, e.g. a bookmark opened on a freshly started server). Nothing of
+    the page may run then: back to the entry point, which asks for sign-in."""
     ctx = st.session_state.get("_context")
-    if ctx is None:  # a page run on its own (tests): nothing chosen yet
-        raise RuntimeError("app.py sets the page context before running a page")
+    if ctx is None:
+        st.switch_page(ENTRY)
     return ctx  # type: ignore[no-any-return]
