@@ -8,10 +8,10 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from metrics.catalogue import BY_ID, appraisal_ids
+from metrics.catalogue import appraisal_ids
 from metrics.landing import PREV_HEALTH, PREV_SUPERVISION, TILES, overview_requests
 from ui import charts, common, state, tables
-from ui.format import metric_value, money_scale, period_label
+from ui.format import period_label
 from ui.i18n import metric_name, t
 from ui.tables import display
 
@@ -177,27 +177,11 @@ if picked is not None:
 
 # --- spread of planners on each KPI -------------------------------------------------------------
 st.subheader(t("overview.spread"))
-divisor, _unit = money_scale(ctx.lang)
-long = []
-for metric_id in appraisal_ids():
-    # Once per KPI, not per planner: a branch has hundreds of planners on thirteen KPIs.
-    label = metric_name(metric_id)
-    scale = divisor if BY_ID[metric_id].unit == "yuan" else 1
-    for name, value in zip(staff_card["name"], staff_card[metric_id], strict=True):
-        long.append(
-            {
-                "metric": label,
-                "name": name,
-                "value": None if value is None else float(value) / scale,
-                "shown": metric_value(metric_id, value, ctx.lang),
-            }
-        )
-spread = pd.DataFrame(long)
-# A KPI on which everybody scores the same has no spread to draw (and no axis to draw it on).
-varied = spread.dropna(subset=["value"]).groupby("metric")["value"].nunique()
-flat = [m for m in dict.fromkeys(spread["metric"]) if varied.get(m, 0) < 2]
-if len(flat) < spread["metric"].nunique():
-    st.altair_chart(charts.kpi_spread(spread[~spread["metric"].isin(flat)]), width="content")
-if flat:
+kpis = appraisal_ids()
+summary, flat = charts.spread_summary(staff_card, kpis, {m: metric_name(m) for m in kpis}, ctx.lang)
+if not summary.empty:
+    titles = {point: t(f"spread.{point}") for point in charts.SPREAD_POINTS}
+    st.altair_chart(charts.kpi_spread(summary, titles), width="content")
+if flat:  # everybody has the same figure: no spread to draw
     st.caption(t("overview.flat", metrics="、".join(flat)))
 st.caption(t("empty.null_metric"))

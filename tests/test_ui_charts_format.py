@@ -39,28 +39,38 @@ def test_aum_trend_chart() -> None:
 
 
 def test_spread_heatmap_migration_work_load() -> None:
-    spread = pd.DataFrame(
+    card = pd.DataFrame(
         {
-            "metric": ["A", "A", "A", "B", "B", "C"],
-            "name": ["x", "y", "z", "x", "y", "x"],
-            "value": [10, 30, 20, 5, 5, None],
-            "shown": ["10", "30", "20", "5", "5", "—"],
+            "aum_stock": [Decimal("100"), Decimal("300"), Decimal("200"), None, Decimal("400")],
+            "retention_rate": [0.5, 1.0, 0.75, 0.25, None],
+            "top_clients": [3, 3, 3, 3, None],
         }
     )
-    spec = charts.kpi_spread(spread).to_dict()
-    ticks, lows, highs = (spec["datasets"][layer["data"]["name"]] for layer in spec["layer"])
-    # Each planner placed between the KPI's lowest (0) and highest (1) figure; a KPI on which
-    # everybody scores the same sits in the middle; a missing figure is not drawn.
-    assert [(r["metric"], r["name"], r["position"]) for r in ticks] == [
-        ("A", "x", 0.0),
-        ("A", "y", 1.0),
-        ("A", "z", 0.5),
-        ("B", "x", 0.5),
-        ("B", "y", 0.5),
+    names = {"aum_stock": "AUM", "retention_rate": "Retention", "top_clients": "Top"}
+    summary, flat = charts.spread_summary(card, list(names), names, "en")
+    assert flat == ["Top"]  # everybody the same: nothing to draw
+    # Quartiles by linear interpolation over the figures present (missing ones left out).
+    expected = {
+        "AUM": (100.0, 175.0, 250.0, 325.0, 400.0),
+        "Retention": (0.25, 0.4375, 0.625, 0.8125, 1.0),
+    }
+    assert {
+        r["metric"]: tuple(r[p] for p in charts.SPREAD_POINTS) for _, r in summary.iterrows()
+    } == expected
+    assert list(summary["low_text"]) == ["¥100", "25.0%"]
+    spec = charts.kpi_spread(summary, {p: p for p in charts.SPREAD_POINTS}).to_dict()
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert [(r["metric"], r["low_at"], r["q1_at"], r["median_at"], r["high_at"]) for r in rows] == [
+        ("AUM", 0.0, 0.25, 0.5, 1.0),
+        ("Retention", 0.0, 0.25, 0.5, 1.0),
     ]
-    assert [(r["metric"], r["shown"]) for r in lows] == [("A", "10"), ("B", "5")]
-    assert [(r["metric"], r["shown"]) for r in highs] == [("A", "30"), ("B", "5")]
-    assert spec["layer"][0]["encoding"]["tooltip"][0]["field"] == "name"
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == [
+        "rule",
+        "bar",
+        "tick",
+        "text",
+        "text",
+    ]
     calendar = pd.DataFrame(
         {
             "name": ["x", "x"],

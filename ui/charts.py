@@ -7,7 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.format import money_scale
+from ui.format import metric_value, money_scale
 
 GOOD = "#2e7d32"
 BAD = "#c62828"
@@ -65,52 +65,67 @@ def kpi_trend(
     return _theme(chart.properties(height=220))
 
 
-def kpi_spread(frame: pd.DataFrame) -> alt.TopLevelMixin:
-    """The spread of staff on each KPI: long frame `metric`, `name`, `value`, `shown` (formatted)
-    -> one row per KPI, a tick per planner at their place between the KPI's lowest figure (left)
-    and its highest (right), both ends written out; the tooltip gives each planner's own figure.
+SPREAD_POINTS = ("low", "q1", "median", "q3", "high")
 
-    KPIs have different units, so the position is relative to each KPI's own range. One view
-    rather than a facet per KPI: a dozen facets with their own axes took the browser about as
-    long to draw as the rest of the Overview together."""
-    data = frame[["metric", "name", "value", "shown"]].copy()
-    data["value"] = pd.to_numeric(data["value"], errors="coerce")
-    data = data.dropna(subset=["value"])
-    order = list(dict.fromkeys(frame["metric"]))
-    by_metric = data.groupby("metric", sort=False)["value"]
-    low, high = by_metric.transform("min"), by_metric.transform("max")
-    width = (high - low).where(high > low)
-    data["position"] = ((data["value"] - low) / width).fillna(0.5)
-    lows = data.loc[data["value"] == low].drop_duplicates("metric")
-    highs = data.loc[data["value"] == high].drop_duplicates("metric")
-    ends = pd.concat(
-        [
-            lows.assign(position=0.0, align="right"),
-            highs.assign(position=1.0, align="left"),
-        ]
-    )[["metric", "position", "shown", "align"]]
+
+def spread_summary(
+    frame: pd.DataFrame, metric_ids: list[str], names: dict[str, str], lang: str
+) -> tuple[pd.DataFrame, list[str]]:
+    """(summary, flat): per KPI of `frame` (one row per staff member) the lowest figure, the
+    quartiles, the median and the highest, as numbers and as text; `flat` names the KPIs on
+    which everybody has the same figure (nothing to draw). Missing figures are left out."""
+    rows, flat = [], []
+    for metric_id in metric_ids:
+        values = pd.Series(
+            [None if v is None else float(v) for v in frame[metric_id]], dtype="float64"
+        ).dropna()
+        if values.nunique() < 2:
+            flat.append(names[metric_id])
+            continue
+        points = dict(zip(SPREAD_POINTS, values.quantile([0, 0.25, 0.5, 0.75, 1]), strict=True))
+        row: dict[str, object] = {"metric": names[metric_id], **points}
+        for point, value in points.items():
+            row[f"{point}_text"] = metric_value(metric_id, value, lang)
+        rows.append(row)
+    return pd.DataFrame(rows), flat
+
+
+def kpi_spread(summary: pd.DataFrame, titles: dict[str, str]) -> alt.TopLevelMixin:
+    """The spread of staff on each KPI, from `spread_summary`: one row per KPI, a box from the
+    lower to the upper quartile with the median marked, whiskers to the lowest and highest
+    figure, both written out; the tooltip gives all five (`titles`: their names).
+
+    KPIs have different units, so each row is drawn on its own range (0 = lowest, 1 = highest).
+    A box per KPI rather than a tick per planner in a facet per KPI: thirteen facets of hundreds
+    of ticks cost the browser about as much as the rest of the Overview together."""
+    data = summary.copy()
+    span = data["high"] - data["low"]
+    for point in SPREAD_POINTS:
+        data[f"{point}_at"] = (data[point] - data["low"]) / span
+    data = data.drop(columns=list(SPREAD_POINTS))
+    order = list(data["metric"])
+    scale = alt.Scale(domain=[-0.32, 1.32], nice=False)
     y = alt.Y("metric:N", title=None, sort=order, axis=alt.Axis(labelLimit=220, ticks=False))
-    x_scale = alt.Scale(domain=[-0.32, 1.32], nice=False)
-    ticks = (
-        alt.Chart(data[["metric", "name", "position", "shown"]])
-        .mark_tick(color=NEUTRAL, thickness=2, size=16, opacity=0.6)
-        .encode(
-            x=alt.X("position:Q", title=None, scale=x_scale, axis=None),
-            y=y,
-            tooltip=[alt.Tooltip("name:N", title=""), alt.Tooltip("shown:N", title="")],
-        )
+    tooltip = [alt.Tooltip("metric:N", title="")] + [
+        alt.Tooltip(f"{point}_text:N", title=titles[point]) for point in SPREAD_POINTS
+    ]
+    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
+    whisker = base.mark_rule(color=NEUTRAL, strokeWidth=1.5).encode(
+        x=alt.X("low_at:Q", scale=scale, axis=None, title=None), x2="high_at:Q"
     )
-    low_labels = (
-        alt.Chart(ends[ends["align"] == "right"])
-        .mark_text(align="right", dx=-8, fontSize=11, color="#555")
-        .encode(x=alt.X("position:Q", scale=x_scale, axis=None), y=y, text="shown:N")
+    box = base.mark_bar(color=NEUTRAL, opacity=0.35, size=14).encode(
+        x=alt.X("q1_at:Q", scale=scale), x2="q3_at:Q"
     )
-    high_labels = (
-        alt.Chart(ends[ends["align"] == "left"])
-        .mark_text(align="left", dx=8, fontSize=11, color="#555")
-        .encode(x=alt.X("position:Q", scale=x_scale, axis=None), y=y, text="shown:N")
+    median = base.mark_tick(color=NEUTRAL, thickness=3, size=18).encode(
+        x=alt.X("median_at:Q", scale=scale)
     )
-    chart = (ticks + low_labels + high_labels).properties(width=620, height=alt.Step(26))
+    low = base.mark_text(align="right", dx=-8, fontSize=11, color="#555").encode(
+        x=alt.X("low_at:Q", scale=scale), text="low_text:N"
+    )
+    high = base.mark_text(align="left", dx=8, fontSize=11, color="#555").encode(
+        x=alt.X("high_at:Q", scale=scale), text="high_text:N"
+    )
+    chart = (whisker + box + median + low + high).properties(width=620, height=alt.Step(26))
     return _theme(chart)
 
 

@@ -109,6 +109,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.staff_hint": ("Select a row to open the planner.", "选中一行即可打开该理财经理。"),
     "overview.show_all": ("Show all {n}", "显示全部 {n} 人"),
     "overview.spread": ("Spread of planners on each KPI", "各项指标的人员分布"),
+    "spread.low": ("Lowest", "最低"),
+    "spread.q1": ("Lower quartile", "下四分位"),
+    "spread.median": ("Median", "中位数"),
+    "spread.q3": ("Upper quartile", "上四分位"),
+    "spread.high": ("Highest", "最高"),
     "overview.flags": ("Needs action", "待处理事项"),
     "overview.flat": (
         "Same figure for everybody (or no figure) on: {metrics}",
