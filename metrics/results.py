@@ -39,7 +39,7 @@ from typing import Literal
 
 import pandas as pd
 import pyarrow as pa
-from sqlalchemy import Connection, Engine, delete, insert, or_, select
+from sqlalchemy import Connection, Engine, delete, func, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 
 from data.schema import StoredResult
@@ -201,6 +201,8 @@ def fetch(engine: Engine, request: Request, version: str | None = None) -> pd.Da
 def count(conn: Connection) -> int:
     """How many frames are stored for the current data version."""
     version = browse.data_version(conn)
-    return len(
-        conn.execute(select(stored.c.result_key).where(stored.c.data_version == version)).all()
+    return int(
+        conn.execute(
+            select(func.count()).select_from(stored).where(stored.c.data_version == version)
+        ).scalar_one()
     )
