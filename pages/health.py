@@ -74,7 +74,7 @@ with left:
             column_config=raw_config(shown),
             hide_index=True,
             key="health_alerts",
-            height=min(360, 38 + 35 * len(shown)),
+            height=common.fit(len(shown), 360),
         )
 
 # --- care reminders -----------------------------------------------------------------------------------

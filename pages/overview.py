@@ -169,7 +169,7 @@ event = tables.table(
     key="overview_staff",
     on_select="rerun",
     selection_mode="single-row",
-    height=min(420, 38 + 35 * len(shown)),
+    height=common.fit(len(shown), 420),
 )
 picked = common.selected_row(event)
 if picked is not None:

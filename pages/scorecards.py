@@ -59,7 +59,7 @@ event = tables.table(
     key="scorecards_table",
     on_select="rerun",
     selection_mode="single-row",
-    height=min(640, 38 + 35 * len(shown)),
+    height=common.fit(len(shown), 640),
 )
 picked = common.selected_row(event)
 if picked is not None:
