@@ -17,7 +17,9 @@ FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
 
 
 def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    return chart.configure(font=FONT).configure_view(strokeWidth=0)
+    # Set on the chart just built rather than through `configure()`, which deep-copies it.
+    chart.config = alt.Config(font=FONT, view=alt.ViewConfig(strokeWidth=0))
+    return chart
 
 
 def aum_trend(frame: pd.DataFrame, lang: str, *, title: str = "") -> alt.TopLevelMixin:
@@ -30,18 +32,40 @@ def aum_trend(frame: pd.DataFrame, lang: str, *, title: str = "") -> alt.TopLeve
         }
     )
     axis_title = f"{title} ({unit})" if title else unit
-    base = alt.Chart(data).encode(
-        x=alt.X("yearmonth(month):T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=-30)),
-        y=alt.Y("value:Q", title=axis_title, scale=alt.Scale(zero=False)),
-        tooltip=[
-            alt.Tooltip("yearmonth(month):T", title="", format="%Y-%m"),
-            alt.Tooltip("value:Q", title=unit, format=",.2f" if lang == "zh" else ",.0f"),
+    # Channel objects and one layer chart: on the Overview, shorthand strings and `+` (which
+    # deep-copies both layers) cost the server more than drawing the chart costs the browser.
+    chart = alt.LayerChart(
+        layer=[
+            alt.Chart().mark_line(color=NEUTRAL, strokeWidth=2.5),
+            alt.Chart().mark_circle(color=NEUTRAL, size=45),
         ],
+        data=data,
+        encoding=alt.SharedEncoding(
+            x=alt.X(
+                field="month",
+                type="temporal",
+                timeUnit="yearmonth",
+                title=None,
+                axis=alt.Axis(format="%Y-%m", labelAngle=-30),
+            ),
+            y=alt.Y(
+                field="value", type="quantitative", title=axis_title, scale=alt.Scale(zero=False)
+            ),
+            tooltip=[
+                alt.Tooltip(
+                    field="month", type="temporal", timeUnit="yearmonth", title="", format="%Y-%m"
+                ),
+                alt.Tooltip(
+                    field="value",
+                    type="quantitative",
+                    title=unit,
+                    format=",.2f" if lang == "zh" else ",.0f",
+                ),
+            ],
+        ),
+        height=260,
     )
-    chart = base.mark_line(color=NEUTRAL, strokeWidth=2.5) + base.mark_circle(
-        color=NEUTRAL, size=45
-    )
-    return _theme(chart.properties(height=260))
+    return _theme(chart)
 
 
 def kpi_trend(
@@ -105,27 +129,50 @@ def kpi_spread(summary: pd.DataFrame, titles: dict[str, str]) -> alt.TopLevelMix
     data = data.drop(columns=list(SPREAD_POINTS))
     order = list(data["metric"])
     scale = alt.Scale(domain=[-0.32, 1.32], nice=False)
-    y = alt.Y("metric:N", title=None, sort=order, axis=alt.Axis(labelLimit=220, ticks=False))
-    tooltip = [alt.Tooltip("metric:N", title="")] + [
-        alt.Tooltip(f"{point}_text:N", title=titles[point]) for point in SPREAD_POINTS
-    ]
-    base = alt.Chart(data).encode(y=y, tooltip=tooltip)
-    whisker = base.mark_rule(color=NEUTRAL, strokeWidth=1.5).encode(
-        x=alt.X("low_at:Q", scale=scale, axis=None, title=None), x2="high_at:Q"
+
+    def x(field: str, **extra: object) -> alt.X:
+        return alt.X(field=field, type="quantitative", scale=scale, **extra)
+
+    def text(field: str) -> alt.Text:
+        return alt.Text(field=field, type="nominal")
+
+    # One layer chart over shared data and encodings, built from channel objects: chaining `+`
+    # deep-copies every layer at each step and each shorthand string is parsed against the
+    # schema, which together cost more server time than the rest of the Overview's charts.
+    chart = alt.LayerChart(
+        layer=[
+            alt.Chart()
+            .mark_rule(color=NEUTRAL, strokeWidth=1.5)
+            .encode(x=x("low_at", axis=None, title=None), x2=alt.X2(field="high_at")),
+            alt.Chart()
+            .mark_bar(color=NEUTRAL, opacity=0.35, size=14)
+            .encode(x=x("q1_at"), x2=alt.X2(field="q3_at")),
+            alt.Chart().mark_tick(color=NEUTRAL, thickness=3, size=18).encode(x=x("median_at")),
+            alt.Chart()
+            .mark_text(align="right", dx=-8, fontSize=11, color="#555")
+            .encode(x=x("low_at"), text=text("low_text")),
+            alt.Chart()
+            .mark_text(align="left", dx=8, fontSize=11, color="#555")
+            .encode(x=x("high_at"), text=text("high_text")),
+        ],
+        data=data,
+        encoding=alt.SharedEncoding(
+            y=alt.Y(
+                field="metric",
+                type="nominal",
+                title=None,
+                sort=order,
+                axis=alt.Axis(labelLimit=220, ticks=False),
+            ),
+            tooltip=[alt.Tooltip(field="metric", type="nominal", title="")]
+            + [
+                alt.Tooltip(field=f"{point}_text", type="nominal", title=titles[point])
+                for point in SPREAD_POINTS
+            ],
+        ),
+        width=620,
+        height=alt.Step(26),
     )
-    box = base.mark_bar(color=NEUTRAL, opacity=0.35, size=14).encode(
-        x=alt.X("q1_at:Q", scale=scale), x2="q3_at:Q"
-    )
-    median = base.mark_tick(color=NEUTRAL, thickness=3, size=18).encode(
-        x=alt.X("median_at:Q", scale=scale)
-    )
-    low = base.mark_text(align="right", dx=-8, fontSize=11, color="#555").encode(
-        x=alt.X("low_at:Q", scale=scale), text="low_text:N"
-    )
-    high = base.mark_text(align="left", dx=8, fontSize=11, color="#555").encode(
-        x=alt.X("high_at:Q", scale=scale), text="high_text:N"
-    )
-    chart = (whisker + box + median + low + high).properties(width=620, height=alt.Step(26))
     return _theme(chart)
 
 
