@@ -1,5 +1,7 @@
 """Settings (director only): the thresholds, SLA parameters and cycle lengths every figure uses.
-A saved change is audited and clears every cached figure, so all pages move together."""
+A saved change is audited and clears every cached figure, so all pages move together; the
+director's landing Overview is then prepared again (a setting is part of every stored figure's
+data version, so none of the stored ones is valid any more)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import streamlit as st
 
 from data import audit
 from data.settings import SETTINGS, save_setting
+from metrics import landing
 from ui import common, state
 from ui.i18n import t
 
@@ -50,6 +53,8 @@ if submitted:
         st.error(problem)
     if saved:
         state.refresh()
+        with st.spinner(t("data.warming")):
+            landing.warm(state.get_engine())
         for name, value in saved:
             st.success(t("settings.saved", name=name, value=value))
     elif not problems:
