@@ -11,4 +11,5 @@ if ! ls /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc >/dev/null 2>&1 &
   (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk) >/dev/null || true
 fi
 .venv/bin/python -m data first-start
-exec .venv/bin/python -m streamlit run app.py --server.headless true "$@"
+# `streamlit run app.py`, with the modules the pages use loaded before the first visitor (ui/serve.py).
+exec .venv/bin/python -m ui.serve --server.headless true "$@"

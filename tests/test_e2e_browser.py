@@ -1,5 +1,6 @@
 """End to end in a real Chromium (Debian's, through Playwright's Python package) against
-`streamlit run app.py` on a free port and a DuckDB file with the tiny demo data.
+`python -m ui.serve` (`streamlit run app.py`, as `./run.sh` starts it) on a free port and a
+DuckDB file with the tiny demo data.
 
 Walks what a director does: sign in, choose a quarter, drill branch -> sub-branch -> planner ->
 one KPI's rows, switch to Chinese, upload a file with one bad row and see it rejected, download
@@ -82,9 +83,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            str(ROOT / "app.py"),
+            "ui.serve",
             "--server.port",
             str(port),
             "--server.headless",
