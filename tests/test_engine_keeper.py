@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from sqlalchemy import text
@@ -73,3 +74,38 @@ def test_dispose_releases_at_once_and_plain_engines_keep_nothing(tmp_path: Path)
     with plain.connect() as conn:
         conn.execute(text("SELECT 1"))
     assert other_process_can_open(path)
+
+
+def test_queries_move_the_deadline_without_a_timer_each(tmp_path: Path) -> None:
+    """A page makes dozens of queries: each moves the idle deadline, one timer serves them all,
+    the spare is never closed under a query, and it is closed once the deadline has passed.
+    The timer's firing is called directly (no waiting on the clock)."""
+    path = tmp_path / "deadline.duckdb"
+    engine = make_engine(f"duckdb:///{path}", keep_open=60)
+    keeper = keeper_of(engine)
+    assert keeper is not None
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    first = keeper.timer
+    assert first is not None
+    for _ in range(20):
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    assert keeper.timer is first and keeper.in_use == 0
+    first.cancel()  # from here on, the test fires the timer itself
+    with engine.connect() as conn:
+        assert keeper.in_use == 1
+        keeper._expire()  # the timer fires while a query runs: nothing is closed
+        assert keeper.spare is not None and keeper.timer is None
+        assert conn.execute(text("SELECT 2")).scalar() == 2
+    rearmed = keeper.timer  # the return armed it again
+    assert rearmed is not None and keeper.due > time.monotonic() + 50
+    rearmed.cancel()
+    keeper._expire()  # fired early (the deadline moved since it was set): waits for the rest
+    assert keeper.spare is not None and keeper.timer is not None
+    keeper.timer.cancel()
+    keeper.due = time.monotonic() - 1
+    keeper._expire()  # the deadline has passed
+    assert keeper.spare is None and keeper.timer is None
+    assert other_process_can_open(path)
+    engine.dispose()
