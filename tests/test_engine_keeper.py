@@ -8,9 +8,9 @@ import sys
 import time
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import Engine, text
 
-from data.engine import keeper_of, make_engine
+from data.engine import _Keeper, keeper_of, make_engine
 
 # Opens the file in another process without waiting: exit 0 if it could, 3 if it is locked.
 OPEN_ELSEWHERE = """
@@ -26,6 +26,16 @@ def other_process_can_open(path: Path) -> bool:
     code = subprocess.run([sys.executable, "-c", OPEN_ELSEWHERE, str(path)], timeout=60).returncode
     assert code in (0, 3), code
     return code == 0
+
+
+def queried(path: Path, keep_open: float) -> tuple[Engine, _Keeper]:
+    """A keeping engine on `path` that has run one query (and returned its connection)."""
+    engine = make_engine(f"duckdb:///{path}", keep_open=keep_open)
+    keeper = keeper_of(engine)
+    assert keeper is not None
+    with engine.connect() as conn:
+        conn.execute(text("SELECT 1"))
+    return engine, keeper
 
 
 def test_the_file_stays_open_while_in_use_and_is_freed_after(tmp_path: Path) -> None:
@@ -50,11 +60,7 @@ def test_the_file_stays_open_while_in_use_and_is_freed_after(tmp_path: Path) -> 
 
 def test_the_idle_timer_releases_the_file(tmp_path: Path) -> None:
     path = tmp_path / "idle.duckdb"
-    engine = make_engine(f"duckdb:///{path}", keep_open=0.05)
-    keeper = keeper_of(engine)
-    assert keeper is not None
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    _engine, keeper = queried(path, 0.05)
     timer = keeper.timer
     assert timer is not None
     timer.join(timeout=30)  # the timer thread ends once it has released the spare
@@ -64,9 +70,7 @@ def test_the_idle_timer_releases_the_file(tmp_path: Path) -> None:
 
 def test_dispose_releases_at_once_and_plain_engines_keep_nothing(tmp_path: Path) -> None:
     path = tmp_path / "dispose.duckdb"
-    engine = make_engine(f"duckdb:///{path}", keep_open=60)
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    engine, _keeper = queried(path, 60)
     engine.dispose()
     assert other_process_can_open(path)
     plain = make_engine(f"duckdb:///{path}")
@@ -81,11 +85,7 @@ def test_queries_move_the_deadline_without_a_timer_each(tmp_path: Path) -> None:
     the spare is never closed under a query, and it is closed once the deadline has passed.
     The timer's firing is called directly (no waiting on the clock)."""
     path = tmp_path / "deadline.duckdb"
-    engine = make_engine(f"duckdb:///{path}", keep_open=60)
-    keeper = keeper_of(engine)
-    assert keeper is not None
-    with engine.connect() as conn:
-        conn.execute(text("SELECT 1"))
+    engine, keeper = queried(path, 60)
     first = keeper.timer
     assert first is not None
     for _ in range(20):
