@@ -15,8 +15,8 @@ import streamlit as st
 
 from data.calendar import CalendarRangeError
 from data.engine import DatabaseBusyError
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
 
 # Imported here so that altair loads while the sign-in form shows, not after the click.
 from ui import charts as _charts  # noqa: F401

@@ -148,7 +148,7 @@ def print_report(report: object) -> None:
 def warm_landing(engine: Engine) -> None:
     """Store the landing Overview's figures for the new data (metrics/landing.py): the import
     is the batch, so the first director of the day does not wait for the computation."""
-    from metrics.landing import warm
+    from metrics.store.landing import warm
 
     frames, seconds = warm(engine)
     if frames:

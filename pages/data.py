@@ -18,7 +18,7 @@ from data.importer import (
     quarantine_csv,
     sources_in_file,
 )
-from metrics import landing
+from metrics.store import landing
 from ui import common, state, tables
 from ui.i18n import t
 

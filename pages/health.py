@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from metrics.catalogue import health_ids
+from metrics.core.catalogue import health_ids
 from ui import charts, common, state, tables
 from ui.format import period_label
 from ui.i18n import metric_name, t

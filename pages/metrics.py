@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.catalogue import CATALOGUE
+from metrics.core.catalogue import CATALOGUE
 from ui import state
 from ui.i18n import metric_description, metric_name, t
 

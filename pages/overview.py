@@ -8,8 +8,8 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from metrics.catalogue import appraisal_ids
-from metrics.landing import PREV_HEALTH, PREV_SUPERVISION, TILES, overview_requests
+from metrics.core.catalogue import appraisal_ids
+from metrics.store.landing import PREV_HEALTH, PREV_SUPERVISION, TILES, overview_requests
 from ui import charts, common, state, tables
 from ui.format import period_label
 from ui.i18n import metric_name, t

@@ -13,10 +13,11 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from metrics import appraisal, schemes, snapshots
-from metrics.catalogue import BY_ID, appraisal_ids
-from metrics.masking import mask_frame
-from metrics.periods import Period, PeriodError
+from metrics.appraisal import schemes, snapshots
+from metrics.appraisal import scoring as appraisal
+from metrics.core.catalogue import BY_ID, appraisal_ids
+from metrics.core.periods import Period, PeriodError
+from metrics.exports.masking import mask_frame
 from ui import state, tables
 from ui.auth import require_identity
 from ui.i18n import labels as i18n_labels

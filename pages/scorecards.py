@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.catalogue import appraisal_ids
+from metrics.core.catalogue import appraisal_ids
 from ui import common, state, tables
 from ui.i18n import labels, role_name, t
 from ui.tables import colour, display

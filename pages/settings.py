@@ -9,7 +9,7 @@ import streamlit as st
 
 from data import audit
 from data.settings import SETTINGS, save_setting
-from metrics import landing
+from metrics.store import landing
 from ui import common, state
 from ui.i18n import t
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics import packs, snapshots
-from metrics.masking import mask_frame
+from metrics.appraisal import snapshots
+from metrics.exports import packs
+from metrics.exports.masking import mask_frame
 from ui import state, tables
 from ui.auth import require_identity
 from ui.i18n import t

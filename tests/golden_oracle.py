@@ -10,7 +10,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from metrics.periods import Period
+from metrics.core.periods import Period
 from tests import golden_data as g
 
 BLACK_GOLD = Decimal("3000000")

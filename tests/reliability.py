@@ -33,10 +33,10 @@ from sqlalchemy import Engine, delete, insert
 from data import accounts, audit
 from data.schema import Assignment, AumMonthly, Client, User
 from data.settings import load_settings
-from metrics.access import UnknownUserError, scope_for_username
-from metrics.masking import mask_frame, mask_name
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.core.access import UnknownUserError, scope_for_username
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.exports.masking import mask_frame, mask_name
 
 HOSTILE: tuple[str, ...] = (
     "' OR 1=1 --",
@@ -162,8 +162,8 @@ def check_usernames(engine: Engine) -> Line:
 
 def check_filters(engine: Engine) -> Line:
     """Entity ids and audit filters typed in by hand: exact matches, nothing widened."""
-    from metrics.browse import narrow
-    from metrics.drill import drill
+    from metrics.measures.browse import narrow
+    from metrics.measures.drill import drill
 
     line = Line("filters and drill-through ids")
     with engine.begin() as conn:
@@ -199,7 +199,7 @@ def check_filters(engine: Engine) -> Line:
 def check_client_names(engine: Engine) -> Line:
     """Clients named with the hostile text: stored, shown in the book unchanged; masked text
     never carries the clear name (so no markup can reach a page)."""
-    from metrics.browse import client_book
+    from metrics.measures.browse import client_book
 
     line = Line("client names (store, client book, masking)")
     ids = {value: f"ZH{i:03d}" for i, value in enumerate(HOSTILE)}
@@ -255,8 +255,8 @@ def check_exports(engine: Engine) -> Line:
     import openpyxl
     from openpyxl.utils.escape import unescape
 
-    from metrics import packs
-    from metrics.scorecard import scorecard
+    from metrics.exports import packs
+    from metrics.measures.scorecard import scorecard
 
     line = Line("exports (CSV, Excel): formula payloads, masking")
     with engine.connect() as conn:

@@ -14,7 +14,7 @@ from typing import Any
 import chinese_calendar
 import pandas as pd
 
-from metrics.periods import Period
+from metrics.core.periods import Period
 
 Data = dict[str, list[dict[str, Any]]]
 CHANNELS = ("visit", "phone", "sms", "email", "wechat", "event")
@@ -378,8 +378,8 @@ def assert_drills_reaggregate(
     """Every entity's figure equals its drilled rows re-aggregated, for every metric of `drills`,
     at every level, for a month and a quarter (`table_of(conn, period, level)` is the table)."""
     from data.settings import load_settings
-    from metrics.periods import Period
-    from metrics.scope import Scope
+    from metrics.core.periods import Period
+    from metrics.core.scope import Scope
 
     settings = load_settings(conn)
     for text in ("2025-09", "2025Q3"):

@@ -16,13 +16,13 @@ from sqlalchemy import Connection, Engine
 
 from data.accounts import create_user
 from data.settings import load_settings
-from metrics.access import scope_for_username
-from metrics.drill import drill
-from metrics.health import health
-from metrics.periods import Period
-from metrics.scope import Scope
-from metrics.scorecard import scorecard
-from metrics.supervision import supervision
+from metrics.core.access import scope_for_username
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures.drill import drill
+from metrics.measures.health import health
+from metrics.measures.scorecard import scorecard
+from metrics.measures.supervision import supervision
 from tests.golden_data import insert_golden
 
 PERIOD = Period.parse("2025Q3")
@@ -112,7 +112,7 @@ def test_drill_returns_nothing_outside_the_scope(matrix: Engine) -> None:
 
 def test_browse_views_refuse_entities_outside_the_scope(matrix: Engine) -> None:
     """The planner-page and supervision views of `metrics.browse`, with ids typed in by hand."""
-    from metrics import browse
+    from metrics.measures import browse
 
     day = dt.date(2025, 9, 30)
     with matrix.connect() as conn:
@@ -138,7 +138,7 @@ def test_every_metrics_command_takes_as() -> None:
     """A command added later (appraise, snapshot, export ...) must run with a user's scope too."""
     import argparse
 
-    from metrics.cli import build_parser
+    from metrics.cli.main import build_parser
 
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
@@ -153,7 +153,7 @@ def test_every_metrics_command_takes_as() -> None:
 def test_command_line_as_user(
     matrix: Engine, user: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from metrics.cli import main
+    from metrics.cli.main import main
 
     url = matrix.url.render_as_string(hide_password=False)
     for command, level in (
@@ -171,7 +171,7 @@ def test_command_line_as_user(
 def test_command_line_refuses_a_forged_user(
     matrix: Engine, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from metrics.cli import main
+    from metrics.cli.main import main
 
     url = matrix.url.render_as_string(hide_password=False)
     for forged in ("' OR 1=1 --", "boss'--", "BOSS", "%", "head1 ", "P1"):

@@ -15,16 +15,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from data.schema import AuditEvent
-from metrics.appraisal import (
-    AppraisalError,
-    appraise,
-    assign_grades,
-    grade_counts,
-    score_actuals,
-    what_if,
-)
-from metrics.periods import Period
-from metrics.schemes import (
+from metrics.appraisal.schemes import (
     Item,
     Scheme,
     SchemeError,
@@ -36,7 +27,16 @@ from metrics.schemes import (
     save_draft,
     versions,
 )
-from metrics.scope import Scope
+from metrics.appraisal.scoring import (
+    AppraisalError,
+    appraise,
+    assign_grades,
+    grade_counts,
+    score_actuals,
+    what_if,
+)
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
 from tests.golden_data import insert_golden
 
 D = Decimal

@@ -9,9 +9,9 @@ from sqlalchemy import Engine
 from data.demo import DEMO_AS_OF, generate
 from data.importer import load_dir
 from data.settings import load_settings
-from metrics import browse
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures import browse
 
 
 def test_lookups(engine: Engine, tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from metrics.catalogue import (
+from metrics.core.catalogue import (
     APPRAISAL_FAMILIES,
     BY_ID,
     CATALOGUE,
@@ -97,7 +97,7 @@ def test_catalogue_command_prints_the_table() -> None:
 
 
 def test_readme_metric_table_is_generated_from_the_catalogue() -> None:
-    from metrics.catalogue import CATALOGUE, readme_table
+    from metrics.core.catalogue import CATALOGUE, readme_table
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     assert readme_table() in readme, (

@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import Engine
 
-from metrics.catalogue import appraisal_ids
-from metrics.drill import drill, reaggregate
-from metrics.periods import Period
-from metrics.scope import Scope
-from metrics.scorecard import scorecard
+from metrics.core.catalogue import appraisal_ids
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures.drill import drill, reaggregate
+from metrics.measures.scorecard import scorecard
 from tests.golden_data import insert_golden
 
 
@@ -89,8 +89,8 @@ def test_unknown_metric(golden: Engine) -> None:
 
 def test_supervision_and_health_drills_are_dispatched(golden: Engine) -> None:
     """When the supervision / health modules export DRILLS, `drill` hands those metrics over."""
-    supervision = pytest.importorskip("metrics.supervision")
-    health = pytest.importorskip("metrics.health")
+    supervision = pytest.importorskip("metrics.measures.supervision")
+    health = pytest.importorskip("metrics.measures.health")
     p = Period.parse("2025-09")
     with golden.connect() as conn:
         if "logins" in getattr(supervision, "DRILLS", {}):

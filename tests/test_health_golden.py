@@ -10,7 +10,9 @@ import pytest
 from sqlalchemy import Engine
 
 from data.settings import load_settings, save_setting
-from metrics.health import (
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures.health import (
     COLUMNS,
     DRILLS,
     REAGGREGATE,
@@ -19,8 +21,6 @@ from metrics.health import (
     retention_alert_list,
     tier_migration,
 )
-from metrics.periods import Period
-from metrics.scope import Scope
 from tests import supervision_data
 from tests.supervision_reference import (
     World,

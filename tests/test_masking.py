@@ -2,7 +2,7 @@ import datetime as dt
 
 import pandas as pd
 
-from metrics.masking import mask_birth_date, mask_frame, mask_name, mask_phone
+from metrics.exports.masking import mask_birth_date, mask_frame, mask_name, mask_phone
 
 
 def test_masks() -> None:

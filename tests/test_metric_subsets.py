@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from metrics import health as health_mod
-from metrics import supervision as supervision_mod
-from metrics.periods import Period
+from metrics.core.periods import Period
+from metrics.measures import health as health_mod
+from metrics.measures import supervision as supervision_mod
 from tests import supervision_data
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from data.db import upgrade
 from data.engine import make_engine
-from metrics.catalogue import appraisal_ids
+from metrics.core.catalogue import appraisal_ids
 from tests.golden_data import insert_golden
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,7 +122,7 @@ def test_bad_level_is_an_argparse_error(golden_url: str) -> None:
 def test_as_user_applies_the_scope(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`--as` narrows the figures to what that account may see; a disabled one is refused."""
     from data.accounts import create_user, set_active
-    from metrics.cli import main
+    from metrics.cli.main import main
 
     url = f"duckdb:///{tmp_path / 'users.duckdb'}"
     engine = make_engine(url)

@@ -12,11 +12,11 @@ import pytest
 from sqlalchemy import Engine, select, update
 
 from data.schema import AuditEvent, Staff
-from metrics.packs import export_snapshot
-from metrics.periods import Period
-from metrics.schemes import publish, save_draft
-from metrics.scope import Scope
-from metrics.snapshots import read, take_appraisal, take_table
+from metrics.appraisal.schemes import publish, save_draft
+from metrics.appraisal.snapshots import read, take_appraisal, take_table
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.exports.packs import export_snapshot
 from tests.golden_data import insert_golden
 from tests.test_appraisal import golden_scheme
 

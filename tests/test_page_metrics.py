@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from metrics.catalogue import CATALOGUE
+from metrics.core.catalogue import CATALOGUE
 from tests.ui_support import goto, signed_in
 from ui.i18n import DESCRIPTIONS_ZH
 

@@ -50,7 +50,7 @@ def test_the_landing_overview_reads_exactly_what_the_import_stores(app_db: str) 
 
     from data.engine import make_engine
     from data.schema import StoredResult
-    from metrics import landing
+    from metrics.store import landing
 
     engine = make_engine(app_db)
     at = signed_in()

@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from data.engine import make_engine
-from metrics import schemes
+from metrics.appraisal import schemes
 from tests.ui_support import DIRECTOR, HEAD, PLANNER, errors, goto, signed_in
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from metrics.catalogue import appraisal_ids
+from metrics.core.catalogue import appraisal_ids
 from tests.ui_support import PLANNER, errors, goto, signed_in
 from ui.tables import NULL_TEXT
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from data.engine import make_engine
 from data.settings import SETTINGS, load_settings
-from metrics import landing, results
+from metrics.store import landing, results
 from tests.ui_support import errors, goto, signed_in
 
 

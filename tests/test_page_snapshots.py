@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 
 from data.engine import make_engine
 from data.schema import Snapshot
-from metrics import schemes, snapshots
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.appraisal import schemes, snapshots
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
 from tests.ui_support import DIRECTOR, HEAD, errors, goto, signed_in
 
 

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import Engine
 
-from metrics.catalogue import BY_ID, appraisal_ids
-from metrics.periods import Period
-from metrics.scope import Scope
-from metrics.scorecard import scorecard, scorecard_columns
+from metrics.core.catalogue import BY_ID, appraisal_ids
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures.scorecard import scorecard, scorecard_columns
 from tests.golden_data import GOLDEN_PERIODS, insert_golden
 from tests.golden_oracle import expected_scorecard
 

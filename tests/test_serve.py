@@ -42,7 +42,7 @@ def test_preload_loads_what_the_pages_use() -> None:
     Streamlit's start-up warning about caches without a runtime is not printed."""
     code = (
         "import sys; from ui import serve; loaded = serve.preload();"
-        "print(sorted({'pandas', 'altair', 'ui.charts', 'metrics.landing'} - set(sys.modules)));"
+        "print(sorted({'pandas', 'altair', 'ui.charts', 'metrics.store.landing'} - set(sys.modules)));"
         "print('ui.i18n.t' in loaded, 'ui.charts' in loaded)"
     )
     done = subprocess.run(

@@ -13,11 +13,9 @@ from sqlalchemy import Engine, insert, select, update
 
 from data.importer import load_dir
 from data.schema import AuditEvent, ImportBatch, Snapshot
-from metrics.appraisal import appraise
-from metrics.periods import Period
-from metrics.schemes import publish, save_draft
-from metrics.scope import Scope
-from metrics.snapshots import (
+from metrics.appraisal.schemes import publish, save_draft
+from metrics.appraisal.scoring import appraise
+from metrics.appraisal.snapshots import (
     SnapshotTampered,
     compare,
     list_snapshots,
@@ -25,6 +23,8 @@ from metrics.snapshots import (
     take_appraisal,
     take_table,
 )
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
 from tests.golden_data import insert_golden
 from tests.test_appraisal import golden_scheme
 

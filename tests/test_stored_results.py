@@ -12,10 +12,11 @@ from sqlalchemy import Engine, func, select, update
 
 from data.schema import StoredResult
 from data.settings import load_settings, save_setting
-from metrics import browse, landing, results
-from metrics.periods import Period
-from metrics.results import Request
-from metrics.scope import Scope
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures import browse
+from metrics.store import landing, results
+from metrics.store.results import Request
 from tests import supervision_data
 
 PERIOD = Period.parse("2025-09")

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import Engine
 
 from data.settings import load_settings, save_setting
-from metrics.entities import LEVELS
-from metrics.periods import Period
-from metrics.scope import Scope
-from metrics.supervision import COLUMNS, DRILLS, REAGGREGATE, proxies, supervision
+from metrics.core.entities import LEVELS
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures.supervision import COLUMNS, DRILLS, REAGGREGATE, proxies, supervision
 from tests import supervision_data
 from tests.supervision_reference import (
     assert_drills_reaggregate,

@@ -13,9 +13,9 @@ from sqlalchemy import Engine, insert
 
 from data.schema import AumMonthly, Client, OrgUnit, Request, Staff
 from data.settings import load_settings, save_setting
-from metrics.periods import Period
-from metrics.scope import Scope
-from metrics.supervision import DRILLS, working_days
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures.supervision import DRILLS, working_days
 
 FIRST = dt.date(2025, 9, 20)
 DAYS = [FIRST + dt.timedelta(days=i) for i in range(30)]

@@ -27,8 +27,8 @@ import streamlit as st
 from sqlalchemy import Engine
 
 from data import accounts, audit
-from metrics.access import UnknownUserError, scope_of
-from metrics.scope import Scope
+from metrics.core.access import UnknownUserError, scope_of
+from metrics.core.scope import Scope
 from ui.i18n import t
 
 SESSION_KEY = "_wealth_session"

@@ -11,7 +11,7 @@ import math
 from decimal import Decimal
 from typing import Any
 
-from metrics.catalogue import BY_ID
+from metrics.core.catalogue import BY_ID
 
 NULL = "—"
 WAN = 10_000

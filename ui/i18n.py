@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.catalogue import BY_ID
+from metrics.core.catalogue import BY_ID
 
 LANGS = ("en", "zh")
 LANG_LABELS = {"en": "English", "zh": "简体中文"}

@@ -30,13 +30,14 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 from data.db import is_empty, upgrade
 from data.engine import KEEP_OPEN_SECONDS, make_engine
 from data.settings import load_settings
-from metrics import browse, results
-from metrics import drill as drill_mod
-from metrics import health as health_mod
-from metrics import supervision as supervision_mod
-from metrics.entities import Level
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.core.entities import Level
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures import browse
+from metrics.measures import drill as drill_mod
+from metrics.measures import health as health_mod
+from metrics.measures import supervision as supervision_mod
+from metrics.store import results
 
 log = logging.getLogger("wealth.ui")
 

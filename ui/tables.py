@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from metrics.catalogue import BY_ID
+from metrics.core.catalogue import BY_ID
 from ui.format import money_scale
 from ui.i18n import label, lang, metric_description, metric_name, role_name, t
 

@@ -38,9 +38,10 @@ from sqlalchemy import delete
 from data import accounts
 from data.engine import make_engine
 from data.schema import StoredResult
-from metrics import browse, landing, results
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures import browse
+from metrics.store import landing, results
 from tests.test_e2e_browser import ARGS, CHROMIUM, ROOT, free_port, wait_healthy
 
 # Rendered: the run's invisible last element is fresh (the script run is over and every element

@@ -54,7 +54,7 @@ def naive_pandas_scorecard(url: str, period_text: str) -> pd.DataFrame:
 
     from data.engine import make_engine
     from data.settings import defaults
-    from metrics.periods import Period
+    from metrics.core.periods import Period
 
     p = Period.parse(period_text)
     q = p.prev()
@@ -219,7 +219,7 @@ def floor_queries(path: str, period_text: str) -> float:
     import duckdb
 
     from data.settings import defaults
-    from metrics.periods import Period
+    from metrics.core.periods import Period
 
     p = Period.parse(period_text)
     s = defaults()
@@ -248,10 +248,10 @@ def floor_queries(path: str, period_text: str) -> float:
 
 def ours(url: str, period_text: str) -> dict[str, float]:
     from data.engine import make_engine
-    from metrics.health import health
-    from metrics.periods import Period
-    from metrics.scorecard import scorecard
-    from metrics.supervision import supervision
+    from metrics.core.periods import Period
+    from metrics.measures.health import health
+    from metrics.measures.scorecard import scorecard
+    from metrics.measures.supervision import supervision
 
     p = Period.parse(period_text)
     engine = make_engine(url)
@@ -272,8 +272,8 @@ def ours(url: str, period_text: str) -> dict[str, float]:
 def cold(url: str, period_text: str) -> float:
     """A fresh process: import, connect, first scorecard (wall time of the call only)."""
     code = (
-        "import time; from data.engine import make_engine; from metrics.scorecard import scorecard; "
-        "from metrics.periods import Period; "
+        "import time; from data.engine import make_engine; from metrics.measures.scorecard import scorecard; "
+        "from metrics.core.periods import Period; "
         f"e = make_engine({url!r}); t = time.perf_counter(); "
         f"c = e.connect(); scorecard(c, Period.parse({period_text!r})); print(time.perf_counter() - t)"
     )
@@ -286,8 +286,8 @@ def cold(url: str, period_text: str) -> float:
 def cross_check(url: str, period_text: str, naive: pd.DataFrame) -> int:
     """Figure-by-figure comparison of the naive pipeline with the SQL scorecard; mismatches."""
     from data.engine import make_engine
-    from metrics.periods import Period
-    from metrics.scorecard import scorecard
+    from metrics.core.periods import Period
+    from metrics.measures.scorecard import scorecard
 
     with make_engine(url).connect() as conn:
         sql = scorecard(conn, Period.parse(period_text), "staff")

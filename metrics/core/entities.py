@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import CTE, ColumnElement, Select, and_, case, literal, or_, select, true
 
 from data.schema import Assignment, Client, OrgUnit, Staff
-from metrics.scope import Scope
+from metrics.core.scope import Scope
 
 Level = Literal["staff", "sub_branch", "branch"]
 LEVELS: tuple[Level, ...] = ("staff", "sub_branch", "branch")

@@ -29,12 +29,12 @@ from sqlalchemy import Connection, Table, insert, select
 from data.schema import ImportBatch
 from data.schema import Snapshot as SnapshotRow
 from data.settings import load_settings
-from metrics.appraisal import appraise, visible_staff
-from metrics.catalogue import BY_ID, Kind, ids_of
-from metrics.entities import Level, entities
-from metrics.periods import Period
-from metrics.schemes import Scheme, from_dict
-from metrics.scope import Scope
+from metrics.appraisal.schemes import Scheme, from_dict
+from metrics.appraisal.scoring import appraise, visible_staff
+from metrics.core.catalogue import BY_ID, Kind, ids_of
+from metrics.core.entities import Level, entities
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
 
 TABLE_KINDS = ("scorecard", "supervision", "health")
 KINDS = ("appraisal", *TABLE_KINDS)
@@ -286,11 +286,11 @@ def compute_table(
 ) -> pd.DataFrame:
     compute: Callable[..., pd.DataFrame]
     if kind == "scorecard":
-        from metrics.scorecard import scorecard as compute
+        from metrics.measures.scorecard import scorecard as compute
     elif kind == "supervision":
-        from metrics.supervision import supervision as compute
+        from metrics.measures.supervision import supervision as compute
     elif kind == "health":
-        from metrics.health import health as compute
+        from metrics.measures.health import health as compute
     else:
         raise ValueError(f"unknown table {kind!r}")
     frame = compute(conn, period, level, scope, settings)

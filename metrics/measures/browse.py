@@ -45,7 +45,7 @@ from data.schema import (
     Staff,
     WorkItem,
 )
-from metrics.entities import (
+from metrics.core.entities import (
     Level,
     book,
     book_role_matches,
@@ -53,9 +53,9 @@ from metrics.entities import (
     members,
     org_closure,
 )
-from metrics.periods import Period, add_months, month_end, month_start
-from metrics.scope import Scope
-from metrics.supervision import member_select, period_bounds, read, tier_expr
+from metrics.core.periods import Period, add_months, month_end, month_start
+from metrics.core.scope import Scope
+from metrics.measures.supervision import member_select, period_bounds, read, tier_expr
 
 org = OrgUnit.__table__
 staff = Staff.__table__

@@ -35,11 +35,11 @@ from typing import Any
 import altair as alt
 import pandas as pd
 
-from metrics.catalogue import APPRAISAL_FAMILIES, BY_ID, Metric
-from metrics.masking import mask_frame
-from metrics.schemes import Scheme
-from metrics.scope import Scope
-from metrics.snapshots import SnapshotRecord, scope_from_key
+from metrics.appraisal.schemes import Scheme
+from metrics.appraisal.snapshots import SnapshotRecord, scope_from_key
+from metrics.core.catalogue import APPRAISAL_FAMILIES, BY_ID, Metric
+from metrics.core.scope import Scope
+from metrics.exports.masking import mask_frame
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FONT_CANDIDATES = (
@@ -664,7 +664,7 @@ def export_snapshot(
 ) -> bytes:
     """A pack of a snapshot as `viewer` may see it (their scope; masked unless they may unmask);
     the export is audited on `conn`."""
-    from metrics.snapshots import read
+    from metrics.appraisal.snapshots import read
 
     record = read(conn, snapshot_id, scope)
     data = render(from_snapshot(record), fmt, viewer, may_unmask)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from metrics.scope import Scope
+from metrics.core.scope import Scope
 
 
 class UnknownUserError(LookupError):

@@ -18,9 +18,9 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection
 
-from metrics.cli import Refused, _one_line, _open_database, _scope, is_null, write_csv
-from metrics.periods import Period, PeriodError
-from metrics.schemes import Scheme, SchemeError, get_ref, load_file
+from metrics.appraisal.schemes import Scheme, SchemeError, get_ref, load_file
+from metrics.cli.main import Refused, _one_line, _open_database, _scope, is_null, write_csv
+from metrics.core.periods import Period, PeriodError
 
 CLI_USER = "cli"
 
@@ -91,7 +91,9 @@ def write_appraisal(frame: pd.DataFrame, fmt: str, out: Any) -> None:
 
 
 def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
-    from metrics import appraisal, packs, snapshots
+    from metrics.appraisal import scoring as appraisal
+    from metrics.appraisal import snapshots
+    from metrics.exports import packs
 
     period = _period(args.period) if getattr(args, "period", None) else None
     engine = _open_database(args.db)

@@ -45,10 +45,10 @@ from data.schema import (
     Training,
 )
 from data.settings import load_settings
-from metrics.catalogue import BY_ID, appraisal_ids
-from metrics.entities import Level, book, entities, members
-from metrics.periods import Period, month_start
-from metrics.scope import Scope
+from metrics.core.catalogue import BY_ID, appraisal_ids
+from metrics.core.entities import Level, book, entities, members
+from metrics.core.periods import Period, month_start
+from metrics.core.scope import Scope
 
 MONEY = Numeric(18, 2)
 CENT = Decimal("0.01")

@@ -12,11 +12,12 @@ import time
 
 from sqlalchemy import Engine
 
-from metrics import browse, health, results, supervision
-from metrics.entities import Level
-from metrics.periods import Period
-from metrics.results import Request
-from metrics.scope import Scope
+from metrics.core.entities import Level
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures import browse, health, supervision
+from metrics.store import results
+from metrics.store.results import Request
 
 log = logging.getLogger("wealth.landing")
 

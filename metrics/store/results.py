@@ -44,13 +44,13 @@ from sqlalchemy.exc import DBAPIError
 
 from data.schema import StoredResult
 from data.settings import load_settings
-from metrics import browse
-from metrics import health as health_mod
-from metrics import scorecard as scorecard_mod
-from metrics import supervision as supervision_mod
-from metrics.entities import Level
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.core.entities import Level
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures import browse
+from metrics.measures import health as health_mod
+from metrics.measures import scorecard as scorecard_mod
+from metrics.measures import supervision as supervision_mod
 
 log = logging.getLogger("wealth.results")
 

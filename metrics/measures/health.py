@@ -67,10 +67,10 @@ from data.schema import (
     OrgUnit,
     Staff,
 )
-from metrics.entities import Level, book, book_role_matches, entities, org_closure
-from metrics.periods import Period, add_months, month_end, month_start
-from metrics.scope import Scope
-from metrics.supervision import (
+from metrics.core.entities import Level, book, book_role_matches, entities, org_closure
+from metrics.core.periods import Period, add_months, month_end, month_start
+from metrics.core.scope import Scope
+from metrics.measures.supervision import (
     Settings,
     flag,
     member_select,

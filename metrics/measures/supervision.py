@@ -63,9 +63,9 @@ from data.schema import (
     WorkItem,
 )
 from data.settings import SETTINGS, load_settings
-from metrics.entities import Level, book, entities, members
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.core.entities import Level, book, entities, members
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
 
 logins = Login.__table__
 info_updates = InfoUpdate.__table__

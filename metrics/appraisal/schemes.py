@@ -28,8 +28,8 @@ import yaml
 from sqlalchemy import Connection, Table, func, insert, select, update
 
 from data.schema import Scheme as SchemeRow
-from metrics.catalogue import BY_ID, appraisal_ids
-from metrics.periods import Period, PeriodError
+from metrics.core.catalogue import BY_ID, appraisal_ids
+from metrics.core.periods import Period, PeriodError
 
 RULES = ("linear", "threshold", "rank")
 CYCLES = ("month", "quarter", "year")

@@ -17,11 +17,11 @@ import pandas as pd
 from sqlalchemy import Connection, Select, literal, union_all
 
 from data.settings import load_settings
-from metrics import scorecard as sc
-from metrics.catalogue import BY_ID
-from metrics.entities import Level
-from metrics.periods import Period
-from metrics.scope import Scope
+from metrics.core.catalogue import BY_ID
+from metrics.core.entities import Level
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures import scorecard as sc
 
 Settings = dict[str, Decimal]
 # (level, scope, period, settings) -> the row source of every entity of the level.
@@ -125,7 +125,7 @@ REAGGREGATORS: dict[str, Callable[[pd.DataFrame], Any]] = {
 
 def _module_table(name: str, attr: str) -> dict[str, Callable[..., Any]]:
     try:
-        module = importlib.import_module(f"metrics.{name}")
+        module = importlib.import_module(f"metrics.measures.{name}")
     except ImportError:
         return {}
     return dict(getattr(module, attr, {}))

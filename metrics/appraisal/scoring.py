@@ -42,12 +42,12 @@ from sqlalchemy import Connection, and_, or_, select
 
 from data.schema import Staff
 from data.settings import load_settings
-from metrics.catalogue import BY_ID
-from metrics.entities import entities
-from metrics.periods import Period
-from metrics.schemes import Item, Scheme, check
-from metrics.scope import Scope
-from metrics.scorecard import scorecard
+from metrics.appraisal.schemes import Item, Scheme, check
+from metrics.core.catalogue import BY_ID
+from metrics.core.entities import entities
+from metrics.core.periods import Period
+from metrics.core.scope import Scope
+from metrics.measures.scorecard import scorecard
 
 POINT = Decimal("0.01")
 staff_table = Staff.__table__
@@ -437,8 +437,8 @@ def _show(value: Any) -> str:
 def schemes_covering(conn: Connection, staff_id: str) -> list[Scheme]:
     """The published schemes that appraise this staff member (their role, on their org unit or
     one above it, or bank-wide): what a planner's own page shows."""
-    from metrics.entities import org_closure
-    from metrics.schemes import list_schemes
+    from metrics.appraisal.schemes import list_schemes
+    from metrics.core.entities import org_closure
 
     row = conn.execute(
         select(staff_table.c.role, staff_table.c.org_id).where(staff_table.c.staff_id == staff_id)

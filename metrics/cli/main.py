@@ -28,9 +28,9 @@ from typing import Any, NoReturn
 import pandas as pd
 from sqlalchemy import Connection, Engine
 
-from metrics.catalogue import BY_ID, Kind, ids_of, markdown_table, readme_table
-from metrics.periods import Period, PeriodError
-from metrics.scope import Scope
+from metrics.core.catalogue import BY_ID, Kind, ids_of, markdown_table, readme_table
+from metrics.core.periods import Period, PeriodError
+from metrics.core.scope import Scope
 
 DESCRIPTIVE = ("name", "org_id", "role")
 EXIT_REFUSED = 2
@@ -168,15 +168,15 @@ def write_json(columns: list[str], rows: list[list[str | None]], out: Any) -> No
 
 def _compute(command: str) -> Callable[..., pd.DataFrame]:
     if command == "scorecard":
-        from metrics.scorecard import scorecard
+        from metrics.measures.scorecard import scorecard
 
         return scorecard
     try:
         if command == "supervision":
-            from metrics.supervision import supervision
+            from metrics.measures.supervision import supervision
 
             return supervision
-        from metrics.health import health
+        from metrics.measures.health import health
 
         return health
     except ImportError as exc:
@@ -206,7 +206,7 @@ def _one_line(exc: BaseException) -> str:
 def _scope(conn: Connection, username: str | None) -> Scope:
     if username is None:
         return Scope.everything()
-    from metrics.access import UnknownUserError, scope_for_username
+    from metrics.core.access import UnknownUserError, scope_for_username
 
     try:
         return scope_for_username(conn, username)
@@ -262,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     out.write(f"{metric.id}\t{metric.family}\t{metric.unit}\t{metric.name_en}\n")
             return 0
         if args.command in ("appraise", "snapshot", "export"):
-            from metrics.scheme_cli import run_scheme_command
+            from metrics.cli.schemes import run_scheme_command
 
             run_scheme_command(args, out)
         else:
