@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import BY_ID, appraisal_ids
-from metrics.measures.health import TIERS
+from metrics.measures.lists import TIERS
 from ui import charts, common, state, tables
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import label, labels, metric_name, t

@@ -16,8 +16,8 @@ import streamlit as st
 from metrics.appraisal import schemes, snapshots
 from metrics.appraisal import scoring as appraisal
 from metrics.core.catalogue import BY_ID, appraisal_ids
+from metrics.core.masking import mask_frame
 from metrics.core.periods import Period, PeriodError
-from metrics.exports.masking import mask_frame
 from ui import state, tables
 from ui.auth import require_identity
 from ui.i18n import labels as i18n_labels

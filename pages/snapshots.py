@@ -7,8 +7,8 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.appraisal import snapshots
+from metrics.core.masking import mask_frame
 from metrics.exports import packs
-from metrics.exports.masking import mask_frame
 from ui import state, tables
 from ui.auth import require_identity
 from ui.i18n import t

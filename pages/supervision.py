@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.measures.supervision import WORK_KINDS
+from metrics.core.catalogue import WORK_KINDS
 from ui import charts, common, state, tables
 from ui.i18n import label, metric_name, t
 from ui.tables import display, raw_config

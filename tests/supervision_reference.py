@@ -152,7 +152,14 @@ def ref_supervision(
         mem = set(w.members(level, ent))
         row: dict[str, Any] = {"entity_id": ent}
         lg = [r for r in data["logins"] if r["staff_id"] in mem and in_period(r["login_at"], p)]
-        row["login_days"] = len({(r["staff_id"], r["login_at"].date()) for r in lg})
+        # Working days only (kpis.md): a weekend or holiday login is a login, not a login day.
+        row["login_days"] = len(
+            {
+                (r["staff_id"], r["login_at"].date())
+                for r in lg
+                if chinese_calendar.is_workday(r["login_at"].date())
+            }
+        )
         row["login_day_rate"] = div(row["login_days"], len(mem) * wd)
         row["logins"] = len(lg)
         secs = [(r["logout_at"] - r["login_at"]).total_seconds() for r in lg if r["logout_at"]]
@@ -372,25 +379,27 @@ def assert_same_table(actual: pd.DataFrame, expected: pd.DataFrame) -> None:
     assert not problems, "\n".join(problems)
 
 
-def assert_drills_reaggregate(
-    conn: Any, table_of: Any, drills: dict[str, Any], reaggregate: dict[str, Any], levels: Any
-) -> None:
-    """Every entity's figure equals its drilled rows re-aggregated, for every metric of `drills`,
-    at every level, for a month and a quarter (`table_of(conn, period, level)` is the table)."""
+def assert_drills_reaggregate(conn: Any, table_of: Any, metrics: Any, levels: Any) -> None:
+    """Every entity's figure equals its drilled rows re-aggregated, for every metric of `metrics`,
+    at every level, for a month and a quarter (`table_of(conn, period, level, scope)` is the
+    table)."""
     from data.settings import load_settings
     from metrics.core.periods import Period
     from metrics.core.scope import Scope
+    from metrics.measures.tables import drill, reaggregate
 
     settings = load_settings(conn)
     for text in ("2025-09", "2025Q3"):
         period = Period.parse(text)
         for level in levels:
-            table = table_of(conn, period, level).set_index("entity_id")
+            table = table_of(conn, period, level, Scope.everything()).set_index("entity_id")
             for entity_id in table.index:
-                for metric, drill in drills.items():
-                    rows = drill(conn, level, entity_id, period, Scope.everything(), settings)
+                for metric in metrics:
+                    rows = drill(
+                        conn, metric, level, entity_id, period, Scope.everything(), settings
+                    )
                     figure = table.at[entity_id, metric]
-                    again = reaggregate[metric](rows)
+                    again = reaggregate(metric, rows, period)
                     if pd.isna(figure):
                         assert again is None, (level, entity_id, metric, again)
                     else:

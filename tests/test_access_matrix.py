@@ -19,10 +19,7 @@ from data.settings import load_settings
 from metrics.core.access import scope_for_username
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures.drill import drill
-from metrics.measures.health import health
-from metrics.measures.scorecard import scorecard
-from metrics.measures.supervision import supervision
+from metrics.measures.tables import drill, health, scorecard, supervision
 from tests.golden_data import insert_golden
 
 PERIOD = Period.parse("2025Q3")
@@ -98,7 +95,9 @@ def test_drill_returns_nothing_outside_the_scope(matrix: Engine) -> None:
                 for entity in (*ALL_STAFF, *FORGED):
                     rows = drill(conn, metric, "staff", entity, PERIOD, scope, settings)
                     if entity in VISIBLE[user]["staff"]:
-                        full = drill(conn, metric, "staff", entity, PERIOD, None, settings)
+                        full = drill(
+                            conn, metric, "staff", entity, PERIOD, Scope.everything(), settings
+                        )
                         pd.testing.assert_frame_equal(rows, full)
                     else:
                         assert rows.empty, (user, metric, entity)

@@ -11,9 +11,11 @@ from sqlalchemy import Engine
 from metrics.core.catalogue import appraisal_ids
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures.drill import drill, reaggregate
-from metrics.measures.scorecard import scorecard
+from metrics.core.values import is_null
+from metrics.measures.tables import drill, reaggregate, scorecard
 from tests.golden_data import insert_golden
+
+EVERYTHING = Scope.everything()
 
 
 @pytest.fixture
@@ -24,8 +26,8 @@ def golden(engine: Engine) -> Engine:
 
 
 def _same(a: object, b: object) -> bool:
-    if a is None or (isinstance(a, float) and math.isnan(a)):
-        return b is None or (isinstance(b, float) and math.isnan(b))
+    if is_null(a):
+        return is_null(b)
     if isinstance(a, float):
         return isinstance(b, float) and math.isclose(a, b, rel_tol=1e-12)
     return a == b
@@ -36,10 +38,10 @@ def test_every_figure_reaggregates_from_its_rows(golden: Engine, period: str) ->
     p = Period.parse(period)
     with golden.connect() as conn:
         for level in ("staff", "sub_branch", "branch"):
-            table = scorecard(conn, p, level).set_index("entity_id")  # type: ignore[arg-type]
+            table = scorecard(conn, p, level, EVERYTHING).set_index("entity_id")  # type: ignore[arg-type]
             for entity_id in table.index:
                 for metric_id in appraisal_ids():
-                    rows = drill(conn, metric_id, level, entity_id, p)  # type: ignore[arg-type]
+                    rows = drill(conn, metric_id, level, entity_id, p, EVERYTHING)  # type: ignore[arg-type]
                     got = reaggregate(metric_id, rows)
                     want = table.at[entity_id, metric_id]
                     assert _same(want, got), (level, entity_id, metric_id, want, got)
@@ -48,13 +50,13 @@ def test_every_figure_reaggregates_from_its_rows(golden: Engine, period: str) ->
 def test_drilled_rows_say_why(golden: Engine) -> None:
     p = Period.parse("2025-09")
     with golden.connect() as conn:
-        stock = drill(conn, "aum_stock", "staff", "P1", p)
+        stock = drill(conn, "aum_stock", "staff", "P1", p, EVERYTHING)
         assert list(stock["client_id"]) == ["C01", "C05", "C06"]
         assert stock.set_index("client_id").at["C05", "aum_missing"]  # no September AUM row
-        inc = drill(conn, "aum_increment", "staff", "P1", p)
+        inc = drill(conn, "aum_increment", "staff", "P1", p, EVERYTHING)
         assert sorted(set(inc["period"])) == ["P", "P-1"]
         assert len(inc[inc["period"] == "P-1"]) == 7
-        ret = drill(conn, "retention_rate", "staff", "P1", p).set_index("client_id")
+        ret = drill(conn, "retention_rate", "staff", "P1", p, EVERYTHING).set_index("client_id")
         assert ret["retained"].to_dict() == {
             "C01": 1,
             "C02": 1,
@@ -64,12 +66,12 @@ def test_drilled_rows_say_why(golden: Engine) -> None:
             "C06": 1,
             "C16": 0,
         }
-        arc = drill(conn, "archive_rate", "staff", "P2", p).set_index("client_id")
+        arc = drill(conn, "archive_rate", "staff", "P2", p, EVERYTHING).set_index("client_id")
         assert arc["archived"].to_dict() == {"C07": 0, "C08": 1, "C14": 0}
-        rewards = drill(conn, "reward_points", "staff", "P1", p)
+        rewards = drill(conn, "reward_points", "staff", "P1", p, EVERYTHING)
         assert sorted(rewards["signed_points"]) == [Decimal("-3"), Decimal("10")]
         # C01 is in P1's and A2's books: once in SB1's drill.
-        sb1 = drill(conn, "top_clients", "sub_branch", "SB1", p)
+        sb1 = drill(conn, "top_clients", "sub_branch", "SB1", p, EVERYTHING)
         assert list(sb1["client_id"]) == ["C01", "C07", "C08", "C14"]
 
 
@@ -84,22 +86,4 @@ def test_drill_respects_scope(golden: Engine) -> None:
 
 def test_unknown_metric(golden: Engine) -> None:
     with golden.connect() as conn, pytest.raises(ValueError, match="unknown metric"):
-        drill(conn, "nonsense", "staff", "P1", Period.parse("2025-09"))
-
-
-def test_supervision_and_health_drills_are_dispatched(golden: Engine) -> None:
-    """When the supervision / health modules export DRILLS, `drill` hands those metrics over."""
-    supervision = pytest.importorskip("metrics.measures.supervision")
-    health = pytest.importorskip("metrics.measures.health")
-    p = Period.parse("2025-09")
-    with golden.connect() as conn:
-        if "logins" in getattr(supervision, "DRILLS", {}):
-            rows = drill(conn, "logins", "staff", "P1", p)
-            table = supervision.supervision(conn, p, "staff", Scope.everything(), None)
-            want = table.set_index("entity_id").at["P1", "logins"]
-            assert _same(int(want), int(reaggregate("logins", rows)))
-        if "coverage" in getattr(health, "DRILLS", {}):
-            rows = drill(conn, "coverage", "sub_branch", "SB1", p)
-            table = health.health(conn, p, "sub_branch", Scope.everything(), None)
-            want = table.set_index("entity_id").at["SB1", "coverage"]
-            assert _same(float(want), float(reaggregate("coverage", rows)))
+        drill(conn, "nonsense", "staff", "P1", Period.parse("2025-09"), EVERYTHING)

@@ -10,17 +10,11 @@ import pytest
 from sqlalchemy import Engine
 
 from data.settings import load_settings, save_setting
+from metrics.core.catalogue import health_ids
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures.health import (
-    COLUMNS,
-    DRILLS,
-    REAGGREGATE,
-    care_due,
-    health,
-    retention_alert_list,
-    tier_migration,
-)
+from metrics.measures.lists import care_due, retention_alert_list, tier_migration
+from metrics.measures.tables import columns, drill, health
 from tests import supervision_data
 from tests.supervision_reference import (
     World,
@@ -47,8 +41,8 @@ def test_whole_tables_match_the_reference(db: Engine) -> None:
         for text in PERIODS:
             period = Period.parse(text)
             for level in LEVELS:
-                actual = health(conn, period, level)
-                assert list(actual.columns) == COLUMNS
+                actual = health(conn, period, level, Scope.everything())
+                assert list(actual.columns) == columns("health", level)
                 expected = ref_health(supervision_data.TABLES, period, level, settings)
                 assert_same_table(actual, expected)
 
@@ -67,7 +61,14 @@ def test_alert_lists_match_the_reference(db: Engine) -> None:
                 ("staff", "A2"),
                 ("sub_branch", "SB3"),
             ]:
-                actual = retention_alert_list(conn, period, level, entity_id)  # type: ignore[arg-type]
+                actual = retention_alert_list(
+                    conn,
+                    period,
+                    level,  # type: ignore[arg-type]
+                    entity_id,
+                    Scope.everything(),
+                    settings,
+                )
                 expected = ref_alerts(world, period, level, entity_id)
                 key = ["alert_day", "client_id", "reason"]
                 exp = pd.DataFrame(expected, columns=list(actual.columns))
@@ -82,7 +83,9 @@ def test_alert_lists_match_the_reference(db: Engine) -> None:
 
 def test_edge_cases_of_alerts(db: Engine) -> None:
     with db.connect() as conn:
-        q3 = retention_alert_list(conn, Period.parse("2025Q3"), "branch", "BR")
+        q3 = retention_alert_list(
+            conn, Period.parse("2025Q3"), "branch", "BR", Scope.everything(), load_settings(conn)
+        )
     mine = q3[q3["client_id"].str.startswith("C")].set_index(["client_id", "reason"])
     # Exactly 30% is "at least"; followed up on the 7th day after (inclusive) at 23:00.
     assert mine.loc[("C05", "aum_drop"), "followed_up"]
@@ -97,9 +100,9 @@ def test_edge_cases_of_alerts(db: Engine) -> None:
 
 
 def test_drill_rows_reaggregate_to_the_figure(db: Engine) -> None:
-    assert set(DRILLS) == set(REAGGREGATE) == set(COLUMNS[1:6])
+    assert columns("health", "branch")[1:6] == health_ids()
     with db.connect() as conn:
-        assert_drills_reaggregate(conn, health, DRILLS, REAGGREGATE, LEVELS)
+        assert_drills_reaggregate(conn, health, health_ids(), LEVELS)
 
 
 def test_overloaded_planners_follow_the_setting(db: Engine) -> None:
@@ -107,7 +110,7 @@ def test_overloaded_planners_follow_the_setting(db: Engine) -> None:
         save_setting(conn, "load.max_clients", "9")
     with db.connect() as conn:
         settings = load_settings(conn)
-        table = health(conn, Period.parse("2025-09"), "sub_branch")
+        table = health(conn, Period.parse("2025-09"), "sub_branch", Scope.everything())
     assert table["overloaded_planners"].sum() > 0
     expected = ref_health(supervision_data.TABLES, Period.parse("2025-09"), "sub_branch", settings)
     assert_same_table(table, expected)
@@ -115,15 +118,12 @@ def test_overloaded_planners_follow_the_setting(db: Engine) -> None:
 
 def test_coverage_home_units(db: Engine) -> None:
     with db.connect() as conn:
-        rows = DRILLS["coverage"](
-            conn, "branch", "BR", Period.parse("2025-09"), Scope.everything(), {}
-        ).set_index("client_id")
-        sb1 = DRILLS["coverage"](
-            conn, "sub_branch", "SB1", Period.parse("2025-09"), Scope.everything(), {}
-        ).set_index("client_id")
-        top = DRILLS["dual_manager"](
-            conn, "sub_branch", "SB1", Period.parse("2025-09"), Scope.everything(), {}
-        ).set_index("client_id")
+        sept, everything = Period.parse("2025-09"), Scope.everything()
+        rows = drill(conn, "coverage", "branch", "BR", sept, everything).set_index("client_id")
+        sb1 = drill(conn, "coverage", "sub_branch", "SB1", sept, everything)
+        sb1 = sb1.set_index("client_id")
+        top = drill(conn, "dual_manager", "sub_branch", "SB1", sept, everything)
+        top = top.set_index("client_id")
     # Never assigned: the sole branch's, no sub-branch's. Primary ended: its last planner's unit.
     assert rows.at["C04", "has_primary"] == 0 and "C04" not in sb1.index
     assert sb1.at["C03", "has_primary"] == 0
@@ -132,20 +132,21 @@ def test_coverage_home_units(db: Engine) -> None:
 
 def test_staff_level_is_refused(db: Engine) -> None:
     with db.connect() as conn, pytest.raises(ValueError, match="sub_branch or branch"):
-        health(conn, Period.parse("2025-09"), "staff")
+        health(conn, Period.parse("2025-09"), "staff", Scope.everything())
 
 
 def test_care_due_and_29_february(db: Engine) -> None:
     with db.connect() as conn:
-        feb = care_due(conn, dt.date(2025, 2, 20), "staff", "P1", days=14)
-        leap = care_due(conn, dt.date(2028, 2, 27), "staff", "P1", days=2)
-        oct_ = care_due(conn, dt.date(2025, 9, 25), "sub_branch", "SB1", days=14)
+        everything = Scope.everything()
+        feb = care_due(conn, dt.date(2025, 2, 20), "staff", "P1", everything, days=14)
+        leap = care_due(conn, dt.date(2028, 2, 27), "staff", "P1", everything, days=2)
+        oct_ = care_due(conn, dt.date(2025, 9, 25), "sub_branch", "SB1", everything, days=14)
     c02 = feb.set_index("client_id").loc["C02"]
     assert c02["birthday"] == dt.date(2025, 2, 28)  # no 29 Feb in 2025
     assert leap.set_index("client_id").at["C02", "birthday"] == dt.date(2028, 2, 29)
     with db.connect() as conn:  # in a leap year, 28 Feb is nobody's substitute birthday
         assert "C02" not in set(
-            care_due(conn, dt.date(2028, 2, 27), "staff", "P1", days=1)["client_id"]
+            care_due(conn, dt.date(2028, 2, 27), "staff", "P1", everything, days=1)["client_id"]
         )
     assert {"C01"} <= set(oct_["client_id"])  # 3 Oct, in P1's book
     assert "C05" in set(oct_["client_id"])  # 30 Sep, P2's book
@@ -155,7 +156,9 @@ def test_tier_migration(db: Engine) -> None:
     world = World(supervision_data.TABLES, {})
     with db.connect() as conn:
         world.s = load_settings(conn)
-        matrix = tier_migration(conn, Period.parse("2025-09"), "branch", "BR")
+        matrix = tier_migration(
+            conn, Period.parse("2025-09"), "branch", "BR", Scope.everything(), world.s
+        )
     before = world.book("branch", "BR", dt.date(2025, 8, 31))
     after = world.book("branch", "BR", dt.date(2025, 9, 30))
     assert matrix.loc[["black_gold", "platinum", "mass"]].to_numpy().sum() == len(before)

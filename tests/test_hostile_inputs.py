@@ -16,7 +16,7 @@ from sqlalchemy import Engine
 from data import accounts, audit
 from data.db import upgrade
 from data.engine import make_engine
-from metrics.exports.masking import mask_frame, mask_name
+from metrics.core.masking import mask_frame, mask_name
 from tests import reliability
 from tests.conftest import clear_tables, reset_settings
 from tests.golden_data import insert_golden

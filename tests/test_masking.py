@@ -2,7 +2,7 @@ import datetime as dt
 
 import pandas as pd
 
-from metrics.exports.masking import mask_birth_date, mask_frame, mask_name, mask_phone
+from metrics.core.masking import mask_birth_date, mask_frame, mask_name, mask_phone
 
 
 def test_masks() -> None:
@@ -15,9 +15,9 @@ def test_masks() -> None:
     assert mask_birth_date("1970-05-06") == "--05-06"
 
 
-def test_mask_frame_leaves_staff_names_when_asked() -> None:
+def test_mask_frame_leaves_staff_names() -> None:
     frame = pd.DataFrame({"name": ["王芳"], "client_name": ["刘洋"], "phone": ["13800001234"]})
-    masked = mask_frame(frame, client_names=False)
+    masked = mask_frame(frame)
     assert masked.to_dict("records") == [
         {"name": "王芳", "client_name": "刘*", "phone": "138****1234"}
     ]

@@ -86,7 +86,8 @@ def test_pdf_text_holds_chinese_names_and_checksum(snapshot_ids: tuple[Engine, s
     assert "第 1 页 / 共 3 页" in text and "主任 " in text  # page numbers and the watermark
     assert "/Image" in str(pages[2]["/Resources"])  # the chart page
     masked_text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(masked)).pages)
-    assert "经理一" not in masked_text and "经**" in masked_text
+    # Staff names are the bank's own, not client personal data: never masked.
+    assert "经理一" in masked_text and "经**" not in masked_text
 
 
 def test_csv_has_a_bom_and_neutralised_text(snapshot_ids: tuple[Engine, str, str]) -> None:
@@ -98,7 +99,7 @@ def test_csv_has_a_bom_and_neutralised_text(snapshot_ids: tuple[Engine, str, str
     assert ranking.startswith(b"\xef\xbb\xbf")
     lines = ranking.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("entity_id,total,rank,grade,score_aum_increment")
-    assert "经**" in lines[1]  # masked
+    assert "经理" in lines[1] and "**" not in lines[1]  # a staff name: not personal data
     rows = {r["entity_id"]: r for r in csv.DictReader(io.StringIO(table.decode("utf-8-sig")))}
     assert {k: rows[k]["name"] for k in PAYLOADS} == {k: "'" + v for k, v in PAYLOADS.items()}
     assert rows["P1"]["aum_stock"] == "5999999.99"  # numbers stay numbers

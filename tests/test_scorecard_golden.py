@@ -18,7 +18,8 @@ from sqlalchemy import Engine
 from metrics.core.catalogue import BY_ID, appraisal_ids
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures.scorecard import scorecard, scorecard_columns
+from metrics.core.values import is_null
+from metrics.measures.tables import columns, scorecard
 from tests.golden_data import GOLDEN_PERIODS, insert_golden
 from tests.golden_oracle import expected_scorecard
 
@@ -39,7 +40,7 @@ def compute(engine: Engine, period: str, level: str, scope: Scope | None = None)
 
 def same(actual: Any, expected: Any) -> bool:
     if expected is None:
-        return actual is None or (isinstance(actual, float) and math.isnan(actual))
+        return is_null(actual)
     if isinstance(expected, float):
         return isinstance(actual, float) and math.isclose(actual, expected, rel_tol=1e-12)
     if isinstance(expected, Decimal):
@@ -48,7 +49,7 @@ def same(actual: Any, expected: Any) -> bool:
 
 
 def assert_tables_equal(frame: pd.DataFrame, expected: list[dict[str, Any]]) -> None:
-    assert list(frame.columns) == scorecard_columns()
+    assert list(frame.columns) == columns("appraisal")
     assert list(frame["entity_id"]) == [r["entity_id"] for r in expected]
     mismatches = [
         f"{row['entity_id']}.{col}: got {frame.at[i, col]!r}, expected {row[col]!r}"
@@ -113,12 +114,14 @@ def test_types_and_nulls(golden: Engine) -> None:
             assert all(isinstance(v, Decimal) and v == v.quantize(Decimal("0.01")) for v in values)
             assert all(v.as_tuple().exponent == -2 for v in values)  # type: ignore[union-attr]
         elif unit == "count":
-            assert frame[metric_id].dtype == "int64"
+            assert frame[metric_id].dtype == "Int64" and not frame[metric_id].isna().any()
+        elif unit in ("ratio", "score"):
+            assert frame[metric_id].dtype == "Float64"  # one null convention: pd.NA
     # SB3 has no members: stocks are 0, ratios and means null.
     sb3 = frame.loc["SB3"]
     assert sb3["aum_stock"] == Decimal("0.00") and sb3["top_clients"] == 0
-    assert all(pd.isna(sb3[m]) for m in ("retention_rate", "satisfaction", "archive_rate"))
-    assert all(pd.isna(sb3[m]) for m in ("training_completion", "training_score"))
+    assert all(sb3[m] is pd.NA for m in ("retention_rate", "satisfaction", "archive_rate"))
+    assert all(sb3[m] is pd.NA for m in ("training_completion", "training_score"))
 
 
 def test_scope_limits_rows(golden: Engine) -> None:

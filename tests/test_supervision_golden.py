@@ -9,10 +9,13 @@ import pytest
 from sqlalchemy import Engine
 
 from data.settings import load_settings, save_setting
+from metrics.core.catalogue import supervision_ids
 from metrics.core.entities import LEVELS
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures.supervision import COLUMNS, DRILLS, REAGGREGATE, proxies, supervision
+from metrics.measures.layer import source_rows
+from metrics.measures.lists import proxies
+from metrics.measures.tables import columns, drill, supervision
 from tests import supervision_data
 from tests.supervision_reference import (
     assert_drills_reaggregate,
@@ -36,26 +39,26 @@ def test_whole_tables_match_the_reference(db: Engine) -> None:
         for text in PERIODS:
             period = Period.parse(text)
             for level in LEVELS:
-                actual = supervision(conn, period, level)
-                assert list(actual.columns) == COLUMNS
+                actual = supervision(conn, period, level, Scope.everything())
+                assert list(actual.columns) == columns("supervision", level)
                 expected = ref_supervision(supervision_data.TABLES, period, level, settings)
                 assert_same_table(actual, expected)
 
 
 def test_drill_rows_reaggregate_to_the_figure(db: Engine) -> None:
-    assert set(DRILLS) == set(REAGGREGATE) == set(COLUMNS[1:18])
+    assert columns("supervision")[1:18] == supervision_ids()
     with db.connect() as conn:
-        assert_drills_reaggregate(conn, supervision, DRILLS, REAGGREGATE, LEVELS)
+        assert_drills_reaggregate(conn, supervision, supervision_ids(), LEVELS)
 
 
 def test_request_deadlines_and_verdicts(db: Engine) -> None:
     with db.connect() as conn:
         settings = load_settings(conn)
-        sept = DRILLS["request_sla"](
-            conn, "staff", "P1", Period.parse("2025-09"), Scope.everything(), settings
+        sept = source_rows(
+            conn, "requests", "staff", "P1", Period.parse("2025-09"), Scope.everything(), settings
         ).set_index("request_id")
-        octo = DRILLS["request_sla"](
-            conn, "staff", "P1", Period.parse("2025Q3"), Scope.everything(), settings
+        octo = source_rows(
+            conn, "requests", "staff", "P1", Period.parse("2025Q3"), Scope.everything(), settings
         ).set_index("request_id")
     # Received Fri 26 Sep: 28 Sep (make-up Sunday), 29, 30 -> deadline 30 Sep, resolved 23:59:59.
     assert sept.at["R01", "deadline_on"] == dt.date(2025, 9, 30)
@@ -71,8 +74,8 @@ def test_request_deadlines_and_verdicts(db: Engine) -> None:
     assert (sept.at["R05", "due"], sept.at["R05", "met"]) == (1, 1)
     assert sept.at["R06", "due"] == 0
     with db.connect() as conn:
-        oct_rows = DRILLS["request_sla"](
-            conn, "staff", "P1", Period.parse("2025-10"), Scope.everything(), settings
+        oct_rows = source_rows(
+            conn, "requests", "staff", "P1", Period.parse("2025-10"), Scope.everything(), settings
         )
     # Requests received in September are not in October's figure (received in P).
     assert "R04" not in set(oct_rows["request_id"])
@@ -81,8 +84,8 @@ def test_request_deadlines_and_verdicts(db: Engine) -> None:
 def test_request_breaches_when_unresolved(db: Engine) -> None:
     with db.connect() as conn:
         settings = load_settings(conn)
-        rows = DRILLS["request_sla"](
-            conn, "staff", "P2", Period.parse("2025Q3"), Scope.everything(), settings
+        rows = source_rows(
+            conn, "requests", "staff", "P2", Period.parse("2025Q3"), Scope.everything(), settings
         ).set_index("request_id")
     assert rows.at["R08", "tier"] == "mass" and rows.at["R08", "due"] == 0
     assert rows.at["R10", "tier"] == "platinum" and rows.at["R10", "met"] == 0  # never acked
@@ -92,7 +95,8 @@ def test_load_flag_follows_the_setting(db: Engine) -> None:
     with db.begin() as conn:
         save_setting(conn, "load.max_clients", "9")
     with db.connect() as conn:
-        table = supervision(conn, Period.parse("2025-09")).set_index("entity_id")
+        table = supervision(conn, Period.parse("2025-09"), "staff", Scope.everything())
+        table = table.set_index("entity_id")
         settings = load_settings(conn)
     for entity_id, row in table.iterrows():
         assert bool(row["load_flag"]) == (row["load"] > 9), entity_id
@@ -113,11 +117,25 @@ def test_scope_limits_rows(db: Engine) -> None:
 
 def test_proxies(db: Engine) -> None:
     with db.connect() as conn:
-        rows = proxies(conn, dt.date(2025, 9, 20))
-        none = proxies(conn, dt.date(2025, 10, 1))
+        rows = proxies(conn, dt.date(2025, 9, 20), Scope.everything())
+        none = proxies(conn, dt.date(2025, 10, 1), Scope.everything())
         scoped = proxies(conn, dt.date(2025, 9, 20), Scope.staff("P2"))
     c10 = rows.set_index("client_id").loc["C10"]
     assert (c10["proxy_staff_id"], c10["primary_staff_id"]) == ("P3", "P2")
     assert c10["until"] == dt.date(2025, 10, 1)
     assert "C10" not in set(none["client_id"])
     assert "C10" in set(scoped["client_id"])
+
+
+def test_login_days_count_working_days_only(db: Engine) -> None:
+    """kpis.md: a login on a weekend or public holiday is a login, not a login day, so the rate
+    never exceeds 100%. P2 logged in on 1 October 2025 (National Day)."""
+    october = Period.parse("2025-10")
+    with db.connect() as conn:
+        logins = drill(conn, "logins", "staff", "P2", october, Scope.everything())
+        days = drill(conn, "login_days", "staff", "P2", october, Scope.everything())
+        table = supervision(conn, october, "staff", Scope.everything()).set_index("entity_id")
+    assert dt.date(2025, 10, 1) in {at.date() for at in logins["login_at"]}
+    assert dt.date(2025, 10, 1) not in set(days["login_on"])
+    assert table.at["P2", "login_days"] == len(days)
+    assert (table["login_day_rate"].dropna() <= 1).all()

@@ -15,7 +15,7 @@ from data.schema import AumMonthly, Client, OrgUnit, Request, Staff
 from data.settings import load_settings, save_setting
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures.supervision import DRILLS, working_days
+from metrics.measures.layer import source_rows, working_days
 
 FIRST = dt.date(2025, 9, 20)
 DAYS = [FIRST + dt.timedelta(days=i) for i in range(30)]
@@ -70,8 +70,8 @@ def test_platinum_deadline_is_the_nth_working_day_after(db: Engine, n: int) -> N
     with db.connect() as conn:
         settings = load_settings(conn)
         rows = pd.concat(
-            DRILLS["request_sla"](
-                conn, "staff", "P1", Period.parse(text), Scope.everything(), settings
+            source_rows(
+                conn, "requests", "staff", "P1", Period.parse(text), Scope.everything(), settings
             )
             for text in ("2025-09", "2025Q4")
         )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from metrics.core.values import is_null
 from ui.format import metric_value, money_scale
 
 GOOD = "#2e7d32"
@@ -101,7 +102,7 @@ def spread_summary(
     rows, flat = [], []
     for metric_id in metric_ids:
         values = pd.Series(
-            [None if v is None else float(v) for v in frame[metric_id]], dtype="float64"
+            [None if is_null(v) else float(v) for v in frame[metric_id]], dtype="float64"
         ).dropna()
         if values.nunique() < 2:
             flat.append(names[metric_id])

@@ -11,7 +11,7 @@ import streamlit as st
 
 from data import audit
 from metrics.core.catalogue import BY_ID
-from metrics.exports.masking import mask_frame
+from metrics.core.masking import mask_frame
 from ui import state
 from ui.format import delta, metric_value, period_label
 from ui.i18n import labels, metric_description, metric_name, t

@@ -7,25 +7,15 @@ Pure functions (no Streamlit), so they are tested directly.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal
 from typing import Any
 
 from metrics.core.catalogue import BY_ID
+from metrics.core.values import is_null
 
 NULL = "—"
 WAN = 10_000
 YI = 100_000_000
-
-
-def is_null(value: Any) -> bool:
-    if value is None:
-        return True
-    try:
-        return bool(value != value) or (isinstance(value, float) and math.isnan(value))
-    except (TypeError, ValueError):
-        # pandas.NA refuses comparison
-        return True
 
 
 def _float(value: Any) -> float:

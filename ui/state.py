@@ -33,10 +33,7 @@ from data.settings import load_settings
 from metrics.core.entities import Level
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures import browse
-from metrics.measures import drill as drill_mod
-from metrics.measures import health as health_mod
-from metrics.measures import supervision as supervision_mod
+from metrics.measures import browse, lists, tables
 from metrics.store import results
 
 log = logging.getLogger("wealth.ui")
@@ -117,7 +114,7 @@ def _drill(
     _scope: Scope,
 ) -> pd.DataFrame:
     with get_engine().connect() as conn:
-        return drill_mod.drill(
+        return tables.drill(
             conn,
             metric_id,
             level,  # type: ignore[arg-type]
@@ -144,20 +141,18 @@ def _lookup(name: str, args: tuple[Any, ...], scope_key: str, version: str, _sco
             return browse.login_calendar(conn, Period.parse(period), level, entity_id, _scope)
         if name == "retention_alerts":
             period, level, entity_id = args
-            return health_mod.retention_alert_list(
+            return lists.retention_alert_list(
                 conn, Period.parse(period), level, entity_id, _scope, s
             )
         if name == "care_due":
             day, level, entity_id = args
-            return health_mod.care_due(conn, day, level, entity_id, _scope)
+            return lists.care_due(conn, day, level, entity_id, _scope)
         if name == "tier_migration":
             period, level, entity_id = args
-            return health_mod.tier_migration(
-                conn, Period.parse(period), level, entity_id, _scope, s
-            )
+            return lists.tier_migration(conn, Period.parse(period), level, entity_id, _scope, s)
         if name == "proxies":
             (day,) = args
-            return supervision_mod.proxies(conn, day, _scope)
+            return lists.proxies(conn, day, _scope)
         if name == "narrow":
             level, entity_id = args
             return browse.narrow(conn, _scope, level, entity_id)

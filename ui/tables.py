@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import BY_ID
+from metrics.core.values import is_null
 from ui.format import money_scale
 from ui.i18n import label, lang, metric_description, metric_name, role_name, t
 
@@ -63,7 +64,7 @@ def display(
         name = metric_name(column)
         help_text = metric_description(column) if column in BY_ID else None
         values = pd.to_numeric(
-            pd.Series([None if v is None else v for v in frame[column]], index=frame.index),
+            pd.Series([None if is_null(v) else v for v in frame[column]], index=frame.index),
             errors="coerce",
         ).astype("float64")
         if unit == "yuan":

@@ -31,7 +31,6 @@ Choices where kpis.md is silent (each is what a wealth-centre director expects, 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
@@ -47,7 +46,8 @@ from metrics.core.catalogue import BY_ID
 from metrics.core.entities import entities
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures.scorecard import scorecard
+from metrics.core.values import decimal_or_none
+from metrics.measures.tables import scorecard
 
 POINT = Decimal("0.01")
 staff_table = Staff.__table__
@@ -69,14 +69,8 @@ def _points(value: Decimal) -> Decimal:
 
 
 def _dec(value: Any) -> Decimal | None:
-    """An actual as an exact Decimal (None for null). Floats go through their shortest repr."""
-    if value is None or value is pd.NA:
-        return None
-    if isinstance(value, float):
-        return None if math.isnan(value) else Decimal(repr(value))
-    if isinstance(value, Decimal):
-        return None if value.is_nan() else value
-    return Decimal(str(value))
+    """An actual as an exact Decimal (None for null)."""
+    return decimal_or_none(value)
 
 
 def _fmt(value: Decimal | None) -> str:

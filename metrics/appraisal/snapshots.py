@@ -286,11 +286,11 @@ def compute_table(
 ) -> pd.DataFrame:
     compute: Callable[..., pd.DataFrame]
     if kind == "scorecard":
-        from metrics.measures.scorecard import scorecard as compute
+        from metrics.measures.tables import scorecard as compute
     elif kind == "supervision":
-        from metrics.measures.supervision import supervision as compute
+        from metrics.measures.tables import supervision as compute
     elif kind == "health":
-        from metrics.measures.health import health as compute
+        from metrics.measures.tables import health as compute
     else:
         raise ValueError(f"unknown table {kind!r}")
     frame = compute(conn, period, level, scope, settings)

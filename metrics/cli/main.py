@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -31,6 +30,7 @@ from sqlalchemy import Connection, Engine
 from metrics.core.catalogue import BY_ID, Kind, ids_of, markdown_table, readme_table
 from metrics.core.periods import Period, PeriodError
 from metrics.core.scope import Scope
+from metrics.core.values import is_null
 
 DESCRIPTIVE = ("name", "org_id", "role")
 EXIT_REFUSED = 2
@@ -99,12 +99,6 @@ def _add_scheme_commands(sub: Any) -> None:
 # --- formatting ------------------------------------------------------------------------------
 
 
-def is_null(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    return isinstance(value, float) and math.isnan(value)
-
-
 def format_value(column: str, value: Any) -> str | None:
     """The text of one cell (None = null), by the metric's unit in the catalogue."""
     if is_null(value):
@@ -167,20 +161,10 @@ def write_json(columns: list[str], rows: list[list[str | None]], out: Any) -> No
 
 
 def _compute(command: str) -> Callable[..., pd.DataFrame]:
-    if command == "scorecard":
-        from metrics.measures.scorecard import scorecard
+    from metrics.measures import tables
 
-        return scorecard
-    try:
-        if command == "supervision":
-            from metrics.measures.supervision import supervision
-
-            return supervision
-        from metrics.measures.health import health
-
-        return health
-    except ImportError as exc:
-        raise Refused(f"the {command} metrics are not available yet ({exc})") from None
+    compute: Callable[..., pd.DataFrame] = getattr(tables, command)
+    return compute
 
 
 def _open_database(url: str | None) -> Engine:

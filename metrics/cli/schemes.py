@@ -19,8 +19,9 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from metrics.appraisal.schemes import Scheme, SchemeError, get_ref, load_file
-from metrics.cli.main import Refused, _one_line, _open_database, _scope, is_null, write_csv
+from metrics.cli.main import Refused, _one_line, _open_database, _scope, write_csv
 from metrics.core.periods import Period, PeriodError
+from metrics.core.values import is_null
 
 CLI_USER = "cli"
 

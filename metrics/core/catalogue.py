@@ -1,10 +1,12 @@
 """The KPI catalogue: every figure the dashboard shows, defined once (DESIGN.md rule 3).
 
 Each record names a metric (the id is the column name in every table, CLI output and scheme), says
-what it means in words — including every choice made where `kpis.md` is silent — which family it
-belongs to, its unit, which direction is better and how it rolls up from staff to org units.
-Pages, exports, schemes and the command line read this catalogue; the queries that compute the
-figures live next door (`metrics.scorecard`, `metrics.supervision`, `metrics.health`).
+what it means in words, in English and Chinese — including every choice made where the spec is
+silent —, which family it belongs to, its unit, which direction is better, and **how it is
+computed**: its row source, aggregation and filter (`metrics.core.spec`). The measure layer
+(`metrics.measures.layer`) generates the SQL, the frame's columns and types, the drill-through and
+the re-aggregation from these records; pages, exports, schemes, the docs and the command line read
+them. Adding a KPI that counts or sums rows of an existing row source is one record here.
 """
 
 from __future__ import annotations
@@ -12,13 +14,39 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from data.contract import BY_NAME
+from metrics.core.spec import (
+    Change,
+    Compute,
+    DaysBefore,
+    Detail,
+    Exceeds,
+    Ratio,
+    Value,
+    count,
+    distinct,
+    earliest,
+    mean,
+    split,
+    total,
+)
+
 Family = Literal["financial", "client", "process", "growth", "supervision", "health"]
 Unit = Literal["yuan", "count", "ratio", "score", "points", "days", "minutes", "hours"]
 Better = Literal["higher", "lower"] | None
 Rollup = Literal["sum", "ratio", "mean", "stock", "max", "distinct"]
 Kind = Literal["appraisal", "supervision", "health"]
+Level = Literal["staff", "sub_branch", "branch"]
 
 APPRAISAL_FAMILIES: tuple[Family, ...] = ("financial", "client", "process", "growth")
+KINDS: tuple[Kind, ...] = ("appraisal", "supervision", "health")
+ALL_LEVELS: tuple[Level, ...] = ("staff", "sub_branch", "branch")
+UNIT_LEVELS: tuple[Level, ...] = ("sub_branch", "branch")
+CHANNELS = BY_NAME["contacts"].column("channel").enum
+WORK_KINDS = BY_NAME["work_items"].column("kind").enum
+# Row sources with one row per client of the entity's (union) book: a count or sum over them is a
+# stock, each client once however many members serve it.
+BOOK_SOURCES = ("stock", "book")
 
 
 @dataclass(frozen=True)
@@ -29,19 +57,37 @@ class Metric:
     family: Family
     unit: Unit
     better: Better
-    description: str
-    # How an org unit's figure is made from the same base rows as a staff member's:
-    # 'stock' = a sum over the unit's union book (each client once); 'sum' = a sum over the unit's
-    # rows (each row once); 'ratio' = sum of numerators / sum of denominators; 'mean' = mean over
-    # the underlying rows; 'max' = the largest member value; 'distinct' = distinct things counted
-    # over the unit's rows.
-    rollup: Rollup
     kind: Kind
+    description: str
+    description_zh: str
+    compute: Compute
+    # Columns shown beside the figure: splits, data-quality counts, flags.
+    details: tuple[Detail, ...] = ()
+    levels: tuple[Level, ...] = ALL_LEVELS
 
     @property
     def has_parts(self) -> bool:
         """Ratios and means carry numerator / denominator columns (`<id>__num`, `<id>__den`)."""
-        return self.rollup in ("ratio", "mean")
+        return isinstance(self.compute, Ratio)
+
+    @property
+    def rollup(self) -> Rollup:
+        """How an org unit's figure is made from the same base rows as a staff member's:
+        'stock' = over the unit's union book (each client once); 'sum' = over the unit's rows
+        (each row once); 'ratio' = sum of numerators / sum of denominators; 'mean' = over the
+        underlying rows; 'max' = the largest member value; 'distinct' = distinct things counted
+        over the unit's rows."""
+        compute = self.compute
+        if isinstance(compute, Ratio):
+            is_mean = compute.den.fn == "count" and compute.den.column is not None
+            return "mean" if is_mean else "ratio"
+        if isinstance(compute, DaysBefore):
+            return "max"
+        if isinstance(compute, Change):
+            return "stock"
+        if compute.agg.fn == "distinct":
+            return "distinct"
+        return "stock" if compute.agg.source in BOOK_SOURCES else "sum"
 
 
 _BOOK = (
@@ -58,465 +104,591 @@ _STAFF_ROWS = (
 )
 
 CATALOGUE: tuple[Metric, ...] = (
-    # --- appraisal: financial ------------------------------------------------------------------
     Metric(
-        "aum_stock",
-        "AUM stock",
-        "金融资产存量",
-        "financial",
-        "yuan",
-        "higher",
-        "Sum of AUM(c, e) over book(x, e), in yuan to the fen (0 for an empty book; a client with "
-        "no AUM row for the month of e counts 0 and is a data-quality gap). "
+        id="aum_stock",
+        name_en="AUM stock",
+        name_zh="金融资产存量",
+        family="financial",
+        unit="yuan",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Sum of AUM(c, e) over book(x, e), in yuan to the fen (0 for an empty book; a client "
+            "with no AUM row for the month of e counts 0 and is a data-quality gap). "
+        )
         + _BOOK
         + " "
         + _STAFF_ROWS,
-        "stock",
-        "appraisal",
+        description_zh=(
+            "期末管户客户（主管户理财经理 / "
+            "副管户理财师，不含代理及已销户客户）期末所在月日均金融资产之和；缺少当月数据的客户按0计并记为数据缺口。机构按成员管户并集计，每位客户只计一次。"
+        ),
+        compute=Value(total("stock", "aum", cast="money")),
+        details=(Detail("aum_gaps", Value(count("stock", "aum_missing"))),),
     ),
     Metric(
-        "aum_increment",
-        "AUM increment",
-        "金融资产增量",
-        "financial",
-        "yuan",
-        "higher",
-        "aum_stock(P) - aum_stock(P-1), each stock on its own period's book (a client moved "
-        "between colleagues leaves one increment and enters the other). Never null: an empty "
-        "book is a stock of 0.",
-        "stock",
-        "appraisal",
-    ),
-    # --- appraisal: client ---------------------------------------------------------------------
-    Metric(
-        "top_clients",
-        "Top clients",
-        "顶端客户数",
-        "client",
-        "count",
-        "higher",
-        "Number of clients of book(x, e) whose AUM(c, e) >= tier.black_gold (black-gold, "
-        "threshold inclusive). An org unit counts each client once even when two members serve it.",
-        "stock",
-        "appraisal",
+        id="aum_increment",
+        name_en="AUM increment",
+        name_zh="金融资产增量",
+        family="financial",
+        unit="yuan",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "aum_stock(P) - aum_stock(P-1), each stock on its own period's book (a client moved "
+            "between colleagues leaves one increment and enters the other). Never null: an empty "
+            "book is a stock of 0."
+        ),
+        description_zh="本期金融资产存量减上期存量，各期按各自期末的管户计算；客户在同事间移交时，一方减少、一方增加。",
+        compute=Change(total("stock", "aum", cast="money")),
     ),
     Metric(
-        "top_clients_increment",
-        "Top clients increment",
-        "顶端客户增量",
-        "client",
-        "count",
-        "higher",
-        "top_clients(P) - top_clients(P-1), each on its own period's book.",
-        "stock",
-        "appraisal",
+        id="top_clients",
+        name_en="Top clients",
+        name_zh="顶端客户数",
+        family="client",
+        unit="count",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Number of clients of book(x, e) whose AUM(c, e) >= tier.black_gold (black-gold, "
+            "threshold inclusive). An org unit counts each client once even when two members serve "
+            "it."
+        ),
+        description_zh="期末管户中日均金融资产达到黑金门槛（tier.black_gold，含）的客户数；机构内两名成员共同服务的客户只计一次。",
+        compute=Value(count("stock", "is_top")),
     ),
     Metric(
-        "retention_rate",
-        "High-end client retention",
-        "高端客户留存率",
-        "client",
-        "ratio",
-        "higher",
-        "Base = clients of book(x, e(P-1)) with AUM(c, e(P-1)) >= tier.platinum; retained = base "
-        "clients not closed on or before e (closed_on empty or after e) with AUM(c, e) >= "
-        "tier.platinum, whoever manages them at e (a client moved to a colleague stays with the "
-        "bank). retained / base; null when the base is empty. Numerator and denominator are "
-        "distinct clients of the unit's union book at e(P-1).",
-        "ratio",
-        "appraisal",
+        id="top_clients_increment",
+        name_en="Top clients increment",
+        name_zh="顶端客户增量",
+        family="client",
+        unit="count",
+        better="higher",
+        kind="appraisal",
+        description="top_clients(P) - top_clients(P-1), each on its own period's book.",
+        description_zh="本期顶端客户数减上期顶端客户数，各期按各自期末的管户计算。",
+        compute=Change(count("stock", "is_top")),
     ),
     Metric(
-        "satisfaction",
-        "Client satisfaction",
-        "客户满意度",
-        "client",
-        "score",
-        "higher",
-        "Mean score (0-100) of the surveys in P whose staff_id is x; null when there are none. An "
-        "org unit's figure is the mean over all its members' surveys (not a mean of means). "
+        id="retention_rate",
+        name_en="High-end client retention",
+        name_zh="高端客户留存率",
+        family="client",
+        unit="ratio",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Base = clients of book(x, e(P-1)) with AUM(c, e(P-1)) >= tier.platinum; retained = "
+            "base clients not closed on or before e (closed_on empty or after e) with AUM(c, e) >= "
+            "tier.platinum, whoever manages them at e (a client moved to a colleague stays with the "
+            "bank). retained / base; null when the base is empty. Numerator and denominator are "
+            "distinct clients of the unit's union book at e(P-1)."
+        ),
+        description_zh="基数 = 上期末管户中金融资产达到白金门槛的客户；留存 = 其中本期末未销户且金融资产仍达到白金门槛的客户（不论由谁管户）。留存数 / 基数，基数为空时不计算。",
+        compute=Ratio(count("retention", "retained"), count("retention")),
+    ),
+    Metric(
+        id="satisfaction",
+        name_en="Client satisfaction",
+        name_zh="客户满意度",
+        family="client",
+        unit="score",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Mean score (0-100) of the surveys in P whose staff_id is x; null when there are none. "
+            "An org unit's figure is the mean over all its members' surveys (not a mean of means). "
+        )
         + _IN_P,
-        "mean",
-        "appraisal",
-    ),
-    # --- appraisal: process --------------------------------------------------------------------
-    Metric(
-        "archive_rate",
-        "Top-client archive rate",
-        "顶端客户私密档案建档率",
-        "process",
-        "ratio",
-        "higher",
-        "Top clients of book(x, e) (AUM(c, e) >= tier.black_gold) having at least one archive "
-        "created on or before e and not sealed on or before e (sealed_on empty or after e), "
-        "whoever created it, over the top clients of book(x, e); null when there are none.",
-        "ratio",
-        "appraisal",
+        description_zh="本期内员工为x的满意度调查平均分（0–100）；无调查时不计算。机构为全部成员调查的平均分（非平均的平均）。",
+        compute=mean("surveys", "score"),
     ),
     Metric(
-        "needs_collected",
-        "Needs and suggestions collected",
-        "需求与建议收集数",
-        "process",
-        "count",
-        "higher",
-        "Number of needs rows (kind need or suggestion) in P with staff_id x. " + _IN_P,
-        "sum",
-        "appraisal",
+        id="archive_rate",
+        name_en="Top-client archive rate",
+        name_zh="顶端客户私密档案建档率",
+        family="process",
+        unit="ratio",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Top clients of book(x, e) (AUM(c, e) >= tier.black_gold) having at least one archive "
+            "created on or before e and not sealed on or before e (sealed_on empty or after e), "
+            "whoever created it, over the top clients of book(x, e); null when there are none."
+        ),
+        description_zh="期末顶端客户中已建立且未封存私密档案的客户数 / 期末顶端客户数（不论档案由谁建立）；无顶端客户时不计算。",
+        compute=Ratio(count("archive", "archived"), count("archive")),
     ),
     Metric(
-        "plans_produced",
-        "Plans produced",
-        "理财方案数",
-        "process",
-        "count",
-        "higher",
-        "Number of plans rows (kind plan or quarterly_report) in P with staff_id x. " + _IN_P,
-        "sum",
-        "appraisal",
-    ),
-    # --- appraisal: growth ---------------------------------------------------------------------
-    Metric(
-        "training_completion",
-        "Training completion",
-        "培训完成率",
-        "growth",
-        "ratio",
-        "higher",
-        "Over the trainings of x with period_start in P: sum of min(hours_done, hours_required) / "
-        "sum of hours_required (each row capped at 1.0, so over-completing one course cannot make "
-        "up for another); null when there are none.",
-        "ratio",
-        "appraisal",
+        id="needs_collected",
+        name_en="Needs and suggestions collected",
+        name_zh="需求与建议收集数",
+        family="process",
+        unit="count",
+        better="higher",
+        kind="appraisal",
+        description="Number of needs rows (kind need or suggestion) in P with staff_id x. " + _IN_P,
+        description_zh="本期内员工x收集的需求与建议条数。",
+        compute=Value(count("needs")),
     ),
     Metric(
-        "training_score",
-        "Training score",
-        "培训成绩",
-        "growth",
-        "score",
-        "higher",
-        "Mean score (0-100) of the trainings of x with period_start in P, over the rows that have "
-        "a score (a training without a score yet is left out of the mean); null when none has one.",
-        "mean",
-        "appraisal",
+        id="plans_produced",
+        name_en="Plans produced",
+        name_zh="理财方案数",
+        family="process",
+        unit="count",
+        better="higher",
+        kind="appraisal",
+        description="Number of plans rows (kind plan or quarterly_report) in P with staff_id x. "
+        + _IN_P,
+        description_zh="本期内员工x出具的理财方案与季度报告份数。",
+        compute=Value(count("plans")),
     ),
     Metric(
-        "certificates",
-        "Valid certificates",
-        "有效资格证书数",
-        "growth",
-        "count",
-        "higher",
-        "Number of certificate rows of x with obtained_on <= e and (expires_on empty or after e); "
-        "a certificate expiring on e no longer counts (a renewal held twice counts twice).",
-        "sum",
-        "appraisal",
+        id="training_completion",
+        name_en="Training completion",
+        name_zh="培训完成率",
+        family="growth",
+        unit="ratio",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Over the trainings of x with period_start in P: sum of min(hours_done, hours_required) "
+            "/ sum of hours_required (each row capped at 1.0, so over-completing one course cannot "
+            "make up for another); null when there are none."
+        ),
+        description_zh="本期开始的培训中，Σ min(已完成学时, 应完成学时) / Σ 应完成学时（每门课最多计100%）；无培训时不计算。",
+        compute=Ratio(
+            total("trainings", "hours_credited", cast="decimal"),
+            total("trainings", "hours_required", cast="decimal"),
+        ),
     ),
     Metric(
-        "reward_points",
-        "Reward points",
-        "奖惩积分",
-        "growth",
-        "points",
-        "higher",
-        "Sum of points of reward rows minus sum of points of penalty rows of x dated in P "
-        "(s <= on <= e); 0 when there are none.",
-        "sum",
-        "appraisal",
-    ),
-    # --- supervision (computed by metrics.supervision) -----------------------------------------
-    Metric(
-        "login_days",
-        "Login days",
-        "登录天数",
-        "supervision",
-        "days",
-        "higher",
-        "Distinct dates in P with at least one login of x. An org unit's figure is the sum of its "
-        "members' login days.",
-        "sum",
-        "supervision",
+        id="training_score",
+        name_en="Training score",
+        name_zh="培训成绩",
+        family="growth",
+        unit="score",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Mean score (0-100) of the trainings of x with period_start in P, over the rows that "
+            "have a score (a training without a score yet is left out of the mean); null when none "
+            "has one."
+        ),
+        description_zh="本期开始且已有成绩的培训的平均成绩（0–100）；均无成绩时不计算。",
+        compute=mean("trainings", "score"),
     ),
     Metric(
-        "login_day_rate",
-        "Login-day rate",
-        "登录率",
-        "supervision",
-        "ratio",
-        "higher",
-        "login_days / working days in P (mainland-China working-day calendar, make-up working "
-        "weekends included, public holidays excluded). An org unit: sum of members' login days / "
-        "(members x working days).",
-        "ratio",
-        "supervision",
+        id="certificates",
+        name_en="Valid certificates",
+        name_zh="有效资格证书数",
+        family="growth",
+        unit="count",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Number of certificate rows of x with obtained_on <= e and (expires_on empty or after "
+            "e); a certificate expiring on e no longer counts (a renewal held twice counts twice)."
+        ),
+        description_zh="期末有效的资格证书数：取得日不晚于期末，且无到期日或到期日晚于期末。",
+        compute=Value(count("certificates")),
     ),
     Metric(
-        "logins",
-        "Logins",
-        "登录次数",
-        "supervision",
-        "count",
-        "higher",
-        "Number of logins of x with login_at in P.",
-        "sum",
-        "supervision",
+        id="reward_points",
+        name_en="Reward points",
+        name_zh="奖惩积分",
+        family="growth",
+        unit="points",
+        better="higher",
+        kind="appraisal",
+        description=(
+            "Sum of points of reward rows minus sum of points of penalty rows of x dated in P (s <= "
+            "on <= e); 0 when there are none."
+        ),
+        description_zh="本期内奖励积分之和减去处罚积分之和；无记录时为0。",
+        compute=Value(total("rewards", "signed_points", cast="money")),
     ),
     Metric(
-        "avg_session_minutes",
-        "Average session length",
-        "平均在线时长",
-        "supervision",
-        "minutes",
-        "higher",
-        "Mean of logout_at - login_at in minutes over the logins in P that have a logout (a login "
-        "without logout is left out); null when none. Org units: mean over all members' sessions.",
-        "mean",
-        "supervision",
+        id="login_days",
+        name_en="Login days",
+        name_zh="登录天数",
+        family="supervision",
+        unit="days",
+        better="higher",
+        kind="supervision",
+        description=(
+            "Distinct working days in P (mainland-China calendar: make-up working weekends "
+            "included, weekends and public holidays excluded) with at least one login of x. A "
+            "login on a day off counts in logins, not here, so login_day_rate never exceeds 100%. "
+            "An org unit's figure is the sum of its members' login days."
+        ),
+        description_zh=(
+            "本期内有登录的不同工作日数（中国大陆工作日历：含调休上班日，不含周末及法定节假日）；"
+            "非工作日的登录计入登录次数，不计入此项，故登录率不超过100%。机构为成员登录天数之和。"
+        ),
+        compute=Value(count("login_days")),
     ),
     Metric(
-        "idle_days",
-        "Idle days",
-        "未登录天数",
-        "supervision",
-        "days",
-        "lower",
-        "Calendar days from the date of x's last login on or before e to e (0 when x logged in on "
-        "e); null when x never logged in. An org unit: the largest among its members who have "
-        "logged in at least once.",
-        "max",
-        "supervision",
+        id="login_day_rate",
+        name_en="Login-day rate",
+        name_zh="登录率",
+        family="supervision",
+        unit="ratio",
+        better="higher",
+        kind="supervision",
+        description=(
+            "login_days / working days in P (mainland-China working-day calendar, make-up working "
+            "weekends included, public holidays excluded). An org unit: sum of members' login days "
+            "/ (members x working days)."
+        ),
+        description_zh="登录天数 / 本期工作日数（中国大陆工作日历，含调休上班日，不含法定节假日）；机构为成员登录天数之和 / （人数 × 工作日数）。",
+        compute=Ratio(total("member_logins", "login_days"), total("member_logins", "working_days")),
     ),
     Metric(
-        "info_updates",
-        "Client-info updates",
-        "客户信息维护次数",
-        "supervision",
-        "count",
-        "higher",
-        "Number of info_updates rows in P by x.",
-        "sum",
-        "supervision",
+        id="logins",
+        name_en="Logins",
+        name_zh="登录次数",
+        family="supervision",
+        unit="count",
+        better="higher",
+        kind="supervision",
+        description="Number of logins of x with login_at in P.",
+        description_zh="本期内登录次数。",
+        compute=Value(count("logins")),
     ),
     Metric(
-        "info_updated_clients",
-        "Clients with info updated",
-        "信息维护客户数",
-        "supervision",
-        "count",
-        "higher",
-        "Number of distinct clients with an info_updates row in P by x (an org unit counts each "
-        "client once).",
-        "distinct",
-        "supervision",
+        id="avg_session_minutes",
+        name_en="Average session length",
+        name_zh="平均在线时长",
+        family="supervision",
+        unit="minutes",
+        better="higher",
+        kind="supervision",
+        description=(
+            "Mean of logout_at - login_at in minutes over the logins in P that have a logout (a "
+            "login without logout is left out); null when none. Org units: mean over all members' "
+            "sessions."
+        ),
+        description_zh="本期内有登出记录的登录的平均在线时长（分钟）；机构为全部成员会话的平均值。",
+        compute=mean("logins", "session_seconds", divide_by=60),
     ),
     Metric(
-        "contacts",
-        "Contacts",
-        "客户联络次数",
-        "supervision",
-        "count",
-        "higher",
-        "Number of contacts rows in P by x (all channels; the split by channel is shown beside it).",
-        "sum",
-        "supervision",
+        id="idle_days",
+        name_en="Idle days",
+        name_zh="未登录天数",
+        family="supervision",
+        unit="days",
+        better="lower",
+        kind="supervision",
+        description=(
+            "Calendar days from the date of x's last login on or before e to e (0 when x logged in "
+            "on e); null when x never logged in. An org unit: the largest among its members who "
+            "have logged in at least once."
+        ),
+        description_zh="期末距最近一次登录（不晚于期末）的天数；从未登录时不计算。机构取登录过的成员中的最大值。",
+        compute=DaysBefore(earliest("member_logins", "last_login_on")),
     ),
     Metric(
-        "contact_coverage",
-        "Contact coverage",
-        "客户联络覆盖率",
-        "supervision",
-        "ratio",
-        "higher",
-        "Clients of book(x, e) with a contact by x in P / size of book(x, e); null for an empty "
-        "book. An org unit: clients of its union book contacted by any member in P / union book.",
-        "ratio",
-        "supervision",
+        id="info_updates",
+        name_en="Client-info updates",
+        name_zh="客户信息维护次数",
+        family="supervision",
+        unit="count",
+        better="higher",
+        kind="supervision",
+        description="Number of info_updates rows in P by x.",
+        description_zh="本期内员工x的客户信息维护次数。",
+        compute=Value(count("info_updates")),
     ),
     Metric(
-        "cadence_compliance",
-        "Contact-cycle compliance",
-        "联络周期达标率",
-        "supervision",
-        "ratio",
-        "higher",
-        "Clients of book(x, e) whose latest contact (by anyone) on or before e is dated at most "
-        "cycle.days[contact_cycle] calendar days before e / size of book(x, e); null for an empty "
-        "book.",
-        "ratio",
-        "supervision",
+        id="info_updated_clients",
+        name_en="Clients with info updated",
+        name_zh="信息维护客户数",
+        family="supervision",
+        unit="count",
+        better="higher",
+        kind="supervision",
+        description=(
+            "Number of distinct clients with an info_updates row in P by x (an org unit counts each "
+            "client once)."
+        ),
+        description_zh="本期内员工x维护过信息的不同客户数。",
+        compute=Value(distinct("info_updates", "client_id")),
     ),
     Metric(
-        "work_items_created",
-        "Work items created",
-        "工作事项新建数",
-        "supervision",
-        "count",
-        "higher",
-        "Work items of x created in P, cancelled items left out (per kind and in total).",
-        "sum",
-        "supervision",
+        id="contacts",
+        name_en="Contacts",
+        name_zh="客户联络次数",
+        family="supervision",
+        unit="count",
+        better="higher",
+        kind="supervision",
+        description=(
+            "Number of contacts rows in P by x (all channels; the split by channel is shown beside "
+            "it)."
+        ),
+        description_zh="本期内员工x的客户联络次数，可按渠道细分。",
+        compute=Value(count("contacts")),
+        details=split("contacts", count("contacts"), "channel", CHANNELS),
     ),
     Metric(
-        "work_items_done",
-        "Work items done",
-        "工作事项完成数",
-        "supervision",
-        "count",
-        "higher",
-        "Of the work items created in P (cancelled left out), those with done_at <= e.",
-        "sum",
-        "supervision",
+        id="contact_coverage",
+        name_en="Contact coverage",
+        name_zh="客户联络覆盖率",
+        family="supervision",
+        unit="ratio",
+        better="higher",
+        kind="supervision",
+        description=(
+            "Clients of book(x, e) with a contact by x in P / size of book(x, e); null for an empty "
+            "book. An org unit: clients of its union book contacted by any member in P / union "
+            "book."
+        ),
+        description_zh="期末管户中本期内被x联络过的客户数 / 期末管户客户数。",
+        compute=Ratio(count("book", "contacted"), count("book")),
     ),
     Metric(
-        "work_items_completion_rate",
-        "Work-item completion rate",
-        "工作事项完成率",
-        "supervision",
-        "ratio",
-        "higher",
-        "work_items_done / work_items_created; null when none was created.",
-        "ratio",
-        "supervision",
+        id="cadence_compliance",
+        name_en="Contact-cycle compliance",
+        name_zh="联络周期达标率",
+        family="supervision",
+        unit="ratio",
+        better="higher",
+        kind="supervision",
+        description=(
+            "Clients of book(x, e) whose latest contact (by anyone) on or before e is dated at most "
+            "cycle.days[contact_cycle] calendar days before e / size of book(x, e); null for an "
+            "empty book."
+        ),
+        description_zh="期末管户中，最近一次联络（任何人）距期末不超过其联络周期天数的客户数 / 期末管户客户数；未设联络周期的客户按季度计。",
+        compute=Ratio(count("book", "compliant"), count("book")),
     ),
     Metric(
-        "work_items_overdue",
-        "Overdue work items",
-        "逾期工作事项数",
-        "supervision",
-        "count",
-        "lower",
-        "Work items of x created on or before e, not cancelled, not done by e (done_at empty or "
-        "after e), with date(due_at) < e.",
-        "sum",
-        "supervision",
+        id="work_items_created",
+        name_en="Work items created",
+        name_zh="工作事项新建数",
+        family="supervision",
+        unit="count",
+        better="higher",
+        kind="supervision",
+        description="Work items of x created in P, cancelled items left out (per kind and in total).",
+        description_zh="本期新建的工作事项数（不含已取消事项），可按活动、事件、问题、商机、短信分类。",
+        compute=Value(count("work_items", "created")),
+        details=split("work_items_created", count("work_items", "created"), "kind", WORK_KINDS),
     ),
     Metric(
-        "requests_due",
-        "Requests due",
-        "到期客户诉求数",
-        "supervision",
-        "count",
-        None,
-        "Requests received in P by x from black-gold or platinum clients (tier at the received "
-        "month) whose SLA deadline's date is on or before e. Mass clients have no SLA.",
-        "sum",
-        "supervision",
+        id="work_items_done",
+        name_en="Work items done",
+        name_zh="工作事项完成数",
+        family="supervision",
+        unit="count",
+        better="higher",
+        kind="supervision",
+        description="Of the work items created in P (cancelled left out), those with done_at <= e.",
+        description_zh="本期新建且在期末前完成的工作事项数。",
+        compute=Value(count("work_items", "done")),
+        details=(
+            *split("work_items_done", count("work_items", "done"), "kind", WORK_KINDS),
+            Detail("work_items_done_on_time", Value(count("work_items", "done_on_time"))),
+        ),
     ),
     Metric(
-        "request_sla",
-        "Request SLA compliance",
-        "客户诉求时效达标率",
-        "supervision",
-        "ratio",
-        "higher",
-        "Share of requests_due that met the SLA. Black-gold: resolved_at <= received_at + "
-        "sla.black_gold_hours. Platinum: acknowledged_at <= received_at + sla.platinum_ack_hours "
-        "and resolved_at on or before 23:59:59 of the sla.platinum_working_days-th working day "
-        "strictly after the received date. Unresolved after the deadline = breach; limits "
-        "inclusive. Null when nothing is due.",
-        "ratio",
-        "supervision",
+        id="work_items_completion_rate",
+        name_en="Work-item completion rate",
+        name_zh="工作事项完成率",
+        family="supervision",
+        unit="ratio",
+        better="higher",
+        kind="supervision",
+        description="work_items_done / work_items_created; null when none was created.",
+        description_zh="完成数 / 新建数。",
+        compute=Ratio(count("work_items", "done"), count("work_items", "created")),
     ),
     Metric(
-        "load",
-        "Client load",
-        "管户数",
-        "supervision",
-        "count",
-        "lower",
-        "Size of book(x, e) (primary clients for a planner, secondary for an advisor); flagged "
-        "above load.max_clients. An org unit: its union book, each client once.",
-        "stock",
-        "supervision",
-    ),
-    # --- portfolio health (computed by metrics.health) -----------------------------------------
-    Metric(
-        "coverage",
-        "Primary-manager coverage",
-        "财富客户主管户覆盖率",
-        "health",
-        "ratio",
-        "higher",
-        "Clients with AUM(c, e) >= tier.wealth that have a primary manager at e / all such "
-        "clients of the unit (target 100%); null when there are none.",
-        "ratio",
-        "health",
+        id="work_items_overdue",
+        name_en="Overdue work items",
+        name_zh="逾期工作事项数",
+        family="supervision",
+        unit="count",
+        better="lower",
+        kind="supervision",
+        description=(
+            "Work items of x created on or before e, not cancelled, not done by e (done_at empty or "
+            "after e), with date(due_at) < e."
+        ),
+        description_zh="期末前新建、期末仍未完成且到期日早于期末的工作事项数。",
+        compute=Value(count("work_items", "overdue")),
+        details=split("work_items_overdue", count("work_items", "overdue"), "kind", WORK_KINDS),
     ),
     Metric(
-        "dual_manager",
-        "Dual-manager top clients",
-        "顶端客户双经理覆盖率",
-        "health",
-        "ratio",
-        "higher",
-        "Top clients (AUM(c, e) >= tier.black_gold) with both a primary and a secondary manager "
-        "at e / top clients; null when there are none.",
-        "ratio",
-        "health",
+        id="requests_due",
+        name_en="Requests due",
+        name_zh="到期客户诉求数",
+        family="supervision",
+        unit="count",
+        better=None,
+        kind="supervision",
+        description=(
+            "Requests received in P by x from black-gold or platinum clients (tier at the received "
+            "month) whose SLA deadline's date is on or before e. Mass clients have no SLA."
+        ),
+        description_zh="本期受理、来自黑金或白金客户（按受理月份层级）且时限不晚于期末的客户诉求数；大众客户无时限要求。",
+        compute=Value(count("requests", "due")),
     ),
     Metric(
-        "overloaded_planners",
-        "Overloaded planners",
-        "超负荷理财经理数",
-        "health",
-        "count",
-        "lower",
-        "Planners of the unit whose load (primary book at e) exceeds load.max_clients.",
-        "sum",
-        "health",
+        id="request_sla",
+        name_en="Request SLA compliance",
+        name_zh="客户诉求时效达标率",
+        family="supervision",
+        unit="ratio",
+        better="higher",
+        kind="supervision",
+        description=(
+            "Share of requests_due that met the SLA. Black-gold: resolved_at <= received_at + "
+            "sla.black_gold_hours. Platinum: acknowledged_at <= received_at + "
+            "sla.platinum_ack_hours and resolved_at on or before 23:59:59 of the "
+            "sla.platinum_working_days-th working day strictly after the received date. Unresolved "
+            "after the deadline = breach; limits inclusive. Null when nothing is due."
+        ),
+        description_zh=(
+            "到期诉求中达标的比例。黑金：受理后 sla.black_gold_hours 小时内办结；白金：sla.platinum_ack_hours 小时内响应，且在受理日之后第 "
+            "sla.platinum_working_days 个工作日23:59:59前办结。超过时限仍未办结即为超时。"
+        ),
+        compute=Ratio(count("requests", "met"), count("requests", "due")),
+        details=(Detail("requests_met", Value(count("requests", "met"))),),
     ),
     Metric(
-        "retention_alerts",
-        "Retention alerts",
-        "客户流失预警数",
-        "health",
-        "count",
-        "lower",
-        "Per month m of P and client c in a member's book on the alert day: one alert when AUM "
-        "fell by at least alert.aum_drop from m-1 to m (AUM(m-1) > 0) or the tier fell (alert day "
-        "= last day of m, at most one per client and month); plus one alert per account event "
-        "(large_outflow, closure; alert day = its date, book taken the day before for a closure).",
-        "sum",
-        "health",
+        id="load",
+        name_en="Client load",
+        name_zh="管户数",
+        family="supervision",
+        unit="count",
+        better="lower",
+        kind="supervision",
+        description=(
+            "Size of book(x, e) (primary clients for a planner, secondary for an advisor); flagged "
+            "above load.max_clients. An org unit: its union book, each client once."
+        ),
+        description_zh="期末管户客户数（理财经理按主管户、理财师按副管户计）；超过 load.max_clients 即标记为超负荷。",
+        compute=Value(count("book")),
+        details=(Detail("load_flag", Exceeds("load", "load.max_clients"), levels=("staff",)),),
     ),
     Metric(
-        "followup_rate",
-        "Alert follow-up rate",
-        "预警跟进率",
-        "health",
-        "ratio",
-        "higher",
-        "Alerts followed by a contact with the client by its primary manager on the alert day, "
-        "dated from the alert day to alert day + alert.followup_days inclusive (calendar dates) / "
-        "retention_alerts; null when there are none.",
-        "ratio",
-        "health",
+        id="coverage",
+        name_en="Primary-manager coverage",
+        name_zh="财富客户主管户覆盖率",
+        family="health",
+        unit="ratio",
+        better="higher",
+        kind="health",
+        description=(
+            "Clients with AUM(c, e) >= tier.wealth that have a primary manager at e / all such "
+            "clients of the unit (target 100%); null when there are none."
+        ),
+        description_zh="期末金融资产达到财富客户门槛（tier.wealth）且有主管户经理的客户数 / 全部此类客户数（目标100%）。",
+        compute=Ratio(
+            count("wealth_clients", "is_wealth", "has_primary"),
+            count("wealth_clients", "is_wealth"),
+        ),
+        levels=UNIT_LEVELS,
+    ),
+    Metric(
+        id="dual_manager",
+        name_en="Dual-manager top clients",
+        name_zh="顶端客户双经理覆盖率",
+        family="health",
+        unit="ratio",
+        better="higher",
+        kind="health",
+        description=(
+            "Top clients (AUM(c, e) >= tier.black_gold) with both a primary and a secondary manager "
+            "at e / top clients; null when there are none."
+        ),
+        description_zh="期末同时有主管户经理与副管户理财师的顶端客户数 / 顶端客户数。",
+        compute=Ratio(
+            count("wealth_clients", "is_top", "has_primary", "has_secondary"),
+            count("wealth_clients", "is_top"),
+        ),
+        levels=UNIT_LEVELS,
+    ),
+    Metric(
+        id="overloaded_planners",
+        name_en="Overloaded planners",
+        name_zh="超负荷理财经理数",
+        family="health",
+        unit="count",
+        better="lower",
+        kind="health",
+        description="Planners of the unit whose load (primary book at e) exceeds load.max_clients.",
+        description_zh="机构内期末主管户客户数超过 load.max_clients 的理财经理人数。",
+        compute=Value(count("planner_load", "overloaded")),
+        levels=UNIT_LEVELS,
+    ),
+    Metric(
+        id="retention_alerts",
+        name_en="Retention alerts",
+        name_zh="客户流失预警数",
+        family="health",
+        unit="count",
+        better="lower",
+        kind="health",
+        description=(
+            "Per month m of P and client c in a member's book on the alert day: one alert when AUM "
+            "fell by at least alert.aum_drop from m-1 to m (AUM(m-1) > 0) or the tier fell (alert "
+            "day = last day of m, at most one per client and month); plus one alert per account "
+            "event (large_outflow, closure; alert day = its date, book taken the day before for a "
+            "closure)."
+        ),
+        description_zh="本期各月：客户月日均金融资产较上月下降达到 alert.aum_drop 或层级下降时预警一次（预警日为月末，每客户每月最多一次）；另每笔大额转出、销户事件各预警一次。",
+        compute=Value(count("alerts")),
+        levels=UNIT_LEVELS,
+    ),
+    Metric(
+        id="followup_rate",
+        name_en="Alert follow-up rate",
+        name_zh="预警跟进率",
+        family="health",
+        unit="ratio",
+        better="higher",
+        kind="health",
+        description=(
+            "Alerts followed by a contact with the client by its primary manager on the alert day, "
+            "dated from the alert day to alert day + alert.followup_days inclusive (calendar dates) "
+            "/ retention_alerts; null when there are none."
+        ),
+        description_zh="预警日至预警日后 alert.followup_days 天（含）内，由客户主管户经理联络过的预警数 / 预警总数。",
+        compute=Ratio(count("alerts", "followed_up"), count("alerts")),
+        details=(Detail("alerts_followed", Value(count("alerts", "followed_up"))),),
+        levels=UNIT_LEVELS,
     ),
 )
 
 BY_ID: dict[str, Metric] = {m.id: m for m in CATALOGUE}
 
 
+def kind_ids(kind: str) -> list[str]:
+    """The metric ids of a kind in catalogue order (kpis.md / cli.md column order)."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind of metrics {kind!r}")
+    return [m.id for m in CATALOGUE if m.kind == kind]
+
+
 def appraisal_ids() -> list[str]:
-    """The 13 appraisal KPIs in kpis.md order (the scorecard's column order)."""
-    return [m.id for m in CATALOGUE if m.kind == "appraisal"]
+    """The appraisal KPIs in kpis.md order (the scorecard's column order)."""
+    return kind_ids("appraisal")
 
 
 def supervision_ids() -> list[str]:
-    """The supervision columns in cli.md order."""
-    return [m.id for m in CATALOGUE if m.kind == "supervision"]
+    return kind_ids("supervision")
 
 
 def health_ids() -> list[str]:
-    """The portfolio-health columns in cli.md order."""
-    return [m.id for m in CATALOGUE if m.kind == "health"]
+    return kind_ids("health")
 
 
-def ids_of(kind: Kind) -> list[str]:
-    return {"appraisal": appraisal_ids, "supervision": supervision_ids, "health": health_ids}[
-        kind
-    ]()
+ids_of = kind_ids
 
 
 def markdown_table() -> str:
@@ -528,7 +700,7 @@ def markdown_table() -> str:
     lines = [
         "# Metrics",
         "",
-        "Generated by `python -m metrics catalogue --markdown` from `metrics/catalogue.py`; "
+        "Generated by `python -m metrics catalogue --markdown` from `metrics/core/catalogue.py`; "
         "do not edit by hand.",
         "",
         "| id | name | 名称 | family | unit | better | roll-up | definition |",

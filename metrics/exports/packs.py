@@ -38,8 +38,9 @@ import pandas as pd
 from metrics.appraisal.schemes import Scheme
 from metrics.appraisal.snapshots import SnapshotRecord, scope_from_key
 from metrics.core.catalogue import APPRAISAL_FAMILIES, BY_ID, Metric
+from metrics.core.masking import mask_frame
 from metrics.core.scope import Scope
-from metrics.exports.masking import mask_frame
+from metrics.core.values import is_null
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FONT_CANDIDATES = (
@@ -228,7 +229,7 @@ def _number(value: Any) -> float | None:
 
 
 def _text(value: Any) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+    if is_null(value):
         return ""
     if isinstance(value, Decimal):
         return format(value, "f")
@@ -303,7 +304,7 @@ def to_xlsx(
                 value = record.get(column.key)
                 number = _number(value)
                 if column.unit == "text" or (
-                    number is None and value is not None and not _is_null(value)
+                    number is None and value is not None and not is_null(value)
                 ):
                     text = _text(value)
                     sheet.write_string(r, c, text)
@@ -327,10 +328,6 @@ def to_xlsx(
         table(f"{FAMILY_ZH.get(family, family)} {family}"[:31], columns)
     book.close()
     return buffer.getvalue()
-
-
-def _is_null(value: Any) -> bool:
-    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
 def _width(text: str) -> int:

@@ -53,9 +53,12 @@ from metrics.core.entities import (
     members,
     org_closure,
 )
+from metrics.core.masking import protect
 from metrics.core.periods import Period, add_months, month_end, month_start
-from metrics.core.scope import Scope
-from metrics.measures.supervision import member_select, period_bounds, read, tier_expr
+from metrics.core.scope import Scope, scoped
+from metrics.core.sql import read
+from metrics.measures.layer import Frame
+from metrics.measures.sources.common import tier_expr
 
 org = OrgUnit.__table__
 staff = Staff.__table__
@@ -72,6 +75,7 @@ KINDS = ("month", "quarter", "year")
 # --- who and what a user may see --------------------------------------------------------------
 
 
+@scoped
 def org_units(conn: Connection, scope: Scope) -> pd.DataFrame:
     """(org_id, name, kind, parent_id, depth) of the visible units, the tree in reading order.
 
@@ -87,6 +91,7 @@ def org_units(conn: Connection, scope: Scope) -> pd.DataFrame:
     return frame.sort_values(["org_id"], ignore_index=True)
 
 
+@scoped
 def staff_list(conn: Connection, scope: Scope) -> pd.DataFrame:
     """(staff_id, name, role, org_id, left_on): the visible planners and advisors."""
     ents = entities("staff", scope).subquery("ents")
@@ -99,6 +104,7 @@ def staff_list(conn: Connection, scope: Scope) -> pd.DataFrame:
     return read(conn, query)
 
 
+@scoped
 def narrow(conn: Connection, scope: Scope, level: Level, entity_id: str) -> Scope | None:
     """A scope holding only `entity_id` when `scope` lets its holder see it, else None.
 
@@ -161,6 +167,7 @@ def data_version(conn: Connection) -> str:
 # --- trends ------------------------------------------------------------------------------------
 
 
+@scoped
 def aum_trend(
     conn: Connection,
     level: Level,
@@ -265,12 +272,13 @@ def aum_trend(
 # --- a planner's book and activity ---------------------------------------------------------------
 
 
+@scoped
 def client_book(
     conn: Connection, staff_id: str, day: dt.date, scope: Scope, settings: dict[str, Decimal]
 ) -> pd.DataFrame:
     """The clients of book(x, day) with their AUM and tier at `day`, largest first.
 
-    Personal data come back in clear: the caller masks them (`metrics.masking.mask_frame`)."""
+    Client names are masked unless the scope may unmask."""
     bk = book("staff", scope, day).subquery("bk")
     a = aum.alias("a")
     last_contact = (
@@ -298,15 +306,17 @@ def client_book(
         .where(bk.c.entity_id == staff_id)
         .order_by(value.desc(), clients.c.client_id)
     )
-    return read(conn, query)
+    return protect(read(conn, query), scope)
 
 
+@scoped
 def recent_activity(
     conn: Connection, staff_id: str, scope: Scope, until: dt.date, limit: int = 30
 ) -> pd.DataFrame:
     """(at, kind, client_id, detail): the staff member's latest contacts, needs, plans, work items,
     info updates and requests on or before `until`, newest first."""
-    mem = member_select("staff", scope, staff_id)
+    period = Period("month", month_start(until), until)
+    mem = Frame(conn, "staff", scope, period, {}, staff_id).members()
     hi = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
     sources = [
         (Contact.__table__, "at", "contact", "channel"),
@@ -337,13 +347,15 @@ def recent_activity(
 # --- supervision views ---------------------------------------------------------------------------
 
 
+@scoped
 def login_calendar(
     conn: Connection, period: Period, level: Level, entity_id: str, scope: Scope
 ) -> pd.DataFrame:
     """(staff_id, name, day, logins, is_workday): every member x every day of P, with the number
     of logins that day (0 when none), so a heat map shows the missing days too."""
-    mem = member_select(level, scope, entity_id)
-    lo, hi = period_bounds(period)
+    narrowed = Frame(conn, level, scope, period, {}, entity_id)
+    mem = narrowed.members()
+    lo, hi = narrowed.bounds()
     per_day = (
         select(
             logins.c.staff_id,

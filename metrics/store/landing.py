@@ -12,10 +12,11 @@ import time
 
 from sqlalchemy import Engine
 
+from metrics.core.catalogue import BY_ID
 from metrics.core.entities import Level
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures import browse, health, supervision
+from metrics.measures import browse
 from metrics.store import results
 from metrics.store.results import Request
 
@@ -34,8 +35,8 @@ TILES = (
     "request_sla",
 )
 # The previous period only feeds the tiles: just their supervision / health statements.
-PREV_SUPERVISION = tuple(m for m in TILES if m in supervision.FAMILY_OF)
-PREV_HEALTH = tuple(m for m in TILES if m in health.FAMILY_OF)
+PREV_SUPERVISION = tuple(m for m in TILES if BY_ID[m].kind == "supervision")
+PREV_HEALTH = tuple(m for m in TILES if BY_ID[m].kind == "health")
 
 
 def overview_requests(level: Level, entity_id: str, scope: Scope, period: Period) -> list[Request]:

@@ -47,10 +47,7 @@ from data.settings import load_settings
 from metrics.core.entities import Level
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures import browse
-from metrics.measures import health as health_mod
-from metrics.measures import scorecard as scorecard_mod
-from metrics.measures import supervision as supervision_mod
+from metrics.measures import browse, tables
 
 log = logging.getLogger("wealth.results")
 
@@ -106,13 +103,11 @@ class Request:
     def compute(self, conn: Connection, settings: dict[str, Decimal]) -> pd.DataFrame:
         period = Period.parse(self.period)
         if self.kind == "scorecard":
-            return scorecard_mod.scorecard(conn, period, self.level, self.scope, settings)
+            return tables.scorecard(conn, period, self.level, self.scope, settings)
         if self.kind == "supervision":
-            return supervision_mod.supervision(
-                conn, period, self.level, self.scope, settings, self.metrics
-            )
+            return tables.supervision(conn, period, self.level, self.scope, settings, self.metrics)
         if self.kind == "health":
-            return health_mod.health(conn, period, self.level, self.scope, settings, self.metrics)
+            return tables.health(conn, period, self.level, self.scope, settings, self.metrics)
         if self.kind == "aum_trend":
             assert self.entity_id is not None
             return browse.aum_trend(

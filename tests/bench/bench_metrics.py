@@ -249,33 +249,76 @@ def floor_queries(path: str, period_text: str) -> float:
 def ours(url: str, period_text: str) -> dict[str, float]:
     from data.engine import make_engine
     from metrics.core.periods import Period
-    from metrics.measures.health import health
-    from metrics.measures.scorecard import scorecard
-    from metrics.measures.supervision import supervision
+    from metrics.core.scope import Scope
+    from metrics.measures.tables import health, scorecard, supervision
 
     p = Period.parse(period_text)
+    everything = Scope.everything()
     engine = make_engine(url)
     out: dict[str, float] = {}
     with engine.connect() as conn:
         started = time.perf_counter()
-        scorecard(conn, p, "staff")
+        scorecard(conn, p, "staff", everything)
         out["scorecard_first_call"] = time.perf_counter() - started
         for level in ("staff", "sub_branch", "branch"):
-            out[f"scorecard_{level}"], _ = best(lambda lv=level: scorecard(conn, p, lv))
-        out["supervision_staff"], _ = best(lambda: supervision(conn, p, "staff"), 3)
-        out["supervision_sub_branch"], _ = best(lambda: supervision(conn, p, "sub_branch"), 3)
-        out["health_sub_branch"], _ = best(lambda: health(conn, p, "sub_branch"), 3)
-        out["health_branch"], _ = best(lambda: health(conn, p, "branch"), 3)
+            out[f"scorecard_{level}"], _ = best(lambda lv=level: scorecard(conn, p, lv, everything))
+        for level in ("staff", "sub_branch", "branch"):
+            out[f"supervision_{level}"], _ = best(
+                lambda lv=level: supervision(conn, p, lv, everything), 3
+            )
+        for level in ("sub_branch", "branch"):
+            out[f"health_{level}"], _ = best(lambda lv=level: health(conn, p, lv, everything), 3)
     return out
+
+
+def traced(url: str, period_text: str) -> list[tuple[str, float, int]]:
+    """Every statement of one staff scorecard, supervision and health (sub-branch) call, timed
+    by the SQL gateway (`metrics.core.sql.tracing`), warm."""
+    from data.engine import make_engine
+    from metrics.core import sql
+    from metrics.core.periods import Period
+    from metrics.core.scope import Scope
+    from metrics.measures.tables import health, scorecard, supervision
+
+    p = Period.parse(period_text)
+    everything = Scope.everything()
+    with make_engine(url).connect() as conn:
+        calls = (
+            lambda: scorecard(conn, p, "staff", everything),
+            lambda: supervision(conn, p, "staff", everything),
+            lambda: health(conn, p, "sub_branch", everything),
+        )
+        for call in calls:  # warm
+            call()
+        with sql.tracing() as trace:
+            for call in calls:
+                call()
+    return trace.queries
+
+
+def whole_process(url: str, period_text: str, runs: int = 5) -> float:
+    """Median wall time of the whole command `python -m metrics scorecard --period P --level
+    staff --format csv` (interpreter start, imports, opening the database, the figures, the
+    CSV), as a scheduled job pays it."""
+    times = []
+    command = [sys.executable, "-m", "metrics", "scorecard", "--period", period_text]
+    command += ["--level", "staff", "--format", "csv", "--db", url]
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, cwd=ROOT, capture_output=True, check=True)
+        times.append(time.perf_counter() - started)
+    return sorted(times)[len(times) // 2]
 
 
 def cold(url: str, period_text: str) -> float:
     """A fresh process: import, connect, first scorecard (wall time of the call only)."""
     code = (
-        "import time; from data.engine import make_engine; from metrics.measures.scorecard import scorecard; "
-        "from metrics.core.periods import Period; "
-        f"e = make_engine({url!r}); t = time.perf_counter(); "
-        f"c = e.connect(); scorecard(c, Period.parse({period_text!r})); print(time.perf_counter() - t)"
+        "import time; from data.engine import make_engine; "
+        "from metrics.measures.tables import scorecard; "
+        "from metrics.core.periods import Period; from metrics.core.scope import Scope; "
+        f"e = make_engine({url!r}); t = time.perf_counter(); c = e.connect(); "
+        f"scorecard(c, Period.parse({period_text!r}), 'staff', Scope.everything()); "
+        "print(time.perf_counter() - t)"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
@@ -287,10 +330,11 @@ def cross_check(url: str, period_text: str, naive: pd.DataFrame) -> int:
     """Figure-by-figure comparison of the naive pipeline with the SQL scorecard; mismatches."""
     from data.engine import make_engine
     from metrics.core.periods import Period
-    from metrics.measures.scorecard import scorecard
+    from metrics.core.scope import Scope
+    from metrics.measures.tables import scorecard
 
     with make_engine(url).connect() as conn:
-        sql = scorecard(conn, Period.parse(period_text), "staff")
+        sql = scorecard(conn, Period.parse(period_text), "staff", Scope.everything())
     merged = sql.merge(naive, on="entity_id", suffixes=("", "_pd"))
     bad = 0
     for col in naive.columns[1:]:
@@ -324,13 +368,26 @@ def main() -> None:
         "--scale", default="branch", choices=["tiny", "demo", "branch", "headoffice"]
     )
     parser.add_argument("--period", default="2026Q3")
+    parser.add_argument(
+        "--ours-only", action="store_true", help="only our figures (no floor, no naive pandas)"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.db or prepare(args.scale, Path(tmp))
         path = url.split("duckdb:///", 1)[1]
         print(f"database {url}, period {args.period}")
         cold_s = cold(url, args.period)
+        process_s = whole_process(url, args.period)
         figures = ours(url, args.period)
+        print(f"  scorecard cold (fresh process, first call): {cold_s:.3f} s")
+        print(f"  `python -m metrics scorecard --level staff` whole process: {process_s:.3f} s")
+        for key, value in figures.items():
+            print(f"  {key:28} {value:.3f} s")
+        print("  statements (SQL gateway trace, warm):")
+        for label, seconds, rows in traced(url, args.period):
+            print(f"    {seconds:7.3f} s  {rows:6d} rows  {label}")
+        if args.ours_only:
+            return
         floor_s = floor_queries(path, args.period)
         started = time.perf_counter()
         naive = naive_pandas_scorecard(url, args.period)
@@ -338,9 +395,6 @@ def main() -> None:
         mismatches = cross_check(url, args.period, naive)
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         warm = figures["scorecard_staff"]
-        print(f"  scorecard cold (fresh process, first call): {cold_s:.3f} s")
-        for key, value in figures.items():
-            print(f"  {key:28} {value:.3f} s")
         print(
             f"  floor (4 hand-written DuckDB queries):  {floor_s:.3f} s  -> ours / floor = {warm / floor_s:.2f}x"
         )
@@ -353,6 +407,7 @@ def main() -> None:
             json.dumps(
                 {
                     "cold": cold_s,
+                    "whole_process": process_s,
                     **figures,
                     "floor": floor_s,
                     "naive": naive_s,

@@ -1,0 +1,74 @@
+"""The one gateway every metrics query goes through: run a Core statement, get a DataFrame, a row
+or a scalar, and (when somebody listens) the time it took.
+
+Why one gateway: a place to time and trace every query (the benchmark prints them, a slow page
+can be explained query by query) and one way of building frames: from plain tuples, since a
+DataFrame built from SQLAlchemy `Row` objects is about ten times slower (DESIGN.md).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Executable
+
+
+@dataclass
+class Trace:
+    """What ran while a `tracing()` block was open: (label, seconds, rows) per statement."""
+
+    queries: list[tuple[str, float, int]] = field(default_factory=list)
+
+    @property
+    def seconds(self) -> float:
+        return sum(q[1] for q in self.queries)
+
+
+_trace: ContextVar[Trace | None] = ContextVar("metrics_sql_trace", default=None)
+
+
+@contextlib.contextmanager
+def tracing() -> Iterator[Trace]:
+    """Record every statement run through this module inside the block (this thread/context)."""
+    trace = Trace()
+    token = _trace.set(trace)
+    try:
+        yield trace
+    finally:
+        _trace.reset(token)
+
+
+def _note(label: str, started: float, rows: int) -> None:
+    trace = _trace.get()
+    if trace is not None:
+        trace.queries.append((label, time.perf_counter() - started, rows))
+
+
+def read(conn: Connection, query: Executable, label: str = "query") -> pd.DataFrame:
+    """The statement's rows as a DataFrame, columns named as the statement's."""
+    started = time.perf_counter()
+    result = conn.execute(query)
+    columns = list(result.keys())
+    frame = pd.DataFrame([tuple(r) for r in result], columns=columns)
+    _note(label, started, len(frame))
+    return frame
+
+
+def rows(conn: Connection, query: Executable, label: str = "query") -> list[tuple[Any, ...]]:
+    started = time.perf_counter()
+    out = [tuple(r) for r in conn.execute(query)]
+    _note(label, started, len(out))
+    return out
+
+
+def scalar(conn: Connection, query: Executable, label: str = "query") -> Any:
+    started = time.perf_counter()
+    value = conn.execute(query).scalar()
+    _note(label, started, 1)
+    return value

@@ -1,0 +1,201 @@
+"""Lists beside the figures, for one entity: its retention alerts, its clients' care dates, the
+movement of its clients between tiers, and who stands in for whom (proxies).
+
+They read the same row sources and books as the figures (`Frame`), so the scope is applied the
+same way; personal data are masked unless the scope may unmask (`metrics.core.masking`).
+
+- `care_due(day, days=N)`: birthdays on a date from `day` to `day + N` inclusive; a 29 February
+  birthday falls on 28 February in years without one.
+- `tier_migration`: the tier at e(P-1) of each client in the book at e(P-1) against its tier at
+  e(P) in the book at e(P); rows `black_gold, platinum, mass, new` (in the book at e(P) only),
+  columns `black_gold, platinum, mass, lost` (in the book at e(P-1) only).
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection, Integer, and_, cast, func, or_, select
+
+from data.schema import Assignment, AumMonthly, Client, Staff
+from metrics.core import sql
+from metrics.core.entities import Level, entities
+from metrics.core.masking import protect
+from metrics.core.periods import Period, month_start
+from metrics.core.scope import Scope, scoped
+from metrics.measures.layer import Frame
+from metrics.measures.sources.common import tier_expr
+
+assignments = Assignment.__table__
+aum = AumMonthly.__table__
+clients = Client.__table__
+staff = Staff.__table__
+
+Settings = dict[str, Decimal]
+TIERS = ("black_gold", "platinum", "mass")
+
+
+@scoped
+def retention_alert_list(
+    conn: Connection,
+    period: Period,
+    level: Level,
+    entity_id: str,
+    scope: Scope,
+    settings: Settings,
+) -> pd.DataFrame:
+    """The retention alerts of one entity (any level, a staff member included) in P."""
+    frame = Frame(conn, level, scope, period, settings, entity_id)
+    rows = frame.rows("alerts").subquery()
+    query = select(
+        rows.c.client_id,
+        rows.c.reason,
+        rows.c.alert_day,
+        rows.c.event_at,
+        rows.c.primary_staff_id,
+        rows.c.followed_up,
+        rows.c.followup_day,
+    ).order_by(rows.c.alert_day, rows.c.client_id, rows.c.reason, rows.c.event_at)
+    out = sql.read(conn, query, "retention alerts")
+    out["followed_up"] = out["followed_up"].astype(bool)
+    return out
+
+
+def _birthday_in(year: int, birth: dt.date) -> dt.date:
+    if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
+        return dt.date(year, 2, 28)  # celebrated on the 28th in a year without 29 February
+    return birth.replace(year=year)
+
+
+@scoped
+def care_due(
+    conn: Connection,
+    day: dt.date,
+    level: Level,
+    entity_id: str,
+    scope: Scope,
+    days: int = 14,
+) -> pd.DataFrame:
+    """Clients in the entity's book on `day` whose birthday falls from `day` to `day + days`."""
+    window = [day + dt.timedelta(days=i) for i in range(days + 1)]
+    month_days = {(d.month, d.day) for d in window}
+    if any(d.month == 2 and d.day == 28 and not calendar.isleap(d.year) for d in window):
+        month_days.add((2, 29))
+    # Filter on (month, day) in SQL, so that only candidates leave the database.
+    md = func.extract("month", clients.c.birth_date) * 100 + func.extract(
+        "day", clients.c.birth_date
+    )
+    period = Period("month", month_start(day), day)
+    bk = Frame(conn, level, scope, period, {}, entity_id).book(day)
+    query = (
+        select(clients.c.client_id, clients.c.name, clients.c.birth_date, clients.c.phone)
+        .select_from(bk)
+        .join(clients, clients.c.client_id == bk.c.client_id)
+        .where(bk.c.entity_id == entity_id, clients.c.birth_date.is_not(None))
+        .where(cast(md, Integer).in_(sorted(m * 100 + d for m, d in month_days)))
+    )
+    out = []
+    for client_id, name, birth_date, phone in sql.rows(conn, query, "care due"):
+        birthday = next(
+            b
+            for b in (_birthday_in(y, birth_date) for y in (day.year, day.year + 1))
+            if day <= b <= window[-1]
+        )
+        out.append(
+            {
+                "client_id": client_id,
+                "client_name": name,
+                "birth_date": birth_date,
+                "birthday": birthday,
+                "age": birthday.year - birth_date.year,
+                "days_until": (birthday - day).days,
+                "phone": phone,
+            }
+        )
+    columns = ["client_id", "client_name", "birth_date", "birthday", "age", "days_until", "phone"]
+    result = pd.DataFrame(out, columns=columns)
+    return protect(result.sort_values(["birthday", "client_id"], ignore_index=True), scope)
+
+
+@scoped
+def tier_migration(
+    conn: Connection,
+    period: Period,
+    level: Level,
+    entity_id: str,
+    scope: Scope,
+    settings: Settings,
+) -> pd.DataFrame:
+    """Clients moving between tiers from the book at e(P-1) to the book at e(P).
+
+    Index `from` (black_gold, platinum, mass, new), columns black_gold, platinum, mass, lost."""
+    frame = Frame(conn, level, scope, period, settings, entity_id)
+    tiers = {}
+    for key, day in (("before", period.prev().end), ("after", period.end)):
+        bk = frame.book(day)
+        query = (
+            select(bk.c.client_id, tier_expr(aum.c.avg_daily_aum, settings).label("tier"))
+            .select_from(bk)
+            .outerjoin(
+                aum, and_(aum.c.client_id == bk.c.client_id, aum.c.month == month_start(day))
+            )
+            .where(bk.c.entity_id == entity_id)
+        )
+        tiers[key] = dict(sql.rows(conn, query, "tier migration"))
+    before, after = tiers["before"], tiers["after"]
+    rows = [*TIERS, "new"]
+    cols = [*TIERS, "lost"]
+    matrix = pd.DataFrame(0, index=pd.Index(rows, name="from"), columns=cols, dtype="int64")
+    for client_id in before.keys() | after.keys():
+        src = before.get(client_id, "new")
+        dst = after.get(client_id, "lost")
+        matrix.loc[src, dst] += 1
+    return matrix
+
+
+@scoped
+def proxies(conn: Connection, day: dt.date, scope: Scope) -> pd.DataFrame:
+    """Proxy assignments active on `day`: who stands in for whom, for which client, until when.
+
+    A row is visible when either the stand-in or the primary manager is visible in the scope."""
+    visible = select(entities("staff", scope).subquery().c.entity_id)
+    proxy = assignments.alias("proxy")
+    primary = assignments.alias("primary_a")
+    proxy_staff = staff.alias("proxy_staff")
+    primary_staff = staff.alias("primary_staff")
+
+    def active(a: Any) -> Any:
+        return and_(a.c.start_on <= day, or_(a.c.end_on.is_(None), a.c.end_on > day))
+
+    query = (
+        select(
+            proxy.c.client_id,
+            clients.c.name.label("client_name"),
+            proxy.c.staff_id.label("proxy_staff_id"),
+            proxy_staff.c.name.label("proxy_name"),
+            primary.c.staff_id.label("primary_staff_id"),
+            primary_staff.c.name.label("primary_name"),
+            proxy.c.start_on,
+            proxy.c.end_on.label("until"),
+        )
+        .select_from(proxy)
+        .join(clients, clients.c.client_id == proxy.c.client_id)
+        .join(proxy_staff, proxy_staff.c.staff_id == proxy.c.staff_id)
+        .outerjoin(
+            primary,
+            and_(
+                primary.c.client_id == proxy.c.client_id,
+                primary.c.role == "primary",
+                active(primary),
+            ),
+        )
+        .outerjoin(primary_staff, primary_staff.c.staff_id == primary.c.staff_id)
+        .where(proxy.c.role == "proxy", active(proxy))
+        .where(or_(proxy.c.staff_id.in_(visible), primary.c.staff_id.in_(visible)))
+        .order_by(proxy.c.staff_id, proxy.c.client_id, primary.c.staff_id)
+    )
+    return protect(sql.read(conn, query, "proxies"), scope)
