@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from functools import partial
 
-import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import appraisal_ids
+from metrics.measures.flags import needs_action
 from metrics.store.landing import PREV_HEALTH, PREV_SUPERVISION, TILES, overview_requests
 from ui import charts, common, state, tables
 from ui.format import period_label
@@ -53,49 +53,17 @@ common.tiles(
 
 # --- what needs action --------------------------------------------------------------------------
 staff_sup = ctx.supervision("staff")
-staff_list = ctx.staff()
 st.subheader(t("overview.flags"))
-
-
-def names(frame: pd.DataFrame, limit: int = 8) -> str:
-    shown = list(frame["name"])[:limit]
-    return "、".join(shown) + (" …" if len(frame) > limit else "")
-
-
-flags: list[str] = []
-limit = int(settings["load.max_clients"])
-over = staff_sup[staff_sup["load_flag"].fillna(False).astype(bool)]
-if len(over):
-    flags.append(t("flag.overloaded", n=len(over), limit=limit, names=names(over)))
-unit_health = ctx.health("sub_branch")
-low = unit_health[unit_health["coverage"].notna() & (unit_health["coverage"] < 1)]
-if len(low):
-    flags.append(t("flag.coverage", n=len(low), names=names(low)))
-breached = staff_sup[staff_sup["requests_due"] > staff_sup["requests_met"]]
-if len(breached):
-    missed = int((breached["requests_due"] - breached["requests_met"]).sum())
-    flags.append(t("flag.sla", n=missed, staff=len(breached), names=names(breached)))
-idle_limit = int(settings.get("supervision.idle_days", 10))
-still_here = set(staff_list.loc[staff_list["left_on"].isna(), "staff_id"])
-idle = staff_sup[
-    staff_sup["entity_id"].isin(still_here) & (staff_sup["idle_days"].fillna(0) > idle_limit)
-]
-if len(idle):
-    flags.append(t("flag.idle", n=len(idle), days=idle_limit, names=names(idle)))
-unfollowed = int(now_row.get("retention_alerts", 0) or 0) - int(
-    now_row.get("alerts_followed", 0) or 0
+flags = needs_action(
+    unit_scorecard=common.row_of(ctx.scorecard(unit.level), unit.entity_id),
+    unit_health=ctx.health("sub_branch"),
+    staff_supervision=staff_sup,
+    staff=ctx.staff(),
+    alerts=ctx.lookup("retention_alerts", period.label(), unit.level, unit.entity_id),
+    settings=settings,
+    day=period.end,
 )
-if unfollowed > 0:
-    flags.append(t("flag.alerts", n=unfollowed, names=unit.name))
-unit_card = common.row_of(ctx.scorecard(unit.level), unit.entity_id)
-gaps = 0 if unit_card is None else int(unit_card["aum_gaps"])
-if gaps > 0:
-    flags.append(t("flag.aum_gaps", n=gaps, month=period.end.strftime("%Y-%m")))
-if flags:
-    for text in flags:
-        st.warning(text, icon=":material/flag:")
-else:
-    st.success(t("overview.no_flags"), icon=":material/check_circle:")
+common.flag_list(flags, ctx)
 
 # --- AUM trend and league table -----------------------------------------------------------------
 # A branch shows its league table beside the trend; a sub-branch gives the trend the full width.

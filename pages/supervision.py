@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import WORK_KINDS
+from metrics.measures.flags import idle_staff
 from ui import charts, common, state, tables
 from ui.i18n import label, metric_name, t
 from ui.tables import display, raw_config
@@ -105,8 +106,7 @@ else:
 left, right = st.columns(2)
 with left:
     st.subheader(t("supervision.idle"))
-    limit = int(ctx.settings.get("supervision.idle_days", 10))
-    idle = staff[staff["idle_days"].fillna(0) > limit].sort_values("idle_days", ascending=False)
+    idle = idle_staff(staff, ctx.staff(), ctx.settings, period.end)
     if idle.empty:
         st.success(t("supervision.no_idle"))
     else:

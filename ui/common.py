@@ -4,6 +4,7 @@ downloads (audited as exports) and the jump to the planner page."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 import pandas as pd
@@ -12,9 +13,10 @@ import streamlit as st
 from data import audit
 from metrics.core.catalogue import BY_ID
 from metrics.core.masking import mask_frame
+from metrics.measures.flags import Flag
 from ui import state
 from ui.format import delta, metric_value, period_label
-from ui.i18n import labels, metric_description, metric_name, t
+from ui.i18n import label, labels, metric_description, metric_name, t
 
 PLANNER_PAGE = "pages/planner.py"
 
@@ -146,6 +148,62 @@ def csv_download(
         on_click=record,
         icon=":material/download:",
     )
+
+
+FLAG_FIGURES = {
+    "overloaded": "load",
+    "coverage": "coverage",
+    "idle": "idle_days",
+}
+
+
+def flag_list(flags: list[Flag], ctx: state.Context) -> None:
+    """The "Needs action" flags, each with the table of whom it concerns: a selected planner
+    opens the planner page, a selected sub-branch becomes the focused unit. Names are data and
+    go into a table, never into Markdown."""
+    if not flags:
+        st.success(t("overview.no_flags"), icon=":material/check_circle:")
+        return
+    for index, flag in enumerate(flags):
+        st.warning(t(f"flag.{flag.kind}", n=flag.count, **flag.params), icon=":material/flag:")
+        if flag.concerned.empty:
+            continue
+        concerned = flag.concerned
+        metric = FLAG_FIGURES.get(flag.kind)
+        shown = pd.DataFrame({label("name"): concerned["name"].to_list()})
+        if metric is not None:
+            shown[metric_name(metric)] = [
+                metric_value(metric, v, ctx.lang) for v in concerned["figure"]
+            ]
+        else:
+            shown[t("flag.figure")] = concerned["figure"].to_list()
+        key = f"flag_{flag.kind}_{index}"
+        st.dataframe(
+            shown,
+            hide_index=True,
+            key=key,
+            on_select=partial(
+                _open_concerned, key, list(concerned["entity_id"]), list(concerned["level"])
+            ),
+            selection_mode="single-row",
+            height=fit(len(shown), 180),
+        )
+    planner = st.session_state.pop("_flag_planner", None)
+    if planner is not None:
+        open_planner(planner)
+
+
+def _open_concerned(key: str, ids: list[str], levels: list[str]) -> None:
+    """Selection callback (it runs before the next rerun, so it may set the sidebar's unit): a
+    sub-branch becomes the focused unit; a planner is opened by the run that follows."""
+    rows = st.session_state[key].selection.rows
+    if not rows:
+        return
+    entity_id, level = str(ids[rows[0]]), levels[rows[0]]
+    if level == "staff":
+        st.session_state["_flag_planner"] = entity_id
+    else:
+        st.session_state["scope_org"] = st.session_state["_keep_scope_org"] = entity_id
 
 
 def open_planner(staff_id: str) -> None:

@@ -1,8 +1,7 @@
 """Every string the dashboard shows, in English and Simplified Chinese.
 
-Metric names come from the catalogue (`metrics.catalogue`), never from here, so a KPI is named
-once. The catalogue's definitions are written in English; their Chinese versions are below, keyed
-by metric id, and a test checks that every metric has one.
+Metric names and definitions, in both languages, come from the catalogue
+(`metrics.core.catalogue`), never from here, so a KPI is named and defined once.
 """
 
 from __future__ import annotations
@@ -121,29 +120,31 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "overview.no_flags": ("Nothing needs action in this period.", "本期没有需要处理的事项。"),
     "flag.overloaded": (
-        "{n} planner(s) above the load limit of {limit} clients: {names}",
-        "{n}名理财经理管户数超过上限{limit}户：{names}",
+        "{n} planner(s) above the load limit of {limit} clients",
+        "{n}名理财经理管户数超过上限{limit}户",
     ),
     "flag.coverage": (
-        "Primary-manager coverage below 100% in {n} unit(s): {names}",
-        "{n}个机构的财富客户主管户覆盖率低于100%：{names}",
+        "Primary-manager coverage below 100% in {n} unit(s)",
+        "{n}个机构的财富客户主管户覆盖率低于100%",
     ),
     "flag.sla": (
-        "{n} request(s) missed their SLA ({staff} staff): {names}",
-        "{n}笔客户诉求超时未达标（涉及{staff}人）：{names}",
+        "{n} request(s) missed their SLA ({staff} staff)",
+        "{n}笔客户诉求超时未达标（涉及{staff}人）",
     ),
     "flag.idle": (
-        "{n} staff without a login for more than {days} days: {names}",
-        "{n}名员工超过{days}天未登录：{names}",
+        "{n} staff without a login for more than {days} days",
+        "{n}名员工超过{days}天未登录",
     ),
     "flag.aum_gaps": (
         "{n} client(s) in the book have no AUM row for {month}: counted as 0 (a data-quality gap)",
         "{n}名客户缺少{month}的月日均金融资产数据：按0计算（数据质量缺口）",
     ),
     "flag.alerts": (
-        "{n} retention alert(s) not followed up: {names}",
-        "{n}条客户流失预警未跟进：{names}",
+        "{n} retention alert(s) not followed up",
+        "{n}条客户流失预警未跟进",
     ),
+    "flag.who": ("Concerned: select a row to open it", "涉及对象：选中一行即可打开"),
+    "flag.figure": ("Figure", "数值"),
     "col.name": ("Name", "姓名"),
     "col.unit": ("Org unit", "机构"),
     "col.role": ("Role", "岗位"),
@@ -543,45 +544,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.enable": ("Enable", "启用"),
 }
 
-# Chinese versions of the catalogue's definitions (the English text is the catalogue's own).
-DESCRIPTIONS_ZH: dict[str, str] = {
-    "aum_stock": "期末管户客户（主管户理财经理 / 副管户理财师，不含代理及已销户客户）期末所在月日均金融资产之和；缺少当月数据的客户按0计并记为数据缺口。机构按成员管户并集计，每位客户只计一次。",
-    "aum_increment": "本期金融资产存量减上期存量，各期按各自期末的管户计算；客户在同事间移交时，一方减少、一方增加。",
-    "top_clients": "期末管户中日均金融资产达到黑金门槛（tier.black_gold，含）的客户数；机构内两名成员共同服务的客户只计一次。",
-    "top_clients_increment": "本期顶端客户数减上期顶端客户数，各期按各自期末的管户计算。",
-    "retention_rate": "基数 = 上期末管户中金融资产达到白金门槛的客户；留存 = 其中本期末未销户且金融资产仍达到白金门槛的客户（不论由谁管户）。留存数 / 基数，基数为空时不计算。",
-    "satisfaction": "本期内员工为x的满意度调查平均分（0–100）；无调查时不计算。机构为全部成员调查的平均分（非平均的平均）。",
-    "archive_rate": "期末顶端客户中已建立且未封存私密档案的客户数 / 期末顶端客户数（不论档案由谁建立）；无顶端客户时不计算。",
-    "needs_collected": "本期内员工x收集的需求与建议条数。",
-    "plans_produced": "本期内员工x出具的理财方案与季度报告份数。",
-    "training_completion": "本期开始的培训中，Σ min(已完成学时, 应完成学时) / Σ 应完成学时（每门课最多计100%）；无培训时不计算。",
-    "training_score": "本期开始且已有成绩的培训的平均成绩（0–100）；均无成绩时不计算。",
-    "certificates": "期末有效的资格证书数：取得日不晚于期末，且无到期日或到期日晚于期末。",
-    "reward_points": "本期内奖励积分之和减去处罚积分之和；无记录时为0。",
-    "login_days": "本期内有登录的不同日期数；机构为成员登录天数之和。",
-    "login_day_rate": "登录天数 / 本期工作日数（中国大陆工作日历，含调休上班日，不含法定节假日）；机构为成员登录天数之和 / （人数 × 工作日数）。",
-    "logins": "本期内登录次数。",
-    "avg_session_minutes": "本期内有登出记录的登录的平均在线时长（分钟）；机构为全部成员会话的平均值。",
-    "idle_days": "期末距最近一次登录（不晚于期末）的天数；从未登录时不计算。机构取登录过的成员中的最大值。",
-    "info_updates": "本期内员工x的客户信息维护次数。",
-    "info_updated_clients": "本期内员工x维护过信息的不同客户数。",
-    "contacts": "本期内员工x的客户联络次数，可按渠道细分。",
-    "contact_coverage": "期末管户中本期内被x联络过的客户数 / 期末管户客户数。",
-    "cadence_compliance": "期末管户中，最近一次联络（任何人）距期末不超过其联络周期天数的客户数 / 期末管户客户数；未设联络周期的客户按季度计。",
-    "work_items_created": "本期新建的工作事项数（不含已取消事项），可按活动、事件、问题、商机、短信分类。",
-    "work_items_done": "本期新建且在期末前完成的工作事项数。",
-    "work_items_completion_rate": "完成数 / 新建数。",
-    "work_items_overdue": "期末前新建、期末仍未完成且到期日早于期末的工作事项数。",
-    "requests_due": "本期受理、来自黑金或白金客户（按受理月份层级）且时限不晚于期末的客户诉求数；大众客户无时限要求。",
-    "request_sla": "到期诉求中达标的比例。黑金：受理后 sla.black_gold_hours 小时内办结；白金：sla.platinum_ack_hours 小时内响应，且在受理日之后第 sla.platinum_working_days 个工作日23:59:59前办结。超过时限仍未办结即为超时。",
-    "load": "期末管户客户数（理财经理按主管户、理财师按副管户计）；超过 load.max_clients 即标记为超负荷。",
-    "coverage": "期末金融资产达到财富客户门槛（tier.wealth）且有主管户经理的客户数 / 全部此类客户数（目标100%）。",
-    "dual_manager": "期末同时有主管户经理与副管户理财师的顶端客户数 / 顶端客户数。",
-    "overloaded_planners": "机构内期末主管户客户数超过 load.max_clients 的理财经理人数。",
-    "retention_alerts": "本期各月：客户月日均金融资产较上月下降达到 alert.aum_drop 或层级下降时预警一次（预警日为月末，每客户每月最多一次）；另每笔大额转出、销户事件各预警一次。",
-    "followup_rate": "预警日至预警日后 alert.followup_days 天（含）内，由客户主管户经理联络过的预警数 / 预警总数。",
-}
-
 
 def lang() -> str:
     # The remembered choice first: the widget's own key is gone on a run without the sidebar.
@@ -624,9 +586,7 @@ def metric_name(metric_id: str) -> str:
 
 def metric_description(metric_id: str) -> str:
     metric = BY_ID[metric_id]
-    if lang() == "zh":
-        return DESCRIPTIONS_ZH.get(metric_id, metric.description)
-    return metric.description
+    return metric.description_zh if lang() == "zh" else metric.description
 
 
 def role_name(role: str | None) -> str:
