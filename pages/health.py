@@ -85,5 +85,4 @@ with right:
     if care.empty:
         st.info(t("health.no_care"))
     else:
-        care = common.masked(care, ctx)
         tables.table(care, column_config=raw_config(care), hide_index=True, key="health_care")

@@ -114,7 +114,6 @@ with left:
     if book.empty:
         st.info(t("empty.no_clients"))
     else:
-        book = common.masked(book, ctx)
         book["tier"] = book["tier"].map(lambda x: t(f"tier.{x}"))
         book["contact_cycle"] = book["contact_cycle"].map(
             lambda c: t(f"cycle.{c}") if isinstance(c, str) else c
@@ -176,7 +175,7 @@ st.subheader(t("planner.drill"))
 drill_id = common.select(
     t("planner.drill_metric"), trend_ids, format_func=metric_name, key="planner_drill_metric"
 )
-rows = common.masked(me.drill(drill_id, "staff", staff_id), ctx)
+rows = me.drill(drill_id, "staff", staff_id)
 st.caption(
     t(
         "planner.drill_count",

@@ -16,7 +16,6 @@ import streamlit as st
 from metrics.appraisal import schemes, snapshots
 from metrics.appraisal import scoring as appraisal
 from metrics.core.catalogue import BY_ID, appraisal_ids
-from metrics.core.masking import mask_frame
 from metrics.core.periods import Period, PeriodError
 from ui import state, tables
 from ui.auth import require_identity
@@ -249,8 +248,7 @@ if draft is not None and period is not None:
             moves = None
     if moves is not None:
         st.caption(t("schemes.vs", label=published.label if published else t("schemes.vs_none")))
-        shown = moves if identity.may_unmask else mask_frame(moves)
-        tables.table(shown, hide_index=True)
+        tables.table(moves, hide_index=True)
     if published is not None and identity.role in ("head", "director"):
         if st.button(t("schemes.snapshot")):
             with engine.begin() as conn:

@@ -1,15 +1,15 @@
 """Meeting snapshots (会议快照): the snapshots in the viewer's scope, each checksum verified when
 shown (a mismatch is said loudly and its figures are not shown), what changed since, and the
-meeting packs (Excel, PDF, CSV). Thin page: all of it is `metrics.snapshots` / `metrics.packs`."""
+meeting packs (Excel, PDF, CSV). Thin page: all of it is `metrics.appraisal.snapshots` / `metrics.exports`."""
 
 from __future__ import annotations
 
 import streamlit as st
 
 from metrics.appraisal import snapshots
-from metrics.core.masking import mask_frame
-from metrics.exports import packs
-from ui import state, tables
+from metrics.exports import formats
+from metrics.exports.documents import ExportError
+from ui import common, state, tables
 from ui.auth import require_identity
 from ui.i18n import t
 
@@ -46,7 +46,7 @@ st.caption(
     f" · {t('snapshots.batches', n=len(record.batches))}"
 )
 frame = record.frame
-tables.table(frame if identity.may_unmask else mask_frame(frame), hide_index=True)
+tables.table(frame, hide_index=True)
 
 st.subheader(t("snapshots.compare_title"))
 if st.button(t("snapshots.compare")):
@@ -55,27 +55,26 @@ if st.button(t("snapshots.compare")):
     if changes.empty:
         st.info(t("snapshots.unchanged"))
     else:
-        tables.table(changes if identity.may_unmask else mask_frame(changes), hide_index=True)
+        tables.table(changes, hide_index=True)
 
 st.subheader(t("snapshots.pack"))
-fmt = st.radio(t("snapshots.format"), packs.FORMATS, horizontal=True)
+fmt = st.radio(t("snapshots.format"), list(formats.FORMATS), horizontal=True)
 if st.button(t("snapshots.prepare")):
     try:
         with engine.begin() as conn:  # the export is audited in the same transaction
             st.session_state["pack"] = (
                 chosen,
                 fmt,
-                packs.export_snapshot(
-                    conn, chosen, fmt, identity.username, identity.scope, identity.may_unmask
-                ),
+                formats.export_snapshot(conn, chosen, fmt, identity.username, identity.scope),
             )
-    except packs.PackError as exc:
+    except ExportError as exc:
         st.error(str(exc))
 pack = st.session_state.get("pack")
 if pack and pack[0] == chosen:
-    st.download_button(
+    common.download(
         t("snapshots.download", fmt=pack[1]),
         pack[2],
-        file_name=f"snapshot-{chosen[:8]}.{pack[1]}",
-        mime=packs.MEDIA_TYPES[pack[1]],
+        f"snapshot-{chosen[:8]}.{pack[1]}",
+        pack[1],
+        key="snapshots_download",
     )

@@ -154,7 +154,7 @@ else:
 
 # --- proxies ----------------------------------------------------------------------------------------
 st.subheader(t("supervision.proxies"))
-proxies = common.masked(ctx.lookup("proxies", period.end), ctx)
+proxies = ctx.lookup("proxies", period.end)
 if proxies.empty:
     st.caption(t("supervision.no_proxies"))
 else:

@@ -263,7 +263,8 @@ def check_exports(engine: Engine) -> Line:
     import openpyxl
     from openpyxl.utils.escape import unescape
 
-    from metrics.exports import packs
+    from metrics.exports.documents import from_frame
+    from metrics.exports.formats import export
     from metrics.measures.tables import scorecard
 
     line = Line("exports (CSV, Excel): formula payloads, masking")
@@ -272,11 +273,12 @@ def check_exports(engine: Engine) -> Line:
     frame = pd.concat([template] * len(HOSTILE), ignore_index=True)
     frame["entity_id"] = [f"X{i:03d}" for i in range(len(HOSTILE))]
     frame["name"] = list(HOSTILE)
-    source = packs.from_current("scorecard", frame, str(PERIOD), Scope.everything())
+    source = from_frame("scorecard", frame, str(PERIOD), Scope.everything())
+    unmasked = Scope.everything(unmask=True)
     try:
-        clear_csv = _csv_column(packs.to_csv(source, may_unmask=True), "name")
-        masked_csv = _csv_column(packs.to_csv(source, may_unmask=False), "name")
-        workbook = openpyxl.load_workbook(io.BytesIO(packs.to_xlsx(source, "tester", True)))
+        clear_csv = _csv_column(export(source, "csv", "tester", unmasked), "name")
+        masked_csv = _csv_column(export(source, "csv", "tester", Scope.everything()), "name")
+        workbook = openpyxl.load_workbook(io.BytesIO(export(source, "xlsx", "tester", unmasked)))
     except Exception as exc:  # noqa: BLE001 - one crash for the whole export
         line.tried, line.crashes = len(HOSTILE), 1
         line.note("crash", "(all)", f"{type(exc).__name__}: {exc}")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,7 @@ from metrics.appraisal.scoring import (
     assign_grades,
     grade_counts,
     score_actuals,
+    shown,
     what_if,
 )
 from metrics.core.periods import Period
@@ -40,6 +42,11 @@ from metrics.core.scope import Scope
 from tests.golden_data import insert_golden
 
 D = Decimal
+
+
+def close(actual: Decimal, expected: Fraction) -> bool:
+    """An unrounded score against the exact fraction worked out by hand."""
+    return abs(Fraction(actual) - expected) < Fraction(1, 10**20)
 
 
 def scheme(*items: Item, grades: tuple[tuple[str, Decimal], ...] = ()) -> Scheme:
@@ -62,9 +69,9 @@ def test_linear_clamps_to_zero_and_the_cap() -> None:
     ]  # fmt: skip
     wider = scheme(Item("aum_increment", D(100), D(5000000), cap=D("1.5")))
     assert scores(wider, "aum_increment", [D(10000000)]) == [D("150.00")]
-    # 2/3 of 100 rounds half-up to 66.67 points.
+    # 2/3 of 100: not rounded (cli.md), the explanation shows 66.67.
     third = scheme(Item("needs_collected", D(100), D(3)))
-    assert scores(third, "needs_collected", [2]) == [D("66.67")]
+    assert close(scores(third, "needs_collected", [2])[0], Fraction(200, 3))
 
 
 def test_linear_lower_is_better_uses_target_over_actual() -> None:
@@ -87,10 +94,13 @@ def test_rank_rule_with_ties_and_nulls() -> None:
         s,
         pd.DataFrame({"entity_id": ["S1", "S2", "S3", "S4"], "needs_collected": [5, 5, 3, None]}),
     ).set_index("entity_id")
-    # Competition ranks 1, 1, 3 among n = 4: 100, 100, 100 x (1 - 2/3) = 33.33; null: 0, flagged.
-    assert list(frame["score_needs_collected"].loc[["S1", "S2", "S3", "S4"]]) == [
-        D("100.00"), D("100.00"), D("33.33"), D("0.00"),
-    ]  # fmt: skip
+    # Competition ranks 1, 1, 3 among n = 4: 100, 100, 100 x (1 - 2/3) = 33.3...; null: 0, flagged.
+    got = list(frame["score_needs_collected"].loc[["S1", "S2", "S3", "S4"]])
+    assert got[:2] == [D(100), D(100)] and got[3] == 0
+    assert (
+        close(got[2], Fraction(100, 3))
+        and "= 33.33 points" in frame.at["S3", "explain_needs_collected"]
+    )
     assert frame.at["S4", "flags"] == "null actual: needs_collected"
     assert "rank 3 of 4" in frame.at["S3", "explain_needs_collected"]
     # Lower is better: the smallest actual is rank 1.
@@ -286,31 +296,41 @@ def test_appraise_golden_names_the_version_and_keeps_true_ranks(engine: Engine) 
         insert_golden(conn)
         v1 = publish(conn, save_draft(conn, golden_scheme(), "d").scheme_id, 1, "d")
         q3 = Period.parse("2025Q3")
-        frame = appraise(conn, v1, q3)
+        frame = appraise(conn, v1, q3, Scope.everything())
         # P4 left on 2025-07-15, inside Q3, so is still appraised; advisors are not covered.
         assert list(frame["entity_id"]) == ["P2", "P3", "P1", "P4"]
-        assert list(frame["total"]) == [D("86.00"), D("61.60"), D("33.33"), D("20.00")]
+        # Unrounded totals (cli.md); rounded to 2 decimals they are the hand-computed figures.
+        assert [shown(t) for t in frame["total"]] == [
+            D("86.00"),
+            D("61.60"),
+            D("33.33"),
+            D("20.00"),
+        ]
+        assert all(
+            t == sum(frame.loc[i, [c for c in frame.columns if c.startswith("score_")]])
+            for i, t in frame["total"].items()
+        )
         assert list(frame["grade"]) == ["A", "B", "B", "B"]
         assert frame.attrs["scheme_version"] == 1 and "v1" in frame.attrs["scheme"]
         # P1: 0 (AUM fell) + 0 (retention 4/7 < 0.95) + 20 (archive 1.0) + rank 2 of 4 -> 13.33.
         p1 = frame.set_index("entity_id").loc["P1"]
-        assert p1["score_training_completion"] == D("13.33")
+        assert close(p1["score_training_completion"], Fraction(40, 3))
         # A planner sees only themself, with their rank among the whole population.
         own = appraise(conn, v1, q3, Scope.staff("P1"))
         assert list(own["entity_id"]) == ["P1"] and own.at[0, "rank"] == 3
         with pytest.raises(AppraisalError, match="cycle is quarter"):
-            appraise(conn, v1, Period.parse("2025-09"))
+            appraise(conn, v1, Period.parse("2025-09"), Scope.everything())
         draft = replace(
             v1,
             items=(replace(v1.items[0], weight=D(20)), v1.items[1],
                    replace(v1.items[2], weight=D(40)), v1.items[3]),
             scheme_id=None, version=None, status="draft",
         )  # fmt: skip
-        moves = what_if(conn, draft, v1, q3).set_index("entity_id")
+        moves = what_if(conn, draft, v1, q3, Scope.everything()).set_index("entity_id")
         # Draft totals: P3 10.80 + 20 + 40 = 70.80, P2 24 + 20 + 0 (gate) + 18 = 62, P1 0 + 0 +
         # 40 + 13.33 = 53.33, P4 20: P3 moves up to 1, P2 down to 2, P1 and P4 stay.
         assert list(moves.index) == ["P3", "P2", "P1", "P4"]
-        assert moves.at["P3", "total_draft"] == D("70.80")
+        assert shown(moves.at["P3", "total_draft"]) == D("70.80")
         assert moves["movement"].to_dict() == {"P3": "up", "P2": "down", "P1": "same", "P4": "same"}
         assert moves.at["P3", "rank_change"] == 1 and moves.at["P2", "rank_change"] == -1
         assert moves.at["P3", "why"] == (

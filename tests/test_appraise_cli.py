@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import openpyxl
@@ -16,6 +18,11 @@ from data.engine import make_engine
 from tests.golden_data import insert_golden
 from tests.test_appraisal import SCHEME_YAML
 from tests.test_metrics_cli import assert_refused, run
+
+
+def shown(total: str) -> str:
+    """A total as a display rounds it: 2 decimals, half-up."""
+    return str(Decimal(total).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
 @pytest.fixture(scope="module")
@@ -45,17 +52,19 @@ def test_appraise_csv_and_json(golden_url: str, scheme_file: Path) -> None:
         "entity_id", "total", "rank", "grade", "score_aum_increment", "score_retention_rate",
         "score_archive_rate", "score_training_completion", "name", "org_id", "role",
     ]  # fmt: skip
-    assert [r[:4] for r in table[1:]] == [
-        ["P1", "33.33", "3", "B"], ["P2", "86.00", "1", "A"],
-        ["P3", "61.60", "2", "B"], ["P4", "20.00", "4", "B"],
+    # Totals are written unrounded (cli.md); rounded, they are the hand-computed figures.
+    assert [(r[0], shown(r[1]), r[2], r[3]) for r in table[1:]] == [
+        ("P1", "33.33", "3", "B"), ("P2", "86.00", "1", "A"),
+        ("P3", "61.60", "2", "B"), ("P4", "20.00", "4", "B"),
     ]  # fmt: skip
+    assert abs(Fraction(table[1][1]) - (20 + Fraction(40, 3))) < Fraction(1, 10**20)  # P1
     as_json = run(
         "appraise", "--scheme", str(scheme_file), "--period", "2025Q3", "--db", golden_url,
         "--format", "json", "--as", "p1",
     )  # fmt: skip
     assert as_json.returncode == 0, as_json.stderr
     rows = json.loads(as_json.stdout)
-    assert [(r["entity_id"], r["total"], r["rank"]) for r in rows] == [("P1", 33.33, 3)]
+    assert [(r["entity_id"], round(r["total"], 2), r["rank"]) for r in rows] == [("P1", 33.33, 3)]
 
 
 def test_refusals_are_one_line(golden_url: str, scheme_file: Path, tmp_path: Path) -> None:
@@ -114,7 +123,8 @@ def test_snapshot_then_export(golden_url: str, scheme_file: Path, tmp_path: Path
     )  # fmt: skip
     assert own.returncode == 0, own.stderr
     lines = mine.read_bytes().decode("utf-8-sig").splitlines()
-    assert len(lines) == 2 and lines[1].startswith("P1,33.33,3,B,")
+    p1 = lines[1].split(",")
+    assert len(lines) == 2 and p1[0] == "P1" and shown(p1[1]) == "33.33" and p1[2:4] == ["3", "B"]
     table = run(
         "snapshot",
         "--table",

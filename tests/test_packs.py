@@ -16,7 +16,7 @@ from metrics.appraisal.schemes import publish, save_draft
 from metrics.appraisal.snapshots import read, take_appraisal, take_table
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.exports.packs import export_snapshot
+from metrics.exports.formats import export_snapshot
 from tests.golden_data import insert_golden
 from tests.test_appraisal import golden_scheme
 
@@ -47,7 +47,7 @@ def snapshot_ids(engine: Engine) -> tuple[Engine, str, str]:
 def test_excel_has_no_formula_cells(snapshot_ids: tuple[Engine, str, str]) -> None:
     engine, _, hostile = snapshot_ids
     with engine.begin() as conn:
-        data = export_snapshot(conn, hostile, "xlsx", "director", Scope.everything(), True)
+        data = export_snapshot(conn, hostile, "xlsx", "director", Scope.everything(unmask=True))
         assert conn.execute(select(AuditEvent.action)).scalars().all().count("export") == 1
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[:2] == ["汇总 Summary", "指标 Table"]
@@ -75,9 +75,9 @@ def test_excel_has_no_formula_cells(snapshot_ids: tuple[Engine, str, str]) -> No
 def test_pdf_text_holds_chinese_names_and_checksum(snapshot_ids: tuple[Engine, str, str]) -> None:
     engine, appraisal, _ = snapshot_ids
     with engine.begin() as conn:
-        record = read(conn, appraisal)
-        clear = export_snapshot(conn, appraisal, "pdf", "主任", Scope.everything(), True)
-        masked = export_snapshot(conn, appraisal, "pdf", "主任", Scope.everything(), False)
+        record = read(conn, appraisal, Scope.everything())
+        clear = export_snapshot(conn, appraisal, "pdf", "主任", Scope.everything(unmask=True))
+        masked = export_snapshot(conn, appraisal, "pdf", "主任", Scope.everything())
     pages = pypdf.PdfReader(io.BytesIO(clear)).pages
     text = "\n".join(page.extract_text() for page in pages)
     for name in ("经理一", "经理二", "经理三", "经理四"):
@@ -93,9 +93,9 @@ def test_pdf_text_holds_chinese_names_and_checksum(snapshot_ids: tuple[Engine, s
 def test_csv_has_a_bom_and_neutralised_text(snapshot_ids: tuple[Engine, str, str]) -> None:
     engine, appraisal, hostile = snapshot_ids
     with engine.begin() as conn:
-        ranking = export_snapshot(conn, appraisal, "csv", "d", Scope.everything(), False)
-        table = export_snapshot(conn, hostile, "csv", "d", Scope.everything(), True)
-        mine = export_snapshot(conn, appraisal, "csv", "p1", Scope.staff("P1"), False)
+        ranking = export_snapshot(conn, appraisal, "csv", "d", Scope.everything())
+        table = export_snapshot(conn, hostile, "csv", "d", Scope.everything(unmask=True))
+        mine = export_snapshot(conn, appraisal, "csv", "p1", Scope.staff("P1"))
     assert ranking.startswith(b"\xef\xbb\xbf")
     lines = ranking.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("entity_id,total,rank,grade,score_aum_increment")

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, insert, select, update
 from data.importer import load_dir
 from data.schema import AuditEvent, ImportBatch, Snapshot
 from metrics.appraisal.schemes import publish, save_draft
-from metrics.appraisal.scoring import appraise
+from metrics.appraisal.scoring import appraise, shown
 from metrics.appraisal.snapshots import (
     SnapshotTampered,
     compare,
@@ -28,6 +28,7 @@ from metrics.core.scope import Scope
 from tests.golden_data import insert_golden
 from tests.test_appraisal import golden_scheme
 
+EVERYTHING = Scope.everything()
 Q3 = Period.parse("2025Q3")
 
 
@@ -63,24 +64,27 @@ def reimport_corrected_aum(engine: Engine) -> None:
 def test_snapshot_is_unchanged_by_a_reimport(taken: tuple[Engine, str]) -> None:
     engine, snapshot_id = taken
     with engine.connect() as conn:
-        before = read(conn, snapshot_id)
-        live_before = appraise(conn, before.scheme, Q3).set_index("entity_id")  # type: ignore[arg-type]
+        before = read(conn, snapshot_id, EVERYTHING)
+        live_before = appraise(conn, before.scheme, Q3, EVERYTHING).set_index("entity_id")  # type: ignore[arg-type]
     assert before.verified and before.scheme_version == 1
     assert [b["batch_id"] for b in before.batches] == ["b1"]
     assert before.settings["tier.black_gold"] == "3000000"
     reimport_corrected_aum(engine)
     with engine.connect() as conn:
-        after = read(conn, snapshot_id)
-        live = appraise(conn, after.scheme, Q3).set_index("entity_id")  # type: ignore[arg-type]
-        changes = compare(conn, snapshot_id)
+        after = read(conn, snapshot_id, EVERYTHING)
+        live = appraise(conn, after.scheme, Q3, EVERYTHING).set_index("entity_id")  # type: ignore[arg-type]
+        changes = compare(conn, snapshot_id, EVERYTHING)
     assert after.sha256 == before.sha256 and after.content == before.content
     frozen = after.frame.set_index("entity_id")
-    assert frozen.at["P1", "total"] == live_before.at["P1", "total"] == Decimal("33.33")
+    assert frozen.at["P1", "total"] == live_before.at["P1", "total"]
+    assert shown(frozen.at["P1", "total"]) == Decimal("33.33")  # unrounded: 20 + 40/3
     # Live: P1's AUM increment rises by 10M to 999,999.99 -> 40 x 0.2 = 8 more points.
-    assert live.at["P1", "total"] == Decimal("41.33")
+    assert shown(live.at["P1", "total"]) == Decimal("41.33")
     p1 = changes[changes["entity_id"] == "P1"].set_index("column")
-    assert p1.at["total", "then"] == "33.33" and p1.at["total", "now"] == "41.33"
-    assert p1.at["score_aum_increment", "change"] == "8.00"
+    assert shown(Decimal(p1.at["total", "then"])) == Decimal("33.33")
+    assert shown(Decimal(p1.at["total", "now"])) == Decimal("41.33")
+    # 40 x 999,999.99 / 5,000,000, exactly (a display shows 8.00).
+    assert Decimal(p1.at["score_aum_increment", "change"]) == 40 * Decimal("999999.99") / 5000000
     assert p1.at["actual_aum_increment", "change"] == "10000000.00"
     assert set(changes["entity_id"]) == {"P1"}
 
@@ -101,10 +105,10 @@ def test_a_tampered_row_is_detected(taken: tuple[Engine, str]) -> None:
         )
     with engine.connect() as conn:
         with pytest.raises(SnapshotTampered, match="FAILED its checksum"):
-            read(conn, snapshot_id)
-        flagged = read(conn, snapshot_id, strict=False)
+            read(conn, snapshot_id, EVERYTHING)
+        flagged = read(conn, snapshot_id, EVERYTHING, strict=False)
         assert not flagged.verified and flagged.content["rows"] == []
-        listed = list_snapshots(conn).set_index("snapshot_id")
+        listed = list_snapshots(conn, EVERYTHING).set_index("snapshot_id")
         assert not listed.at[snapshot_id, "verified"]
 
 
@@ -115,7 +119,7 @@ def test_metadata_is_covered_by_the_checksum(taken: tuple[Engine, str]) -> None:
             update(Snapshot).where(Snapshot.snapshot_id == snapshot_id).values(scheme_version=2)
         )
     with engine.connect() as conn, pytest.raises(SnapshotTampered):
-        read(conn, snapshot_id)
+        read(conn, snapshot_id, EVERYTHING)
 
 
 def test_scope_of_readers_and_table_snapshots(taken: tuple[Engine, str]) -> None:
@@ -133,6 +137,6 @@ def test_scope_of_readers_and_table_snapshots(taken: tuple[Engine, str]) -> None
         assert head.content["rows"] == []
         sb2 = list_snapshots(conn, Scope.org("SB2"))
         assert list(sb2["snapshot_id"]) == [snapshot_id]  # the SB1 table holds nothing of SB2
-        frozen = read(conn, table.snapshot_id).frame.set_index("entity_id")
+        frozen = read(conn, table.snapshot_id, EVERYTHING).frame.set_index("entity_id")
         assert frozen.at["P1", "aum_stock"] == Decimal("5999999.99")
-        assert compare(conn, table.snapshot_id).empty
+        assert compare(conn, table.snapshot_id, EVERYTHING).empty

@@ -56,7 +56,7 @@ class Identity:
 
     @property
     def scope(self) -> Scope:
-        return scope_of(self.role, self.org_id, self.staff_id)
+        return scope_of(self.role, self.org_id, self.staff_id, self.may_unmask)
 
     @property
     def is_director(self) -> bool:
@@ -64,7 +64,7 @@ class Identity:
 
     def cache_key(self) -> str:
         """For `st.cache_data` keys: the scope plus whether clear text may be shown."""
-        return f"{self.scope.cache_key()};unmask={int(self.may_unmask)}"
+        return self.scope.cache_key()
 
 
 def identity_of(account: accounts.Account) -> Identity:

@@ -12,9 +12,11 @@ import streamlit as st
 
 from data import audit
 from metrics.core.catalogue import BY_ID
-from metrics.core.masking import mask_frame
+from metrics.core.masking import has_personal_data
+from metrics.exports.documents import from_frame
+from metrics.exports.formats import FORMATS, export
 from metrics.measures.flags import Flag
-from ui import state
+from ui import state, tables
 from ui.format import delta, metric_value, period_label
 from ui.i18n import label, labels, metric_description, metric_name, t
 
@@ -116,18 +118,37 @@ def tiles(
             )
 
 
-def masked(frame: pd.DataFrame, ctx: state.Context) -> pd.DataFrame:
-    """Client personal data masked unless the signed-in user may see it in clear."""
-    if getattr(ctx.identity, "may_unmask", False):
-        return frame
-    return mask_frame(frame)
+def download(label: str, data: bytes, filename: str, fmt: str, *, key: str, **kwargs: Any) -> None:
+    """The dashboard's one download button: `data` made by `metrics.exports` (formula-safe, masked
+    by the viewer's scope)."""
+    st.download_button(
+        label,
+        data,
+        file_name=filename,
+        mime=FORMATS[fmt].media_type,
+        key=key,
+        icon=":material/download:",
+        **kwargs,
+    )
 
 
 def csv_download(
-    frame: pd.DataFrame, filename: str, *, key: str, ctx: state.Context, what: str
+    frame: pd.DataFrame,
+    filename: str,
+    *,
+    key: str,
+    ctx: state.Context,
+    what: str,
+    name_is_client: bool = False,
 ) -> None:
-    """A CSV download (UTF-8 with BOM, for Excel); the click is recorded in the audit log."""
-    data = ("\ufeff" + frame.to_csv(index=False)).encode("utf-8")
+    """A CSV of rows on screen (UTF-8 with BOM, for Excel), as the viewer's scope may see them;
+    the click is recorded in the audit log (with whether client data were in clear)."""
+    period = ctx.period.label() if ctx.period else ""
+    document = from_frame(
+        "rows", frame, period, ctx.scope, title=what, name_is_client=name_is_client
+    )
+    data = export(document, "csv", ctx.identity.username, ctx.scope)
+    personal = has_personal_data(frame, name_is_client=name_is_client)
 
     def record() -> None:
         with state.get_engine().begin() as conn:
@@ -136,18 +157,15 @@ def csv_download(
                 ctx.identity.username,
                 audit.EXPORT,
                 filename,
-                {"what": what, "rows": len(frame), "scope": ctx.scope.cache_key()},
+                {
+                    "what": what,
+                    "rows": len(frame),
+                    "scope": ctx.scope.rows_key(),
+                    "unmasked": bool(personal and ctx.scope.unmask),
+                },
             )
 
-    st.download_button(
-        t("scorecards.download"),
-        data,
-        file_name=filename,
-        mime="text/csv",
-        key=key,
-        on_click=record,
-        icon=":material/download:",
-    )
+    download(t("scorecards.download"), data, filename, "csv", key=key, on_click=record)
 
 
 FLAG_FIGURES = {
@@ -178,7 +196,7 @@ def flag_list(flags: list[Flag], ctx: state.Context) -> None:
         else:
             shown[t("flag.figure")] = concerned["figure"].to_list()
         key = f"flag_{flag.kind}_{index}"
-        st.dataframe(
+        tables.table(
             shown,
             hide_index=True,
             key=key,

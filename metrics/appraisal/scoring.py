@@ -9,9 +9,10 @@ Choices where kpis.md is silent (each is what a wealth-centre director expects, 
   and grades are always computed over that whole population; the caller's scope only filters
   which rows are returned, so a planner sees their true rank among their colleagues and nothing
   of the colleagues themselves.
-- **Points** are rounded half-up to 0.01 per item, and the total is the sum of the rounded item
-  scores, so the item scores on a page or a pack always add up to the total shown. Ranks and
-  grades compare those rounded totals.
+- **Points are not rounded** (cli.md): item scores and totals are exact decimals, the total is
+  the sum of the unrounded item scores, and ranks and grades compare those unrounded totals (two
+  totals that round to the same 2 decimals can still differ in rank). Displays (pages, packs,
+  explanations) round to 2 decimals, half-up.
 - **Ties share a rank** with competition ranking ("1, 1, 3"), for the total and for the `rank`
   rule alike. In the `rank` rule n counts every staff member covered; staff whose actual is null
   score 0 (flagged) and are ranked behind everyone with a figure, so they take no better rank
@@ -45,7 +46,7 @@ from metrics.appraisal.schemes import Item, Scheme, check
 from metrics.core.catalogue import BY_ID
 from metrics.core.entities import entities
 from metrics.core.periods import Period
-from metrics.core.scope import Scope
+from metrics.core.scope import Scope, scoped
 from metrics.core.values import decimal_or_none
 from metrics.measures.tables import scorecard
 
@@ -64,7 +65,8 @@ class ItemScore:
     explanation: str
 
 
-def _points(value: Decimal) -> Decimal:
+def shown(value: Decimal) -> Decimal:
+    """Points as a display shows them: 2 decimals, half-up (the figures themselves are exact)."""
     return value.quantize(POINT, rounding=ROUND_HALF_UP)
 
 
@@ -110,13 +112,11 @@ def score_item(
     target = "" if item.target is None else f", target {_fmt(item.target)}"
     head = f"{item.kpi}: actual {_fmt(actual)}{target}, {item.rule}"
     if actual is None:
-        return ItemScore(
-            _points(Decimal(0)), f"null actual: {item.kpi}", f"{head}: no figure, 0 points"
-        )
+        return ItemScore(Decimal(0), f"null actual: {item.kpi}", f"{head}: no figure, 0 points")
     if item.gate is not None and (actual > item.gate if lower else actual < item.gate):
         side = "above" if lower else "below"
         return ItemScore(
-            _points(Decimal(0)),
+            Decimal(0),
             f"gate not met: {item.kpi}",
             f"{head}: {side} the gate {_fmt(item.gate)}, 0 points",
         )
@@ -143,11 +143,11 @@ def score_item(
         detail = f"rank {rank} of {n}: {_fmt(weight)} x (1 - ({rank} - 1) / ({n} - 1))"
         if n <= 1:
             detail = f"rank {rank} of {n}: full weight"
-    points = _points(raw)
+    points = raw
     if item.max_score is not None and points > item.max_score:
         detail += f", capped at the maximum {_fmt(item.max_score)}"
-        points = _points(item.max_score)
-    return ItemScore(points, None, f"{head}: {detail} = {points} points")
+        points = item.max_score
+    return ItemScore(points, None, f"{head}: {detail} = {shown(points)} points")
 
 
 def grade_counts(grades: tuple[tuple[str, Decimal], ...], n: int) -> list[int]:
@@ -293,6 +293,7 @@ def covered_actuals(
     return frame[frame["entity_id"].isin(employed)].reset_index(drop=True)
 
 
+@scoped
 def visible_staff(conn: Connection, scope: Scope) -> set[str] | None:
     """Staff ids inside `scope` (None: everything)."""
     if scope.is_everything:
@@ -307,11 +308,12 @@ def check_period(scheme: Scheme, period: Period) -> None:
         )
 
 
+@scoped
 def appraise(
     conn: Connection,
     scheme: Scheme,
     period: Period,
-    scope: Scope | None = None,
+    scope: Scope,
     settings: dict[str, Decimal] | None = None,
 ) -> pd.DataFrame:
     """Scores of `scheme` for `period`: the rows of the covered staff inside `scope`.
@@ -324,7 +326,7 @@ def appraise(
     settings = load_settings(conn) if settings is None else settings
     scored = score_actuals(scheme, covered_actuals(conn, scheme, period, settings))
     population = len(scored)
-    visible = visible_staff(conn, scope or Scope.everything())
+    visible = visible_staff(conn, scope)
     if visible is not None:
         scored = scored[scored["entity_id"].isin(visible)].reset_index(drop=True)
     scored.attrs.update(
@@ -337,12 +339,13 @@ def appraise(
     return scored
 
 
+@scoped
 def what_if(
     conn: Connection,
     draft: Scheme,
     published: Scheme | None,
     period: Period,
-    scope: Scope | None = None,
+    scope: Scope,
 ) -> pd.DataFrame:
     """The draft's scores and ranks side by side with the published version's, for one period.
 
@@ -396,7 +399,7 @@ def what_if(
                 reasons.append((abs(after - before), kpi, after - before))
         reasons.sort(key=lambda r: (-r[0], r[1]))
         row["why"] = "; ".join(
-            f"{kpi} {delta:+} ({_item_change(old_items.get(kpi), new_items.get(kpi))})"
+            f"{kpi} {shown(delta):+} ({_item_change(old_items.get(kpi), new_items.get(kpi))})"
             for _, kpi, delta in reasons[:3]
         )
         rows.append(row)

@@ -34,7 +34,7 @@ from metrics.appraisal.scoring import appraise, visible_staff
 from metrics.core.catalogue import BY_ID, Kind, ids_of
 from metrics.core.entities import Level, entities
 from metrics.core.periods import Period
-from metrics.core.scope import Scope
+from metrics.core.scope import Scope, scoped
 
 TABLE_KINDS = ("scorecard", "supervision", "health")
 KINDS = ("appraisal", *TABLE_KINDS)
@@ -224,7 +224,7 @@ def _store(
         "scheme_version": scheme.version if scheme else None,
         "period": period.label(),
         "level": level,
-        "scope": scope.cache_key(),
+        "scope": scope.rows_key(),
         "settings": canonical_json({k: str(v) for k, v in sorted(settings.items())}),
         "batches": canonical_json(import_batches(conn)),
         "content": canonical_json(content),
@@ -248,6 +248,7 @@ def _store(
     return _record(row, verified=True)
 
 
+@scoped
 def take_appraisal(
     conn: Connection,
     scheme: Scheme,
@@ -276,6 +277,7 @@ def take_appraisal(
     )
 
 
+@scoped
 def compute_table(
     conn: Connection,
     kind: str,
@@ -303,6 +305,7 @@ def compute_table(
     return frame[columns]
 
 
+@scoped
 def take_table(
     conn: Connection,
     kind: str,
@@ -373,8 +376,9 @@ def _restrict(record: SnapshotRecord, visible: set[str] | None) -> SnapshotRecor
     return SnapshotRecord(**{**record.__dict__, "content": content})
 
 
+@scoped
 def read(
-    conn: Connection, snapshot_id: str, scope: Scope | None = None, *, strict: bool = True
+    conn: Connection, snapshot_id: str, scope: Scope, *, strict: bool = True
 ) -> SnapshotRecord:
     """A snapshot, its checksum verified, with only the rows `scope` may see.
 
@@ -417,13 +421,14 @@ def read(
             verified=False,
         )
     record = _record(data, verified=True)
-    return _restrict(record, _visible_entities(conn, record.level, scope or Scope.everything()))
+    return _restrict(record, _visible_entities(conn, record.level, scope))
 
 
-def list_snapshots(conn: Connection, scope: Scope | None = None) -> pd.DataFrame:
+@scoped
+def list_snapshots(conn: Connection, scope: Scope) -> pd.DataFrame:
     """Every snapshot holding at least one row `scope` may see (all for the director), newest
     first, each with `verified` (its checksum recomputed now) and `rows` (rows visible)."""
-    scope = scope or Scope.everything()
+    scope = scope
     ids = [
         r[0]
         for r in conn.execute(
@@ -463,8 +468,9 @@ def list_snapshots(conn: Connection, scope: Scope | None = None) -> pd.DataFrame
 
 
 def scope_from_key(key: str) -> Scope:
-    """The inverse of `Scope.cache_key` (a snapshot stores its taker's scope that way)."""
-    parts = dict(p.split("=", 1) for p in key.split(";"))
+    """The inverse of `Scope.rows_key` (a snapshot stores its taker's scope that way); whether
+    personal data are masked is the viewer's, not the snapshot's."""
+    parts = dict(p.split("=", 1) for p in key.split(";") if "=" in p)
     orgs = parts.get("orgs", "*")
     staff = parts.get("staff", "")
     return Scope(
@@ -485,14 +491,15 @@ def current_frame(conn: Connection, record: SnapshotRecord) -> pd.DataFrame:
     return compute_table(conn, record.kind, period, record.level, taker, load_settings(conn))  # type: ignore[arg-type]
 
 
-def compare(conn: Connection, snapshot_id: str, scope: Scope | None = None) -> pd.DataFrame:
+@scoped
+def compare(conn: Connection, snapshot_id: str, scope: Scope) -> pd.DataFrame:
     """What changed between a snapshot and today's figures: one row per staff member (or org
     unit) and column whose value differs, with `then`, `now` and `change` (now - then, for
     numbers). A row only in the snapshot or only today shows as `column = (row)`."""
     record = read(conn, snapshot_id, scope)
     then = record.frame.set_index("entity_id")
     now = current_frame(conn, record)
-    visible = _visible_entities(conn, record.level, scope or Scope.everything())
+    visible = _visible_entities(conn, record.level, scope)
     if visible is not None:
         now = now[now["entity_id"].isin(visible)]
     now = now.set_index("entity_id")

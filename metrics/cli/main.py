@@ -1,7 +1,8 @@
 """`python -m metrics ...`: every figure of the dashboard without a browser (spec/cli.md).
 
 Output tables go to stdout: `entity_id`, then the metric ids of the command in catalogue order,
-then the descriptive columns (`name`, `org_id`, `role`). Formatting, decided once here:
+then the descriptive columns (`name`, `org_id`, `role`). Formatting, decided once in
+`metrics.exports.values` (and formula-safe text, in `metrics.exports.text_formats`):
 
 - money (unit `yuan`): exactly two decimals, `1234567.80`;
 - counts and days: integers, no `.0`;
@@ -17,11 +18,8 @@ unknown `--as` user) exits 2 with a one-line reason on stderr and no traceback.
 from __future__ import annotations
 
 import argparse
-import csv
-import json
 import sys
 from collections.abc import Callable, Sequence
-from decimal import Decimal
 from typing import Any, NoReturn
 
 import pandas as pd
@@ -30,7 +28,7 @@ from sqlalchemy import Connection, Engine
 from metrics.core.catalogue import BY_ID, Kind, ids_of, markdown_table, readme_table
 from metrics.core.periods import Period, PeriodError
 from metrics.core.scope import Scope
-from metrics.core.values import is_null
+from metrics.exports.text_formats import text_rows, write_csv, write_json
 
 DESCRIPTIVE = ("name", "org_id", "role")
 EXIT_REFUSED = 2
@@ -99,62 +97,11 @@ def _add_scheme_commands(sub: Any) -> None:
 # --- formatting ------------------------------------------------------------------------------
 
 
-def format_value(column: str, value: Any) -> str | None:
-    """The text of one cell (None = null), by the metric's unit in the catalogue."""
-    if is_null(value):
-        return None
-    metric = BY_ID.get(column)
-    if metric is None:
-        return str(value)
-    if metric.unit == "yuan":
-        amount = value if isinstance(value, Decimal) else Decimal(str(value))
-        return f"{amount.quantize(Decimal('0.01')):.2f}"
-    if metric.unit == "points":
-        points = value if isinstance(value, Decimal) else Decimal(str(value))
-        text = format(points.normalize(), "f")
-        return "0" if text in ("-0", "0") else text
-    if metric.unit in ("count", "days") and float(value).is_integer():
-        return str(int(value))
-    return repr(float(value))
-
-
 def output_columns(frame: pd.DataFrame, kind: Kind) -> list[str]:
     missing = [c for c in ids_of(kind) if c not in frame.columns]
     if missing:
         raise Refused(f"the {kind} table lacks columns: {', '.join(missing)}")
     return ["entity_id", *ids_of(kind), *(c for c in DESCRIPTIVE if c in frame.columns)]
-
-
-def table_rows(frame: pd.DataFrame, columns: list[str]) -> list[list[str | None]]:
-    frame = frame.sort_values("entity_id", kind="stable")
-    return [
-        [format_value(col, value) for col, value in zip(columns, row, strict=True)]
-        for row in frame[columns].itertuples(index=False, name=None)
-    ]
-
-
-def write_csv(columns: list[str], rows: list[list[str | None]], out: Any) -> None:
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-
-
-def write_json(columns: list[str], rows: list[list[str | None]], out: Any) -> None:
-    """An array of objects; numbers are written as their formatted text (exact money)."""
-
-    def value(column: str, text: str | None) -> str:
-        if text is None:
-            return "null"
-        return text if column in BY_ID else json.dumps(text, ensure_ascii=False)
-
-    out.write("[")
-    for i, row in enumerate(rows):
-        fields = ", ".join(
-            f"{json.dumps(c)}: {value(c, v)}" for c, v in zip(columns, row, strict=True)
-        )
-        out.write(("," if i else "") + "\n  {" + fields + "}")
-    out.write("\n]\n" if rows else "]\n")
 
 
 # --- commands --------------------------------------------------------------------------------
@@ -226,8 +173,11 @@ def run_table(args: argparse.Namespace, out: Any) -> None:
         engine.dispose()
     kind = KINDS[args.command]
     columns = output_columns(frame, kind)
-    rows = table_rows(frame, columns)
-    (write_json if args.format == "json" else write_csv)(columns, rows, out)
+    rows = text_rows(frame.sort_values("entity_id", kind="stable"), columns)
+    if args.format == "json":
+        write_json(columns, rows, out, numeric=[c for c in columns if c in BY_ID])
+    else:
+        write_csv(columns, rows, out)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,13 +5,12 @@ line, no traceback), and a scheme file is refused with the editor's own messages
 `--scheme` takes a file (YAML or JSON) when such a file exists, else a stored scheme:
 `scheme_id` (its published version, else its latest) or `scheme_id@version`. Without `--as` the
 command runs with the director's full view, as user `cli`; packs are then masked, since no
-account says this caller may unmask.
+account says this caller may unmask (with `--as`, the account's right to unmask decides).
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +18,9 @@ import pandas as pd
 from sqlalchemy import Connection
 
 from metrics.appraisal.schemes import Scheme, SchemeError, get_ref, load_file
-from metrics.cli.main import Refused, _one_line, _open_database, _scope, write_csv
+from metrics.cli.main import Refused, _one_line, _open_database, _scope
 from metrics.core.periods import Period, PeriodError
-from metrics.core.values import is_null
+from metrics.exports.text_formats import text_rows, write_csv, write_json
 
 CLI_USER = "cli"
 
@@ -46,55 +45,27 @@ def _scheme(conn: Connection, ref: str) -> Scheme:
         raise Refused(f"{exc} (and no scheme file {ref!r})") from None
 
 
-def _may_unmask(conn: Connection, username: str | None) -> bool:
-    if username is None:
-        return False
-    from data.accounts import find_account
-
-    account = find_account(conn, username)
-    return bool(account and account.active and account.may_unmask)
-
-
 def appraise_columns(frame: pd.DataFrame) -> list[str]:
     scores = [c for c in frame.columns if c.startswith("score_")]
     described = [c for c in ("name", "org_id", "role") if c in frame.columns]
     return ["entity_id", "total", "rank", "grade", *scores, *described]
 
 
-def _text(value: Any) -> str | None:
-    if is_null(value):
-        return None
-    return str(value)
-
-
 def write_appraisal(frame: pd.DataFrame, fmt: str, out: Any) -> None:
     columns = appraise_columns(frame)
-    frame = frame.sort_values("entity_id", kind="stable")
-    rows = [[_text(v) for v in row] for row in frame[columns].itertuples(index=False, name=None)]
+    rows = text_rows(frame.sort_values("entity_id", kind="stable"), columns)
     if fmt == "csv":
         write_csv(columns, rows, out)
         return
     numeric = {"total", "rank", *(c for c in columns if c.startswith("score_"))}
-    records = []
-    for row in rows:
-        fields = []
-        for column, text in zip(columns, row, strict=True):
-            value = (
-                "null"
-                if text is None
-                else text
-                if column in numeric
-                else json.dumps(text, ensure_ascii=False)
-            )
-            fields.append(f"{json.dumps(column)}: {value}")
-        records.append("  {" + ", ".join(fields) + "}")
-    out.write("[\n" + ",\n".join(records) + "\n]\n" if records else "[]\n")
+    write_json(columns, rows, out, numeric)
 
 
 def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
     from metrics.appraisal import scoring as appraisal
     from metrics.appraisal import snapshots
-    from metrics.exports import packs
+    from metrics.exports import formats
+    from metrics.exports.documents import ExportError
 
     period = _period(args.period) if getattr(args, "period", None) else None
     engine = _open_database(args.db)
@@ -125,19 +96,8 @@ def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
                 out.write(f"{record.snapshot_id}\t{record.sha256}\n")
             else:
                 try:
-                    data = packs.export_snapshot(
-                        conn,
-                        args.snapshot,
-                        args.format,
-                        user,
-                        scope,
-                        _may_unmask(conn, args.as_user),
-                    )
-                except (
-                    snapshots.SnapshotError,
-                    snapshots.SnapshotTampered,
-                    packs.PackError,
-                ) as exc:
+                    data = formats.export_snapshot(conn, args.snapshot, args.format, user, scope)
+                except (snapshots.SnapshotError, snapshots.SnapshotTampered, ExportError) as exc:
                     raise Refused(str(exc)) from None
                 try:
                     Path(args.out).write_bytes(data)

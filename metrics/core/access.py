@@ -15,14 +15,17 @@ class UnknownUserError(LookupError):
     pass
 
 
-def scope_of(role: str, org_id: str | None, staff_id: str | None) -> Scope:
-    """Director: everything; head: their org unit's subtree; planner / advisor: themself."""
+def scope_of(
+    role: str, org_id: str | None, staff_id: str | None, may_unmask: bool = False
+) -> Scope:
+    """Director: everything; head: their org unit's subtree; planner / advisor: themself. Client
+    personal data in clear only for an account that may unmask."""
     if role == "director":
-        return Scope.everything()
+        return Scope.everything(unmask=may_unmask)
     if role == "head" and org_id:
-        return Scope.org(org_id)
+        return Scope.org(org_id, unmask=may_unmask)
     if role in ("planner", "advisor") and staff_id:
-        return Scope.staff(staff_id)
+        return Scope.staff(staff_id, unmask=may_unmask)
     # A role without its org unit or staff id must not fall through to a wider view.
     raise UnknownUserError(f"role {role!r} has no usable scope")
 
@@ -35,7 +38,7 @@ def scope_for_username(conn: Connection, username: str) -> Scope:
     if account is None or not account.active:
         raise UnknownUserError(f"unknown user {username!r}")
     try:
-        return scope_of(account.role, account.org_id, account.staff_id)
+        return scope_of(account.role, account.org_id, account.staff_id, account.may_unmask)
     except UnknownUserError:
         raise UnknownUserError(
             f"user {username!r} has no usable scope (role {account.role!r})"

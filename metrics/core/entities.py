@@ -14,7 +14,7 @@ from typing import Any, Literal
 from sqlalchemy import CTE, ColumnElement, Select, and_, case, literal, or_, select, true
 
 from data.schema import Assignment, Client, OrgUnit, Staff
-from metrics.core.scope import Scope
+from metrics.core.scope import Scope, scoped
 
 Level = Literal["staff", "sub_branch", "branch"]
 LEVELS: tuple[Level, ...] = ("staff", "sub_branch", "branch")
@@ -51,6 +51,7 @@ def _visible_org_ids(scope: Scope, closure: CTE) -> Select | None:
     return select(closure.c.org_id).where(closure.c.ancestor_id.in_(sorted(scope.org_ids)))
 
 
+@scoped
 def entities(level: Level, scope: Scope) -> Select:
     """The rows a table at `level` shows: (entity_id, name, org_id, role), scope applied.
 
@@ -79,6 +80,7 @@ def entities(level: Level, scope: Scope) -> Select:
     return query
 
 
+@scoped
 def members(level: Level, scope: Scope) -> Select:
     """(entity_id, staff_id, role): the appraised staff each entity of `level` is made of.
 
@@ -123,6 +125,7 @@ def open_on(day: dt.date) -> ColumnElement[bool]:
     return or_(clients.c.closed_on.is_(None), clients.c.closed_on > day)
 
 
+@scoped
 def book(level: Level, scope: Scope, day: dt.date) -> Select:
     """(entity_id, client_id), distinct: `book(x, day)` of every entity, each client once per entity.
 

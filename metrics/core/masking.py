@@ -13,7 +13,7 @@ import datetime as dt
 
 import pandas as pd
 
-from metrics.core.scope import Scope
+from metrics.core.scope import Scope, scoped
 
 # Columns that hold personal data, by kind, wherever they appear in a frame.
 NAME_COLUMNS = ("client_name",)
@@ -68,6 +68,7 @@ def has_personal_data(frame: pd.DataFrame, *, name_is_client: bool = False) -> b
     return any(c in PERSONAL or (c == "name" and name_is_client) for c in frame.columns)
 
 
+@scoped
 def protect(frame: pd.DataFrame, scope: Scope, *, name_is_client: bool = False) -> pd.DataFrame:
     """`frame` as the scope may see it: clear when it may unmask, else masked."""
     if scope.unmask:

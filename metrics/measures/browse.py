@@ -116,7 +116,7 @@ def narrow(conn: Connection, scope: Scope, level: Level, entity_id: str) -> Scop
     ).scalar_one()
     if not seen:
         return None
-    return Scope.staff(entity_id) if level == "staff" else Scope.org(entity_id)
+    return scope.narrowed(Scope.staff(entity_id) if level == "staff" else Scope.org(entity_id))
 
 
 # --- which periods the data cover ------------------------------------------------------------

@@ -15,7 +15,7 @@ from sqlalchemy import Engine
 from metrics.core.catalogue import BY_ID
 from metrics.core.entities import Level
 from metrics.core.periods import Period
-from metrics.core.scope import Scope
+from metrics.core.scope import Scope, scoped
 from metrics.measures import browse
 from metrics.store import results
 from metrics.store.results import Request
@@ -39,6 +39,7 @@ PREV_SUPERVISION = tuple(m for m in TILES if BY_ID[m].kind == "supervision")
 PREV_HEALTH = tuple(m for m in TILES if BY_ID[m].kind == "health")
 
 
+@scoped
 def overview_requests(level: Level, entity_id: str, scope: Scope, period: Period) -> list[Request]:
     """Every frame the Overview of one unit (`scope` narrowed to it) reads for `period`."""
     label, prev = period.label(), period.prev().label()

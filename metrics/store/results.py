@@ -94,7 +94,8 @@ class Request:
             self.kind,
             self.period,
             self.level,
-            self.scope.cache_key(),
+            # Aggregates hold no personal data: a masked and an unmasked view share them.
+            self.scope.rows_key(),
             None if self.metrics is None else list(self.metrics),
             self.entity_id,
         ]

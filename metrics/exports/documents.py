@@ -1,0 +1,222 @@
+"""What an export holds: a `Document` — a frame (a snapshot's rows, a KPI table, drilled rows)
+with the facts of its title page — and which of its columns each medium shows, in what order,
+with which label and unit.
+
+A document is made from a snapshot (`from_snapshot`) or from what is on screen (`from_frame`);
+its frame is shown to a viewer only through `metrics.exports.formats.export`, which applies the
+viewer's scope (masking) first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from metrics.appraisal.schemes import Scheme
+from metrics.appraisal.snapshots import SnapshotRecord, scope_from_key
+from metrics.core.catalogue import APPRAISAL_FAMILIES, BY_ID, Metric
+from metrics.core.scope import Scope, scoped
+from metrics.exports.values import unit_of
+
+FAMILY_ZH = {
+    "financial": "财务类",
+    "client": "客户类",
+    "process": "过程类",
+    "growth": "成长类",
+    "supervision": "履职监督",
+    "health": "组合健康度",
+}
+LABELS = {
+    "entity_id": "编号",
+    "name": "姓名",
+    "org_id": "机构",
+    "role": "岗位",
+    "total": "总分",
+    "rank": "名次",
+    "grade": "等级",
+    "flags": "提示",
+}
+
+
+class ExportError(RuntimeError):
+    """An export that cannot be made (e.g. no CJK font installed, a tampered snapshot)."""
+
+
+@dataclass(frozen=True)
+class Document:
+    """What an export shows: a frame plus the facts of its title page."""
+
+    kind: str  # appraisal | scorecard | supervision | health | rows
+    title: str
+    period: str
+    scope: str  # a Scope cache key
+    frame: pd.DataFrame
+    level: str = "staff"
+    snapshot_id: str | None = None
+    sha256: str | None = None
+    taken_by: str | None = None
+    taken_at: dt.datetime | None = None
+    scheme: Scheme | None = None
+    # Raw rows of the contract's `clients` file: their `name` is the client's (masked).
+    name_is_client: bool = False
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def items(self) -> list[str]:
+        return [i.kpi for i in self.scheme.items] if self.scheme else []
+
+
+def from_snapshot(record: SnapshotRecord) -> Document:
+    if not record.verified:
+        raise ExportError(f"snapshot {record.snapshot_id} failed its checksum: no pack is made")
+    return Document(
+        kind=record.kind,
+        title=record.title,
+        period=record.period,
+        scope=record.scope,
+        frame=record.frame,
+        level=record.level,
+        snapshot_id=record.snapshot_id,
+        sha256=record.sha256,
+        taken_by=record.created_by,
+        taken_at=record.created_at,
+        scheme=record.scheme,
+    )
+
+
+@scoped
+def from_frame(
+    kind: str,
+    frame: pd.DataFrame,
+    period: str,
+    scope: Scope,
+    *,
+    title: str | None = None,
+    level: str = "staff",
+    scheme: Scheme | None = None,
+    name_is_client: bool = False,
+) -> Document:
+    """A document of what is on screen now (not frozen: the title page says "current view")."""
+    return Document(
+        kind=kind,
+        title=title or (scheme.label if scheme else f"{kind} ({level})"),
+        period=period,
+        scope=scope.rows_key(),
+        frame=frame,
+        level=level,
+        scheme=scheme,
+        name_is_client=name_is_client,
+    )
+
+
+def scope_text(key: str) -> str:
+    scope = scope_from_key(key)
+    if scope.is_everything:
+        return "全行 (whole bank)"
+    parts = [f"机构 {o}" for o in sorted(scope.org_ids or ())]
+    parts += [f"员工 {s}" for s in sorted(scope.staff_ids)]
+    return ", ".join(parts) or "(nothing)"
+
+
+def facts(document: Document, viewer: str, now: dt.datetime) -> list[tuple[str, str]]:
+    """The title page: what, when, for whom, from which snapshot and scheme."""
+    out = [
+        ("标题 Title", document.title),
+        ("期间 Period", document.period),
+        ("范围 Scope", scope_text(document.scope)),
+        ("快照 Snapshot", document.snapshot_id or "当前视图 current view (not frozen)"),
+        ("校验和 SHA-256", document.sha256 or ""),
+    ]
+    scheme = document.scheme
+    if scheme is not None:
+        out.append(
+            (
+                "方案 Scheme",
+                f"{scheme.name} v{scheme.version or '-'} ({scheme.scheme_id or 'file'})",
+            )
+        )
+    if document.taken_at is not None:
+        out.append(
+            ("拍摄 Taken", f"{document.taken_by or ''} {document.taken_at:%Y-%m-%d %H:%M:%S}")
+        )
+    out.append(("导出 Exported", f"{viewer} {now:%Y-%m-%d %H:%M:%S}"))
+    return out
+
+
+# --- columns: which, in what order, with which label and unit ---------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    unit: str  # text | yuan | ratio | count | score | points | days | minutes | hours | rank
+
+
+def metric_label(metric: Metric, prefix: str = "") -> str:
+    suffix = " (万元)" if metric.unit == "yuan" else ""
+    return f"{prefix}{metric.name_zh}{suffix}"
+
+
+def ranking_columns(document: Document, frame: pd.DataFrame) -> list[Column]:
+    """The main table: a ranking for an appraisal, every column for a KPI table or rows."""
+    described = [c for c in ("name", "org_id") if c in frame]
+    if document.kind == "appraisal":
+        cols = [
+            Column("rank", LABELS["rank"], "rank"),
+            Column("entity_id", LABELS["entity_id"], "text"),
+        ]
+        cols += [Column(c, LABELS[c], "text") for c in described]
+        cols += [
+            Column("grade", LABELS["grade"], "text"),
+            Column("total", LABELS["total"], "points"),
+        ]
+        cols += [Column(f"score_{k}", f"{BY_ID[k].name_zh}得分", "points") for k in document.items]
+        return cols
+    if document.kind == "rows":
+        return [Column(c, c, unit_of(c) or "text") for c in frame.columns]
+    cols = [Column("entity_id", LABELS["entity_id"], "text")]
+    cols += [Column(c, LABELS[c], "text") for c in described]
+    cols += [Column(c, metric_label(BY_ID[c]), BY_ID[c].unit) for c in frame if c in BY_ID]
+    return cols
+
+
+def family_sheets(document: Document, frame: pd.DataFrame) -> list[tuple[str, list[Column]]]:
+    """(family, columns) per KPI family present, in catalogue family order."""
+    if document.kind == "rows":
+        return []
+    head = [Column("entity_id", LABELS["entity_id"], "text")]
+    head += [Column("name", LABELS["name"], "text")] if "name" in frame else []
+    out: list[tuple[str, list[Column]]] = []
+    if document.kind == "appraisal":
+        for family in APPRAISAL_FAMILIES:
+            kpis = [k for k in document.items if BY_ID[k].family == family]
+            if not kpis:
+                continue
+            cols = list(head)
+            for k in kpis:
+                metric = BY_ID[k]
+                cols.append(Column(f"actual_{k}", metric_label(metric), metric.unit))
+                cols.append(Column(f"score_{k}", f"{metric.name_zh}得分", "points"))
+                cols.append(Column(f"explain_{k}", f"{metric.name_zh}说明", "text"))
+            out.append((family, cols))
+        return out
+    families: dict[str, list[Column]] = {}
+    for c in frame.columns:
+        if c in BY_ID:
+            metric = BY_ID[c]
+            families.setdefault(metric.family, list(head)).append(
+                Column(c, metric_label(metric), metric.unit)
+            )
+    return list(families.items())
+
+
+def csv_columns(document: Document, frame: pd.DataFrame) -> list[str]:
+    """The CSV's columns, by id (as the command line names them)."""
+    if document.kind == "appraisal":
+        keys = ["entity_id", "total", "rank", "grade", *(f"score_{k}" for k in document.items)]
+        return keys + [c for c in ("name", "org_id", "role", "flags") if c in frame]
+    return list(frame.columns)
