@@ -105,3 +105,16 @@ def test_readme_metric_table_is_generated_from_the_catalogue() -> None:
     )
     for metric in CATALOGUE:
         assert f"| `{metric.id}` |" in readme, metric.id
+
+
+def test_every_metrics_query_goes_through_the_sql_gateway() -> None:
+    """metrics/core/sql.py is the one place a metrics module runs SQL (timing and tracing)."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parent.parent / "metrics"
+    offenders = [
+        str(path.relative_to(root))
+        for path in root.rglob("*.py")
+        if path.name != "sql.py" and ".execute(" in path.read_text(encoding="utf-8")
+    ]
+    assert offenders == []

@@ -28,6 +28,7 @@ import yaml
 from sqlalchemy import Connection, Table, func, insert, select, update
 
 from data.schema import Scheme as SchemeRow
+from metrics.core import sql
 from metrics.core.catalogue import BY_ID, appraisal_ids
 from metrics.core.periods import Period, PeriodError
 
@@ -355,7 +356,7 @@ def get(conn: Connection, scheme_id: str, version: int | None = None) -> Scheme:
     query = select(schemes_table).where(schemes_table.c.scheme_id == scheme_id)
     if version is not None:
         query = query.where(schemes_table.c.version == version)
-    row = conn.execute(query.order_by(schemes_table.c.version.desc())).mappings().first()
+    row = sql.run(conn, query.order_by(schemes_table.c.version.desc())).mappings().first()
     if row is None:
         what = f"{scheme_id}@{version}" if version is not None else scheme_id
         raise LookupError(f"no scheme {what}")
@@ -374,20 +375,22 @@ def get_ref(conn: Connection, ref: str) -> Scheme:
 
 
 def versions(conn: Connection, scheme_id: str) -> list[Scheme]:
-    rows = conn.execute(
+    rows = sql.run(
+        conn,
         select(schemes_table)
         .where(schemes_table.c.scheme_id == scheme_id)
-        .order_by(schemes_table.c.version)
+        .order_by(schemes_table.c.version),
     ).mappings()
     return [_from_row(r) for r in rows]
 
 
 def published(conn: Connection, scheme_id: str) -> Scheme | None:
     row = (
-        conn.execute(
+        sql.run(
+            conn,
             select(schemes_table).where(
                 schemes_table.c.scheme_id == scheme_id, schemes_table.c.status == "published"
-            )
+            ),
         )
         .mappings()
         .first()
@@ -398,7 +401,7 @@ def published(conn: Connection, scheme_id: str) -> Scheme | None:
 def list_schemes(conn: Connection, org_ids: set[str] | None = None) -> list[Scheme]:
     """The latest version of every scheme, plus its published version when that is older; only
     schemes of `org_ids` when given (a head's subtree). Sorted by name, then version."""
-    rows = [_from_row(r) for r in conn.execute(select(schemes_table)).mappings()]
+    rows = [_from_row(r) for r in sql.run(conn, select(schemes_table)).mappings()]
     if org_ids is not None:
         rows = [s for s in rows if s.org_id in org_ids]
     latest: dict[str, int] = {}
@@ -437,24 +440,27 @@ def save_draft(conn: Connection, scheme: Scheme, username: str | None) -> Scheme
     if scheme.scheme_id is not None and scheme.version is not None:
         stored = get(conn, scheme.scheme_id, scheme.version)
         if stored.status == "draft":
-            conn.execute(
+            sql.run(
+                conn,
                 update(schemes_table)
                 .where(
                     schemes_table.c.scheme_id == scheme.scheme_id,
                     schemes_table.c.version == scheme.version,
                     schemes_table.c.status == "draft",
                 )
-                .values(**values, created_by=username, created_at=now)
+                .values(**values, created_by=username, created_at=now),
             )
             saved = get(conn, scheme.scheme_id, scheme.version)
             _audit(conn, username, "scheme_edit", saved)
             return saved
     scheme_id = scheme.scheme_id or str(uuid.uuid4())
-    latest = conn.execute(
-        select(func.max(schemes_table.c.version)).where(schemes_table.c.scheme_id == scheme_id)
+    latest = sql.run(
+        conn,
+        select(func.max(schemes_table.c.version)).where(schemes_table.c.scheme_id == scheme_id),
     ).scalar()
     version = int(latest or 0) + 1
-    conn.execute(
+    sql.run(
+        conn,
         insert(schemes_table).values(
             scheme_id=scheme_id,
             version=version,
@@ -463,7 +469,7 @@ def save_draft(conn: Connection, scheme: Scheme, username: str | None) -> Scheme
             created_at=now,
             published_at=None,
             **values,
-        )
+        ),
     )
     saved = get(conn, scheme_id, version)
     _audit(conn, username, "scheme_edit", saved)
@@ -477,15 +483,17 @@ def publish(conn: Connection, scheme_id: str, version: int, username: str | None
         raise SchemeError([f"only a draft can be published; {scheme.ref} is {scheme.status}"])
     check(scheme)
     now = dt.datetime.now().replace(microsecond=0)
-    conn.execute(
+    sql.run(
+        conn,
         update(schemes_table)
         .where(schemes_table.c.scheme_id == scheme_id, schemes_table.c.status == "published")
-        .values(status="archived")
+        .values(status="archived"),
     )
-    conn.execute(
+    sql.run(
+        conn,
         update(schemes_table)
         .where(schemes_table.c.scheme_id == scheme_id, schemes_table.c.version == version)
-        .values(status="published", published_at=now)
+        .values(status="published", published_at=now),
     )
     done = get(conn, scheme_id, version)
     _audit(conn, username, "scheme_publish", done)
@@ -495,10 +503,11 @@ def publish(conn: Connection, scheme_id: str, version: int, username: str | None
 def archive(conn: Connection, scheme_id: str, version: int, username: str | None) -> Scheme:
     """Retire a version (its items stay as they were, so results naming it stay reproducible)."""
     get(conn, scheme_id, version)
-    conn.execute(
+    sql.run(
+        conn,
         update(schemes_table)
         .where(schemes_table.c.scheme_id == scheme_id, schemes_table.c.version == version)
-        .values(status="archived")
+        .values(status="archived"),
     )
     done = get(conn, scheme_id, version)
     _audit(conn, username, "scheme_edit", done)

@@ -43,6 +43,7 @@ from sqlalchemy import Connection, and_, or_, select
 from data.schema import Staff
 from data.settings import load_settings
 from metrics.appraisal.schemes import Item, Scheme, check
+from metrics.core import sql
 from metrics.core.catalogue import BY_ID
 from metrics.core.entities import entities
 from metrics.core.periods import Period
@@ -280,14 +281,15 @@ def covered_actuals(
     frame = frame[frame["role"] == scheme.role]
     employed = {
         r[0]
-        for r in conn.execute(
+        for r in sql.run(
+            conn,
             select(staff_table.c.staff_id).where(
                 staff_table.c.role == scheme.role,
                 and_(
                     or_(staff_table.c.hired_on.is_(None), staff_table.c.hired_on <= period.end),
                     or_(staff_table.c.left_on.is_(None), staff_table.c.left_on >= period.start),
                 ),
-            )
+            ),
         )
     }
     return frame[frame["entity_id"].isin(employed)].reset_index(drop=True)
@@ -298,7 +300,7 @@ def visible_staff(conn: Connection, scope: Scope) -> set[str] | None:
     """Staff ids inside `scope` (None: everything)."""
     if scope.is_everything:
         return None
-    return {r[0] for r in conn.execute(entities("staff", scope))}
+    return {r[0] for r in sql.run(conn, entities("staff", scope))}
 
 
 def check_period(scheme: Scheme, period: Period) -> None:
@@ -437,14 +439,15 @@ def schemes_covering(conn: Connection, staff_id: str) -> list[Scheme]:
     from metrics.appraisal.schemes import list_schemes
     from metrics.core.entities import org_closure
 
-    row = conn.execute(
-        select(staff_table.c.role, staff_table.c.org_id).where(staff_table.c.staff_id == staff_id)
+    row = sql.run(
+        conn,
+        select(staff_table.c.role, staff_table.c.org_id).where(staff_table.c.staff_id == staff_id),
     ).first()
     if row is None:
         return []
     closure = org_closure()
     above = {
-        r[0] for r in conn.execute(select(closure.c.ancestor_id).where(closure.c.org_id == row[1]))
+        r[0] for r in sql.run(conn, select(closure.c.ancestor_id).where(closure.c.org_id == row[1]))
     }
     return [
         s

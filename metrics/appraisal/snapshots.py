@@ -31,6 +31,7 @@ from data.schema import Snapshot as SnapshotRow
 from data.settings import load_settings
 from metrics.appraisal.schemes import Scheme, from_dict
 from metrics.appraisal.scoring import appraise, visible_staff
+from metrics.core import sql
 from metrics.core.catalogue import BY_ID, Kind, ids_of
 from metrics.core.entities import Level, entities
 from metrics.core.periods import Period
@@ -188,7 +189,8 @@ def _hashed_fields(row: dict[str, Any]) -> dict[str, Any]:
 
 def import_batches(conn: Connection) -> list[dict[str, Any]]:
     """The committed import batches the figures were computed from, oldest first."""
-    rows = conn.execute(
+    rows = sql.run(
+        conn,
         select(
             batches_table.c.batch_id,
             batches_table.c.as_of,
@@ -196,7 +198,7 @@ def import_batches(conn: Connection) -> list[dict[str, Any]]:
             batches_table.c.status,
         )
         .where(batches_table.c.status.like("committed%"))
-        .order_by(batches_table.c.started_at, batches_table.c.batch_id)
+        .order_by(batches_table.c.started_at, batches_table.c.batch_id),
     )
     return [
         {"batch_id": r[0], "as_of": _cell(r[1]), "finished_at": _cell(r[2]), "status": r[3]}
@@ -232,7 +234,7 @@ def _store(
         "created_at": now,
     }
     row["sha256"] = checksum(_hashed_fields(row))
-    conn.execute(insert(snapshots_table).values(**row))
+    sql.run(conn, insert(snapshots_table).values(**row))
     try:
         from data.audit import record
     except ImportError:  # the audit module belongs to another change
@@ -363,7 +365,7 @@ def _visible_entities(conn: Connection, level: str, scope: Scope) -> set[str] | 
         return None
     if level == "staff":
         return visible_staff(conn, scope)
-    return {r[0] for r in conn.execute(entities(level, scope))}  # type: ignore[arg-type]
+    return {r[0] for r in sql.run(conn, entities(level, scope))}  # type: ignore[arg-type]
 
 
 def _restrict(record: SnapshotRecord, visible: set[str] | None) -> SnapshotRecord:
@@ -385,7 +387,7 @@ def read(
     A mismatch raises `SnapshotTampered` (or, with `strict=False`, returns the record with
     `verified=False` so a page can say so loudly next to it)."""
     row = (
-        conn.execute(select(snapshots_table).where(snapshots_table.c.snapshot_id == snapshot_id))
+        sql.run(conn, select(snapshots_table).where(snapshots_table.c.snapshot_id == snapshot_id))
         .mappings()
         .first()
     )
@@ -431,10 +433,11 @@ def list_snapshots(conn: Connection, scope: Scope) -> pd.DataFrame:
     scope = scope
     ids = [
         r[0]
-        for r in conn.execute(
+        for r in sql.run(
+            conn,
             select(snapshots_table.c.snapshot_id).order_by(
                 snapshots_table.c.created_at.desc(), snapshots_table.c.snapshot_id
-            )
+            ),
         )
     ]
     out = []

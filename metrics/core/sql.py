@@ -21,7 +21,8 @@ from sqlalchemy import Connection, Executable
 
 @dataclass
 class Trace:
-    """What ran while a `tracing()` block was open: (label, seconds, rows) per statement."""
+    """What ran while a `tracing()` block was open: (label, seconds, rows) per statement (rows
+    is -1 where the caller fetches them itself)."""
 
     queries: list[tuple[str, float, int]] = field(default_factory=list)
 
@@ -48,6 +49,14 @@ def _note(label: str, started: float, rows: int) -> None:
     trace = _trace.get()
     if trace is not None:
         trace.queries.append((label, time.perf_counter() - started, rows))
+
+
+def run(conn: Connection, statement: Executable, label: str = "statement") -> Any:
+    """Execute any statement (a write too); the result as SQLAlchemy returns it."""
+    started = time.perf_counter()
+    result = conn.execute(statement)
+    _note(label, started, max(result.rowcount, 0) if not result.returns_rows else -1)
+    return result
 
 
 def read(conn: Connection, query: Executable, label: str = "query") -> pd.DataFrame:

@@ -45,6 +45,7 @@ from data.schema import (
     Staff,
     WorkItem,
 )
+from metrics.core import sql
 from metrics.core.entities import (
     Level,
     book,
@@ -111,8 +112,8 @@ def narrow(conn: Connection, scope: Scope, level: Level, entity_id: str) -> Scop
     Narrow scopes keep one planner's or one unit's queries small; the check that the entity is
     visible is made here, with the caller's scope, never by the page."""
     ents = entities(level, scope).subquery("ents")
-    seen = conn.execute(
-        select(func.count()).select_from(ents).where(ents.c.entity_id == entity_id)
+    seen = sql.run(
+        conn, select(func.count()).select_from(ents).where(ents.c.entity_id == entity_id)
     ).scalar_one()
     if not seen:
         return None
@@ -126,12 +127,12 @@ def data_end(conn: Connection) -> dt.date | None:
     """The last day the data cover: the end of the latest month with AUM figures (None: no data).
 
     Stocks need a month's average daily AUM, so a month without AUM rows is not yet complete."""
-    latest = conn.execute(select(func.max(aum.c.month))).scalar_one()
+    latest = sql.run(conn, select(func.max(aum.c.month))).scalar_one()
     return None if latest is None else month_end(latest)
 
 
 def data_start(conn: Connection) -> dt.date | None:
-    first = conn.execute(select(func.min(aum.c.month))).scalar_one()
+    first = sql.run(conn, select(func.min(aum.c.month))).scalar_one()
     return None if first is None else month_start(first)
 
 
@@ -158,9 +159,9 @@ def complete_periods(conn: Connection, kind: str) -> list[Period]:
 
 def data_version(conn: Connection) -> str:
     """Changes whenever an import commits or a setting is saved, by anyone, in any process."""
-    batches, last_batch = conn.execute(select(func.count(), func.max(history.c.finished_at))).one()
+    batches, last_batch = sql.run(conn, select(func.count(), func.max(history.c.finished_at))).one()
     settings = Setting.__table__
-    last_setting = conn.execute(select(func.max(settings.c.updated_at))).scalar_one()
+    last_setting = sql.run(conn, select(func.max(settings.c.updated_at))).scalar_one()
     return f"{batches}:{last_batch}:{last_setting}"
 
 
@@ -421,7 +422,7 @@ def import_history(conn: Connection, limit: int = 50) -> pd.DataFrame:
 
 
 def has_assignments(conn: Connection) -> bool:
-    return bool(conn.execute(select(func.count()).select_from(assignments)).scalar_one())
+    return bool(sql.run(conn, select(func.count()).select_from(assignments)).scalar_one())
 
 
 __all__ = [

@@ -44,6 +44,7 @@ from sqlalchemy.exc import DBAPIError
 
 from data.schema import StoredResult
 from data.settings import load_settings
+from metrics.core import sql
 from metrics.core.entities import Level
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
@@ -131,8 +132,11 @@ def decode(payload: bytes) -> pd.DataFrame:
 
 
 def lookup(conn: Connection, key: str, version: str) -> pd.DataFrame | None:
-    payload = conn.execute(
-        select(stored.c.payload).where(stored.c.result_key == key, stored.c.data_version == version)
+    payload = sql.run(
+        conn,
+        select(stored.c.payload).where(
+            stored.c.result_key == key, stored.c.data_version == version
+        ),
     ).scalar()
     if payload is None:
         return None
@@ -149,19 +153,21 @@ def store(engine: Engine, key: str, version: str, frame: pd.DataFrame, seconds: 
     payload = encode(frame)
     try:
         with engine.begin() as conn:
-            conn.execute(
+            sql.run(
+                conn,
                 delete(StoredResult).where(
                     or_(stored.c.data_version != version, stored.c.result_key == key)
-                )
+                ),
             )
-            conn.execute(
+            sql.run(
+                conn,
                 insert(StoredResult).values(
                     result_key=key,
                     data_version=version,
                     payload=payload,
                     computed_at=dt.datetime.now().replace(microsecond=0),
                     seconds=Decimal(f"{seconds:.3f}"),
-                )
+                ),
             )
     except DBAPIError as exc:
         log.info("result %s not stored: %s", key[:12], exc.orig or exc)
@@ -198,7 +204,7 @@ def count(conn: Connection) -> int:
     """How many frames are stored for the current data version."""
     version = browse.data_version(conn)
     return int(
-        conn.execute(
-            select(func.count()).select_from(stored).where(stored.c.data_version == version)
+        sql.run(
+            conn, select(func.count()).select_from(stored).where(stored.c.data_version == version)
         ).scalar_one()
     )
