@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from metrics.core.catalogue import WORK_KINDS
+from metrics.core.catalogue import WORK_KINDS, supervision_ids
 from metrics.measures.flags import idle_staff
 from ui import charts, common, state, tables
 from ui.i18n import label, metric_name, t
@@ -28,23 +28,7 @@ if staff.empty:
 
 # --- per staff member, with the raw rows of a selected one ----------------------------------------
 st.subheader(t("supervision.table"))
-COLUMNS = [
-    "login_days",
-    "login_day_rate",
-    "idle_days",
-    "avg_session_minutes",
-    "info_updates",
-    "info_updated_clients",
-    "contacts",
-    "contact_coverage",
-    "cadence_compliance",
-    "work_items_created",
-    "work_items_completion_rate",
-    "work_items_overdue",
-    "requests_due",
-    "request_sla",
-    "load",
-]
+COLUMNS = supervision_ids()  # every supervision metric of the catalogue, in its order
 table = staff.sort_values(["login_day_rate", "entity_id"], na_position="first", ignore_index=True)
 shown, config = display(table, COLUMNS, descriptive=("name", "org_id", "role"))
 event = tables.table(
