@@ -522,6 +522,9 @@ def _random_part(seed: int = 20250930) -> None:
                 "status": status,
             }
         )
+        # Opportunities carry an amount (not drawn from `rng`: the other rows stay as they were).
+        if work_items[-1]["kind"] == "opportunity" and n % 5:
+            work_items[-1]["amount"] = Decimal((n % 9 + 1) * 25_000) + Decimal("0.5")
     for n in range(120):
         received = when()
         ack = (

@@ -210,6 +210,10 @@ def ref_supervision(
         row["work_items_done"] = len(done)
         row["work_items_completion_rate"] = div(len(done), len(created))
         row["work_items_overdue"] = len(overdue)
+        row["opportunity_value"] = sum(
+            (r.get("amount") or Decimal(0) for r in created if r["kind"] == "opportunity"),
+            Decimal(0),
+        ).quantize(Decimal("0.01"))
         due = met = 0
         for r in data["requests"]:
             if r["staff_id"] in mem and in_period(r["received_at"], p):

@@ -576,6 +576,23 @@ CATALOGUE: tuple[Metric, ...] = (
         details=(Detail("load_flag", Exceeds("load", "load.max_clients"), levels=("staff",)),),
     ),
     Metric(
+        id="opportunity_value",
+        name_en="Opportunity value",
+        name_zh="商机金额",
+        family="supervision",
+        unit="yuan",
+        better="higher",
+        kind="supervision",
+        description=(
+            "Sum of the amount (CNY) of the opportunity work items of x created in P, cancelled "
+            "items left out; an opportunity without an amount adds 0. " + _IN_P
+        ),
+        description_zh="本期内员工x新建的商机类工作事项（不含已取消事项）金额之和；未填金额的商机按0计。",
+        compute=Value(
+            total("work_items", "amount", "created", ("kind", "opportunity"), cast="money")
+        ),
+    ),
+    Metric(
         id="coverage",
         name_en="Primary-manager coverage",
         name_zh="财富客户主管户覆盖率",
