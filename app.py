@@ -145,7 +145,9 @@ def unit_picker(identity: object, version: str) -> tuple[state.Unit | None, obje
     )
     kind = units.loc[units["org_id"] == chosen, "kind"].iloc[0]
     level = "branch" if kind == "branch" else "sub_branch"
-    return state.Unit(level, chosen, names[chosen], Scope.org(chosen)), units  # type: ignore[arg-type]
+    # The unit's rows, with the identity's right to see client data in clear.
+    unit_scope = scope.narrowed(Scope.org(chosen))
+    return state.Unit(level, chosen, names[chosen], unit_scope), units  # type: ignore[arg-type]
 
 
 def main() -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -27,10 +28,12 @@ import streamlit as st
 from sqlalchemy import Engine
 from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
+from data import audit
 from data.db import is_empty, upgrade
 from data.engine import KEEP_OPEN_SECONDS, make_engine
 from data.settings import load_settings
 from metrics.core.entities import Level
+from metrics.core.masking import has_personal_data
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.measures import browse, lists, tables
@@ -184,6 +187,33 @@ def prefetch(*calls: Callable[[], Any], workers: int = 3) -> None:
         list(pool.map(run, calls))
 
 
+def audit_unmasked(
+    username: str, what: str, args: tuple[Any, ...], scope: Scope, frame: pd.DataFrame
+) -> None:
+    """Record a view of client personal data in clear: who, which list (and its page), which
+    scope, how many clients. Once per session for the same list, arguments and data version: a
+    rerun of the page (any click) shows nothing new."""
+    key = (what, tuple(str(a) for a in args), scope.rows_key(), data_version())
+    seen: set[Any] = st.session_state.setdefault("_unmask_audited", set())
+    if key in seen:
+        return
+    clients = frame["client_id"].nunique() if "client_id" in frame else len(frame)
+    with get_engine().begin() as conn:
+        audit.record(
+            conn,
+            username,
+            audit.UNMASK,
+            what,
+            {
+                "arguments": [str(a) for a in args],
+                "scope": scope.rows_key(),
+                "clients": int(clients),
+                "page": st.session_state.get("_page_name", ""),
+            },
+        )
+    seen.add(key)
+
+
 # --- the page context ------------------------------------------------------------------------
 
 
@@ -260,7 +290,10 @@ class Context:
 
     def lookup(self, name: str, *args: Any) -> Any:
         s = self.scope
-        return _lookup(name, tuple(args), s.cache_key(), self.version, s)
+        found = _lookup(name, tuple(args), s.cache_key(), self.version, s)
+        if s.unmask and isinstance(found, pd.DataFrame) and has_personal_data(found):
+            audit_unmasked(self.identity.username, name, args, s, found)
+        return found
 
     def staff(self) -> pd.DataFrame:
         s = self.scope
@@ -292,4 +325,6 @@ def context() -> Context:
     ctx = st.session_state.get("_context")
     if ctx is None:
         st.switch_page(ENTRY)
+    # The page asking (its file's name): the unmask audit says on which page data were seen.
+    st.session_state["_page_name"] = Path(sys._getframe(1).f_code.co_filename).stem
     return ctx  # type: ignore[no-any-return]
