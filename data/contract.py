@@ -60,8 +60,20 @@ ROLE_LABELS = {
     "理财师": "advisor",
     "支行主管": "head",
     "财富中心主任": "director",
+    "其他员工": "other",
 }
 ASSIGNMENT_LABELS = {"主客户经理": "primary", "副客户经理": "secondary", "代理客户经理": "proxy"}
+SOURCE_LABELS = {
+    "行内推荐": "staff_referral",
+    "客户转介": "client_referral",
+    "分行分配": "branch_allocation",
+    "自行拓展": "own_development",
+}
+CARE_KIND_LABELS = {
+    "客户生日": "birthday",
+    "亲属生日": "relative_birthday",
+    "纪念日": "anniversary",
+}
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -95,7 +107,9 @@ TABLES: tuple[Table, ...] = (
                 "enum",
                 True,
                 ("岗位",),
-                ("planner", "advisor", "head", "director"),
+                # `other`: lobby managers, tellers, loan officers: they may refer clients and are
+                # never appraised.
+                ("planner", "advisor", "head", "director", "other"),
                 enum_aliases=ROLE_LABELS,
             ),
             _id("org_id", "机构号"),
@@ -126,6 +140,16 @@ TABLES: tuple[Table, ...] = (
                 enum_aliases={"月度": "monthly", "双月": "bimonthly", "季度": "quarterly"},
             ),
             Column("risk_level", "enum", False, ("风险等级",), ("C1", "C2", "C3", "C4", "C5")),
+            Column(
+                "source",
+                "enum",
+                False,
+                ("客户来源",),
+                ("staff_referral", "client_referral", "branch_allocation", "own_development"),
+                enum_aliases=SOURCE_LABELS,
+            ),
+            # A staff_id or a client_id, by `source` (validate.referrals checks which).
+            _id("referred_by", "推荐人", required=False),
         ),
     ),
     Table(
@@ -174,7 +198,7 @@ TABLES: tuple[Table, ...] = (
                 "enum",
                 True,
                 ("方式",),
-                ("visit", "phone", "sms", "email", "wechat", "event"),
+                ("visit", "phone", "sms", "email", "wechat", "event", "letter"),
             ),
             Column(
                 "purpose",
@@ -232,6 +256,8 @@ TABLES: tuple[Table, ...] = (
             _id("staff_id", "员工号"),
             Column("at", "timestamp", True, ("时间",), event=True),
             Column("kind", "enum", True, ("类型",), ("plan", "quarterly_report")),
+            # On a quarterly report: the plan it reports on (validate.plan_refs checks it).
+            _id("plan_ref", "所属方案", required=False),
         ),
         references=(CLIENT_REF, STAFF_REF),
     ),
@@ -365,6 +391,59 @@ TABLES: tuple[Table, ...] = (
             Column("at", "timestamp", True, ("异动时间",), event=True),
             Column("kind", "enum", True, ("异动类型",), ("large_outflow", "closure")),
             Column("amount", "money", False, ("金额",), minimum=0),
+        ),
+        references=(CLIENT_REF,),
+    ),
+    # --- the client life cycle (lifecycle.md) ---
+    Table(
+        "account_openings",
+        schema.AccountOpening,
+        ("opening_id",),
+        (
+            _id("opening_id", "开户编号"),
+            _id("client_id", "客户号"),
+            _id("staff_id", "开户人员"),
+            _id("org_id", "开户机构"),
+            Column("opened_at", "timestamp", True, ("开户时间",), event=True),
+            Column("assets_at_opening", "money", True, ("开户时金融资产",), minimum=0),
+            Column("approval_ref", "text", False, ("审批编号",)),
+            Column("approved_on", "date", False, ("审批日期",), event=True),
+            # After opened_at is an exception of the register, not a rejected row; after the
+            # as-of date is rejected like any event.
+            Column("kyc_at", "timestamp", False, ("了解客户完成时间",), event=True),
+            Column("risk_assessed_at", "timestamp", False, ("风险评估完成时间",), event=True),
+        ),
+        references=(CLIENT_REF, STAFF_REF, ("org_id", "org_units", "org_id")),
+    ),
+    Table(
+        "risk_assessments",
+        schema.RiskAssessment,
+        ("client_id", "assessed_on"),
+        (
+            _id("client_id", "客户号"),
+            Column("assessed_on", "date", True, ("评估日期",), event=True),
+            Column("risk_level", "enum", True, ("风险等级",), ("C1", "C2", "C3", "C4", "C5")),
+            _id("staff_id", "评估人员", required=False),
+        ),
+        references=(CLIENT_REF, STAFF_REF),
+    ),
+    Table(
+        "care_dates",
+        schema.CareDate,
+        ("client_id", "kind", "month_day", "label"),
+        (
+            _id("client_id", "客户号"),
+            Column(
+                "kind",
+                "enum",
+                True,
+                ("类型",),
+                ("birthday", "relative_birthday", "anniversary"),
+                enum_aliases=CARE_KIND_LABELS,
+            ),
+            # `MM-DD` (validate.month_days checks it; 02-29 is a valid care date).
+            Column("month_day", "text", True, ("日期",)),
+            Column("label", "text", False, ("说明",), default=""),
         ),
         references=(CLIENT_REF,),
     ),

@@ -86,6 +86,10 @@ class Client(Base):
     closed_on: Mapped[dt.date | None] = mapped_column(Date)
     contact_cycle: Mapped[str] = mapped_column(String(16), default="quarterly")
     risk_level: Mapped[str | None] = mapped_column(String(4))
+    # Where the client came from (lifecycle.md); `referred_by` is a staff_id for a staff referral,
+    # a client_id for a client referral (checked by the importer, not a foreign key: it is either).
+    source: Mapped[str | None] = mapped_column(String(24))
+    referred_by: Mapped[str | None] = mapped_column(ID)
 
 
 class Assignment(Base):
@@ -146,7 +150,9 @@ class Plan(Base):
     staff_id: Mapped[str] = mapped_column(ID, _staff_fk())
     at: Mapped[dt.datetime] = mapped_column(DateTime)
     kind: Mapped[str] = mapped_column(String(24))
-    __table_args__ = (Index(None, "staff_id", "at"),)
+    # On a quarterly report: the plan it reports on (a plan of the same client).
+    plan_ref: Mapped[str | None] = mapped_column(ID)
+    __table_args__ = (Index(None, "staff_id", "at"), Index(None, "client_id", "at"))
 
 
 class Archive(Base):
@@ -229,6 +235,44 @@ class AccountEvent(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     amount: Mapped[Decimal | None] = mapped_column(MONEY)
+
+
+class AccountOpening(Base):
+    """A wealth-account opening (lifecycle.md, 财富开户)."""
+
+    __tablename__ = "account_openings"
+    opening_id: Mapped[str] = mapped_column(ID, primary_key=True)
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), index=True)
+    staff_id: Mapped[str] = mapped_column(ID, _staff_fk())
+    org_id: Mapped[str] = mapped_column(ID, ForeignKey("org_units.org_id"))
+    opened_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    assets_at_opening: Mapped[Decimal] = mapped_column(MONEY)
+    approval_ref: Mapped[str | None] = mapped_column(String(64))
+    approved_on: Mapped[dt.date | None] = mapped_column(Date)
+    kyc_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    risk_assessed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table_args__ = (Index(None, "staff_id", "opened_at"), Index(None, "opened_at"))
+
+
+class RiskAssessment(Base):
+    """A client's risk assessment (风险评估); valid `kyc.valid_days` days."""
+
+    __tablename__ = "risk_assessments"
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), primary_key=True)
+    assessed_on: Mapped[dt.date] = mapped_column(Date, primary_key=True)
+    risk_level: Mapped[str] = mapped_column(String(4))
+    staff_id: Mapped[str | None] = mapped_column(ID, _staff_fk())
+
+
+class CareDate(Base):
+    """A client's care date (关怀日): a birthday, a relative's birthday or an anniversary."""
+
+    __tablename__ = "care_dates"
+    client_id: Mapped[str] = mapped_column(ID, _client_fk(), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    month_day: Mapped[str] = mapped_column(String(5), primary_key=True)
+    # Part of the key, so it cannot be NULL: an empty label is stored as "".
+    label: Mapped[str] = mapped_column(String(100), primary_key=True, default="")
 
 
 # --- the product's own tables ----------------------------------------------------------------

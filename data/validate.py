@@ -8,6 +8,7 @@ nulls), and a `Problem` per broken rule with its line, column and reason.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -228,6 +229,7 @@ def _row_rules(table: Table, normal: dict[str, pa.Array], out: _Collector, as_of
             ),
         )
         out.add(no_amount, "amount", "a large_outflow needs an amount greater than 0")
+    _life_cycle_rules(table, normal, out)
     limit_day = as_of.isoformat()
     limit_ts = f"{limit_day} 23:59:59"
     for col in table.columns:
@@ -236,6 +238,68 @@ def _row_rules(table: Table, normal: dict[str, pa.Array], out: _Collector, as_of
         limit = limit_ts if col.kind == "timestamp" else limit_day
         after = pc.greater(normal[col.name], limit)
         out.add(after, col.name, lambda v, d=limit_day: f"{v!r} is after the as-of date {d}")
+
+
+REFERRAL_SOURCES = ("staff_referral", "client_referral")
+MONTH_DAY_RE = r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$"
+# The last day of each month in a leap year: 02-29 is a care date (it falls on 02-28 otherwise).
+MONTH_LAST_DAY = {
+    1: 31,
+    2: 29,
+    3: 31,
+    4: 30,
+    5: 31,
+    6: 30,
+    7: 31,
+    8: 31,
+    9: 30,
+    10: 31,
+    11: 30,
+    12: 31,
+}
+
+
+def _life_cycle_rules(table: Table, normal: dict[str, pa.Array], out: _Collector) -> None:
+    """The row rules of lifecycle.md that one row can break by itself (the references to other
+    rows — a referrer, the plan a report is on — are checked by the importer)."""
+    if table.name == "account_openings":
+        approved, ref = normal["approved_on"], normal["approval_ref"]
+        out.add(
+            pc.and_(pc.is_valid(approved), pc.is_null(ref)),
+            "approved_on",
+            "approved_on is given without an approval_ref",
+        )
+        opened_on = pc.utf8_slice_codeunits(normal["opened_at"], 0, 10)
+        out.add(pc.greater(approved, opened_on), "approved_on", "approved_on is after opened_at")
+    if table.name == "clients":
+        given = pc.is_valid(normal["referred_by"])
+        referral = pc.is_in(normal["source"], pa.array(REFERRAL_SOURCES))
+        out.add(
+            pc.and_(given, pc.invert(referral.fill_null(False))),
+            "referred_by",
+            "referred_by is only for a source of staff_referral or client_referral",
+        )
+    if table.name == "plans":
+        out.add(
+            pc.and_(
+                pc.is_valid(normal["plan_ref"]), pc.not_equal(normal["kind"], "quarterly_report")
+            ),
+            "plan_ref",
+            "plan_ref is only for a quarterly_report (the plan it reports on)",
+        )
+    if table.name == "care_dates":
+        shaped = re.compile(MONTH_DAY_RE)
+
+        def real(text: str | None) -> bool:
+            if text is None or not shaped.match(text):
+                return False
+            return int(text[3:5]) <= MONTH_LAST_DAY[int(text[:2])]
+
+        out.add(
+            np.array([not real(t) for t in normal["month_day"].to_pylist()], dtype=bool),
+            "month_day",
+            lambda v: f"{v!r} is not a day of the year as MM-DD (02-29 allowed)",
+        )
 
 
 def _duplicate_keys(
