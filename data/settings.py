@@ -101,6 +101,56 @@ SETTINGS: tuple[SettingSpec, ...] = (
         "Contact cycle length in days for `quarterly` clients.",
         True,
     ),
+    # --- the client life cycle (lifecycle.md) ---
+    SettingSpec(
+        "opening.followup_working_days",
+        Decimal("5"),
+        "A newly opened wealth client gets a contact from its primary manager within this many "
+        "working days after the opening day.",
+        True,
+    ),
+    SettingSpec(
+        "opening.archive_working_days",
+        Decimal("3"),
+        "A newly opened wealth client's information (a `comprehensive` info update) is due within "
+        "this many working days after the opening day.",
+        True,
+    ),
+    SettingSpec(
+        "kyc.valid_days",
+        Decimal("365"),
+        "A risk assessment is valid this many days; a wealth client whose latest one is older is "
+        "due for reassessment.",
+        True,
+    ),
+    SettingSpec(
+        "intro.first_contact_working_days",
+        Decimal("2"),
+        "A client newly assigned to a manager gets a first contact from that manager within this "
+        "many working days after the assignment starts.",
+        True,
+    ),
+    SettingSpec(
+        "care.lead_days",
+        Decimal("7"),
+        "A care date (birthday, relative's birthday, anniversary) is reminded this many days "
+        "before; a `care` contact from then to the day itself counts as done.",
+        True,
+    ),
+    SettingSpec(
+        "lifecycle.grace_months",
+        Decimal("1"),
+        "Month-ends a tier change must have lasted beyond the current one before the housekeeping "
+        "it requires (a secondary manager added or removed, an archive sealed) is an exception.",
+        True,
+    ),
+    SettingSpec(
+        "lifecycle.grace_days",
+        Decimal("31"),
+        "Days after a closure before the housekeeping it requires (managers removed, archives "
+        "sealed) is an exception.",
+        True,
+    ),
 )
 
 SPECS = {s.name: s for s in SETTINGS}
