@@ -31,22 +31,22 @@ from metrics.core.spec import (
     total,
 )
 
-Family = Literal["financial", "client", "process", "growth", "supervision", "health"]
+Family = Literal["financial", "client", "process", "growth", "supervision", "health", "compliance"]
 Unit = Literal["yuan", "count", "ratio", "score", "points", "days", "minutes", "hours"]
 Better = Literal["higher", "lower"] | None
 Rollup = Literal["sum", "ratio", "mean", "stock", "max", "distinct"]
-Kind = Literal["appraisal", "supervision", "health"]
+Kind = Literal["appraisal", "supervision", "health", "compliance"]
 Level = Literal["staff", "sub_branch", "branch"]
 
 APPRAISAL_FAMILIES: tuple[Family, ...] = ("financial", "client", "process", "growth")
-KINDS: tuple[Kind, ...] = ("appraisal", "supervision", "health")
+KINDS: tuple[Kind, ...] = ("appraisal", "supervision", "health", "compliance")
 ALL_LEVELS: tuple[Level, ...] = ("staff", "sub_branch", "branch")
 UNIT_LEVELS: tuple[Level, ...] = ("sub_branch", "branch")
 CHANNELS = BY_NAME["contacts"].column("channel").enum
 WORK_KINDS = BY_NAME["work_items"].column("kind").enum
 # Row sources with one row per client of the entity's (union) book: a count or sum over them is a
 # stock, each client once however many members serve it.
-BOOK_SOURCES = ("stock", "book")
+BOOK_SOURCES = ("stock", "book", "new_clients")
 
 
 @dataclass(frozen=True)
@@ -680,6 +680,360 @@ CATALOGUE: tuple[Metric, ...] = (
         details=(Detail("alerts_followed", Value(count("alerts", "followed_up"))),),
         levels=UNIT_LEVELS,
     ),
+)
+
+
+# --- the client life cycle and account-opening compliance (lifecycle.md) -------------------------
+
+SOURCES = BY_NAME["clients"].column("source").enum
+# (rule id, English name, 中文名, what an exception is) in lifecycle.md's order.
+RULES: tuple[tuple[str, str, str, str], ...] = (
+    (
+        "opening_below_threshold",
+        "Opening below the threshold",
+        "低于准入标准开户",
+        "An opening in P with assets_at_opening below tier.wealth and no approval_ref (a "
+        "below-threshold opening needs the tier-1 branch's approval). Charged to the opener; day = "
+        "the opening day, ref = the opening_id.",
+    ),
+    (
+        "opening_not_wealth_manager",
+        "Opened by an unqualified person",
+        "开户人员资质不符",
+        "An opening in P whose opener is not a planner or advisor, or had left (left_on on or "
+        "before the opening day). Charged to the opener.",
+    ),
+    (
+        "opening_kyc_missing",
+        "Know-your-client missing",
+        "未先了解客户",
+        "An opening in P without kyc_at, or with kyc_at after opened_at (timestamps compared).",
+    ),
+    (
+        "opening_risk_missing",
+        "Risk assessment missing",
+        "未先完成风险评估",
+        "An opening in P without risk_assessed_at, with it after opened_at, or before kyc_at (the "
+        "steps may not be skipped or reordered).",
+    ),
+    (
+        "opening_not_archived",
+        "Information not archived in time",
+        "开户后未及时录入档案",
+        "An opening in P without a comprehensive info update of the client (by anyone) from the "
+        "opening day to the end of the opening.archive_working_days-th working day after it; "
+        "judged once that deadline is on or before e.",
+    ),
+    (
+        "opening_no_followup",
+        "No follow-up after opening",
+        "开户后未跟进",
+        "An opening in P without a contact with the client by a staff member who is its primary "
+        "manager on the contact's day, from the opening day to the end of the "
+        "opening.followup_working_days-th working day after it; judged once that deadline is on or "
+        "before e.",
+    ),
+    (
+        "client_unmaintained",
+        "Client not maintained",
+        "客户无人维护",
+        "A client open at e with AUM(c, e) >= tier.wealth or an opening on or before e, without a "
+        "primary assignment active at e held by staff who have not left. Charged to the org unit "
+        "alone (staff empty): the leaver's, else the latest earlier primary manager's, else the "
+        "branch of the client's opening unit, else the bank's only branch.",
+    ),
+    (
+        "client_two_primaries",
+        "Two primary managers",
+        "多个主客户经理",
+        "A client open at e with two or more primary assignments active at e: one row per such "
+        "assignment, charged to its staff member; ref = its start_on.",
+    ),
+    (
+        "risk_assessment_due",
+        "Risk assessment due",
+        "风险评估过期或缺失",
+        "A client open at e with AUM(c, e) >= tier.wealth and a primary manager at e whose latest "
+        "risk assessment on or before e is missing or more than kyc.valid_days days before e "
+        "(exactly kyc.valid_days is still valid); ref = its assessed_on. Charged to the primary "
+        "manager (with two, the one whose assignment started last).",
+    ),
+    (
+        "upgrade_no_secondary",
+        "Upgraded without a secondary manager",
+        "升级未配副客户经理",
+        "A client open at e, black-gold at the month-ends of m(e) and of the "
+        "lifecycle.grace_months months before it, without a secondary assignment active at e. "
+        "Charged to the primary manager at e.",
+    ),
+    (
+        "downgrade_secondary_kept",
+        "Downgraded, secondary manager kept",
+        "降级未取消副客户经理",
+        "A client open at e, below black-gold at the month-ends of m(e) and of the "
+        "lifecycle.grace_months months before it (a missing month is 0), with a secondary "
+        "assignment active at e. Charged to the primary manager at e.",
+    ),
+    (
+        "downgrade_archive_open",
+        "Downgraded, archive not sealed",
+        "降级未封存档案",
+        "The same clients as downgrade_secondary_kept, for each archive created by an advisor on "
+        "or before e and not sealed on or before e: one row per archive, ref = its created_on.",
+    ),
+    (
+        "loss_managers_kept",
+        "Lost client still assigned",
+        "销户后未解除管户",
+        "A client closed more than lifecycle.grace_days days before e with a primary or secondary "
+        "assignment still active at e. Charged to the primary manager on the day before the "
+        "closure.",
+    ),
+    (
+        "loss_archive_open",
+        "Lost client's archive not sealed",
+        "销户后档案未封存",
+        "A client closed more than lifecycle.grace_days days before e with an archive not sealed "
+        "on or before e: one row per archive, ref = its created_on.",
+    ),
+    (
+        "intro_no_first_contact",
+        "No first contact with a new client",
+        "新分配客户未首次联系",
+        "A primary or secondary assignment starting in P without a contact with the client by "
+        "its staff member from start_on to the end of the intro.first_contact_working_days-th "
+        "working day after it; judged once that deadline is on or before e. day = start_on, "
+        "ref = the role.",
+    ),
+    (
+        "care_missed",
+        "Care date missed",
+        "关怀日未关怀",
+        "A care date of care_dates (this year's month_day; 02-29 falls on 02-28 in other years) "
+        "in P, on or before e, of a client in a planner's primary book that day, without a "
+        "contact of purpose care by that planner from care.lead_days days before to the day "
+        "itself. Charged to that planner; ref = the care date's kind.",
+    ),
+    (
+        "plan_no_quarterly_report",
+        "Plan without its quarterly report",
+        "理财方案未按季出具报告",
+        "For each quarter Q wholly in P (never for a month) and each client open at Q's end whose "
+        "latest plan on or before Q's end is dated before Q: no quarterly_report of the client "
+        "dated in Q naming that plan in plan_ref (or naming no plan). Charged to the plan's "
+        "author; day = Q's last day, ref = the plan_id.",
+    ),
+)
+
+
+def _exception_metric(rule: str, name_en: str, name_zh: str, description: str) -> Metric:
+    return Metric(
+        id=f"exc_{rule}",
+        name_en=name_en,
+        name_zh=name_zh,
+        family="compliance",
+        unit="count",
+        better="lower",
+        kind="compliance",
+        description=description + " " + _REGISTER,
+        description_zh=f"{name_zh}的例外数。" + _REGISTER_ZH,
+        compute=Value(count("exceptions", ("rule", rule))),
+    )
+
+
+_REGISTER = (
+    "A staff member counts the rows charged to them; an org unit the rows charged to any staff "
+    "member of the unit or below, whatever their role, or to the unit or a unit below, each row "
+    "once."
+)
+_REGISTER_ZH = "员工按记在其名下的例外计；机构按本机构及下级机构全体员工（不论岗位）名下及记在机构本身的例外计，每条只计一次。"
+
+CATALOGUE += (
+    Metric(
+        id="openings",
+        name_en="Wealth-account openings",
+        name_zh="财富开户数",
+        family="compliance",
+        unit="count",
+        better=None,
+        kind="compliance",
+        description=(
+            "Openings (account_openings) with date(opened_at) in P by x. An org unit counts the "
+            "openings of every staff member of the unit or below, whatever their role (an opening "
+            "by a head counts for the head's unit)."
+        ),
+        description_zh="本期内开户（以开户时间日期计）数；机构计本机构及下级机构全体员工（不论岗位）的开户。",
+        compute=Value(count("openings")),
+    ),
+    Metric(
+        id="opening_compliance",
+        name_en="Opening compliance",
+        name_zh="开户合规率",
+        family="compliance",
+        unit="ratio",
+        better="higher",
+        kind="compliance",
+        description=(
+            "Judged openings in P with none of the six opening exceptions / judged openings, an "
+            "opening being judged once both its archive and its follow-up deadlines are on or "
+            "before e (until then it counts in neither part, though its other exceptions are in "
+            "the register); null when none is judged."
+        ),
+        description_zh="已到判定期限（档案与跟进期限均不晚于期末）且无任何开户例外的开户数 / 已判定开户数；无已判定开户时不计算。",
+        compute=Ratio(count("openings", "judged", "compliant"), count("openings", "judged")),
+    ),
+    Metric(
+        id="opener_kept",
+        name_en="Opener keeps the client",
+        name_zh="开户人维护率",
+        family="compliance",
+        unit="ratio",
+        better="higher",
+        kind="compliance",
+        description=(
+            "Openings in P whose opener is the client's primary manager at e / openings in P "
+            "(开户人员优先维护: a preference, not an exception); null when none."
+        ),
+        description_zh="期末由开户人员担任主客户经理的开户数 / 本期开户数（优先维护，不计为例外）。",
+        compute=Ratio(count("openings", "kept"), count("openings")),
+    ),
+    Metric(
+        id="new_relationships",
+        name_en="New relationships",
+        name_zh="新建管户关系数",
+        family="compliance",
+        unit="count",
+        better=None,
+        kind="compliance",
+        description=(
+            "Primary or secondary assignments of x with start_on in P (an org unit: of its staff, "
+            "each assignment once)."
+        ),
+        description_zh="本期开始的主、副客户经理管户关系数（机构每条只计一次）。",
+        compute=Value(count("relationships")),
+    ),
+    Metric(
+        id="intro_on_time",
+        name_en="First contact on time",
+        name_zh="首次联系及时率",
+        family="compliance",
+        unit="ratio",
+        better="higher",
+        kind="compliance",
+        description=(
+            "Judged new relationships with a first contact in time / judged new relationships "
+            "(see intro_no_first_contact); null when none is judged."
+        ),
+        description_zh="已到期限的新建管户关系中按时首次联系的比例；无已判定关系时不计算。",
+        compute=Ratio(
+            count("relationships", "judged", "on_time"), count("relationships", "judged")
+        ),
+    ),
+    Metric(
+        id="care_dates",
+        name_en="Care dates",
+        name_zh="关怀日数",
+        family="compliance",
+        unit="count",
+        better=None,
+        kind="compliance",
+        description=(
+            "The care dates care_missed looks at for x as a planner: each care date in P (on or "
+            "before e) of a client in x's primary book on that date."
+        ),
+        description_zh="本期（不晚于期末）落在其主管户客户上的关怀日数。",
+        compute=Value(count("care")),
+    ),
+    Metric(
+        id="care_done",
+        name_en="Care done",
+        name_zh="关怀完成率",
+        family="compliance",
+        unit="ratio",
+        better="higher",
+        kind="compliance",
+        description=(
+            "care_dates with a contact of purpose care by the planner from care.lead_days days "
+            "before to the day itself / care_dates; null when none."
+        ),
+        description_zh="关怀日前care.lead_days天至当日有关怀联络的关怀日 / 关怀日数。",
+        compute=Ratio(count("care", "done"), count("care")),
+    ),
+    Metric(
+        id="plan_report_rate",
+        name_en="Quarterly reports on plans",
+        name_zh="方案季报出具率",
+        family="compliance",
+        unit="ratio",
+        better="higher",
+        kind="compliance",
+        description=(
+            "The plan-quarters plan_no_quarterly_report looks at for x as the plan's author with "
+            "a quarterly report / those plan-quarters; null when none (always for a month)."
+        ),
+        description_zh="应出具季度报告的方案季度中已出具的比例（按方案作者计）；月度不计算。",
+        compute=Ratio(count("plan_quarters", "reported"), count("plan_quarters")),
+    ),
+    Metric(
+        id="new_clients",
+        name_en="New clients",
+        name_zh="新增客户数",
+        family="compliance",
+        unit="count",
+        better="higher",
+        kind="compliance",
+        description=(
+            "Clients whose first primary or secondary assignment to anyone starts in P and who "
+            "are in book(x, e) (an org unit: its union book, each client once); split by source."
+        ),
+        description_zh="首次主、副管户关系始于本期且期末在其管户中的客户数（机构按管户并集，每位客户只计一次），可按来源细分。",
+        compute=Value(count("new_clients")),
+        details=split("new_clients", count("new_clients"), "source", SOURCES),
+    ),
+    Metric(
+        id="referral_share",
+        name_en="Referral share",
+        name_zh="转介客户占比",
+        family="compliance",
+        unit="ratio",
+        better="higher",
+        kind="compliance",
+        description=(
+            "new_clients with source staff_referral or client_referral / new_clients; null when "
+            "there are none."
+        ),
+        description_zh="新增客户中来源为行内推荐或客户转介的比例。",
+        compute=Ratio(count("new_clients", "referral"), count("new_clients")),
+    ),
+    Metric(
+        id="referrals_made",
+        name_en="Referrals made",
+        name_zh="推荐客户数",
+        family="compliance",
+        unit="count",
+        better="higher",
+        kind="compliance",
+        description=(
+            "Clients with source staff_referral referred by x whose opened_on is in P, credited "
+            "whatever x's role (a head's or a lobby manager's referrals count for their unit); an "
+            "org unit counts the distinct clients referred by any of its staff."
+        ),
+        description_zh="本期建立关系、来源为行内推荐且推荐人为x的客户数（不论推荐人岗位；机构按不同客户计）。",
+        compute=Value(count("referrals")),
+    ),
+    Metric(
+        id="exceptions",
+        name_en="Exceptions",
+        name_zh="例外总数",
+        family="compliance",
+        unit="count",
+        better="lower",
+        kind="compliance",
+        description="The sum of the exc_<rule> counts: every row of the register. " + _REGISTER,
+        description_zh="各规则例外数之和，即例外清单的全部行。" + _REGISTER_ZH,
+        compute=Value(count("exceptions")),
+    ),
+    *(_exception_metric(*rule) for rule in RULES),
 )
 
 BY_ID: dict[str, Metric] = {m.id: m for m in CATALOGUE}

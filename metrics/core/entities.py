@@ -103,6 +103,23 @@ def members(level: Level, scope: Scope) -> Select:
     )
 
 
+@scoped
+def staff_members(level: Level, scope: Scope) -> Select:
+    """(entity_id, staff_id, role): every staff member an entity answers for, whatever the role
+    (lifecycle.md charges an opening by a head, a referral by a lobby manager, to their unit): a
+    staff entity is itself; an org unit's are all the staff of the unit and of every unit below."""
+    if level == "staff":
+        return members("staff", scope)
+    closure = org_closure()
+    ents = entities(level, scope).subquery()
+    return (
+        select(ents.c.entity_id, staff.c.staff_id, staff.c.role)
+        .select_from(ents)
+        .join(closure, closure.c.ancestor_id == ents.c.entity_id)
+        .join(staff, staff.c.org_id == closure.c.org_id)
+    )
+
+
 def book_role_matches(
     role_col: ColumnElement[Any], assignment_role_col: ColumnElement[Any]
 ) -> ColumnElement[bool]:

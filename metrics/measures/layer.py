@@ -47,7 +47,7 @@ from data.calendar import check_covered
 from data.schema import CalendarDay, OrgUnit
 from metrics.core import sql
 from metrics.core.catalogue import BY_ID, CATALOGUE, Metric, kind_ids
-from metrics.core.entities import LEVELS, Level, book, entities, members
+from metrics.core.entities import LEVELS, Level, book, entities, members, staff_members
 from metrics.core.periods import Period
 from metrics.core.scope import Scope, scoped
 from metrics.core.spec import (
@@ -186,6 +186,23 @@ class Frame:
             return query.subquery("members")
 
         return self._memo("members", make)  # type: ignore[no-any-return]
+
+    def staff_members(self) -> FromClause:
+        """(entity_id, staff_id, role): every staff member each visible entity answers for,
+        whatever their role (see `entities.staff_members`)."""
+
+        def make() -> FromClause:
+            query = staff_members(self.level, self.scope)
+            if self.entity_id is not None:
+                query = query.where(query.selected_columns.entity_id == self.entity_id)
+            return query.subquery("staff_members")
+
+        return self._memo("staff_members", make)  # type: ignore[no-any-return]
+
+    def memo(self, key: str, make: Callable[[], Any]) -> Any:
+        """A piece of SQL built once per statement (`key` must name everything it depends on,
+        the period included)."""
+        return self._memo(key, make)
 
     def book(self, day: dt.date) -> FromClause:
         """(entity_id, client_id): book(x, day) of every visible entity, each client once."""

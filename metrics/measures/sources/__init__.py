@@ -5,6 +5,6 @@ built from a `Frame` (level, scope, period, settings), so the same select comput
 lists its drill-through rows.
 """
 
-from metrics.measures.sources import activity, diligence, holdings, portfolio
+from metrics.measures.sources import activity, diligence, holdings, lifecycle, portfolio
 
-__all__ = ["activity", "diligence", "holdings", "portfolio"]
+__all__ = ["activity", "diligence", "holdings", "lifecycle", "portfolio"]
