@@ -38,11 +38,13 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "scorecard": ("staff", "sub_branch", "branch"),
     "supervision": ("staff", "sub_branch", "branch"),
     "health": ("sub_branch", "branch"),
+    "compliance": ("staff", "sub_branch", "branch"),
 }
 KINDS: dict[str, Kind] = {
     "scorecard": "appraisal",
     "supervision": "supervision",
     "health": "health",
+    "compliance": "compliance",
 }
 
 
@@ -62,6 +64,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument(
             "--as", dest="as_user", metavar="USERNAME", help="run with this user's scope"
         )
+    p = sub.add_parser("exceptions", help="the life-cycle exceptions register (lifecycle.md)")
+    p.add_argument("--period", required=True, help="2026-09, 2026Q3 or 2026")
+    p.add_argument("--rule", help="only the rows of this rule id")
+    p.add_argument("--db", help="SQLAlchemy URL (else $WEALTH_DB_URL, else the default file)")
+    p.add_argument("--format", choices=("csv", "json"), default="csv")
+    p.add_argument("--as", dest="as_user", metavar="USERNAME", help="run with this user's scope")
     cat = sub.add_parser("catalogue", help="the KPI catalogue")
     cat.add_argument("--markdown", action="store_true", help="the docs/metrics.md table")
     cat.add_argument("--readme", action="store_true", help="the README's compact metric table")
@@ -153,24 +161,40 @@ def run_table(args: argparse.Namespace, out: Any) -> None:
         period = Period.parse(args.period)
     except PeriodError as exc:
         raise Refused(str(exc)) from None
-    if args.command == "supervision":
+    if args.command in ("supervision", "compliance", "exceptions"):
         try:
-            # Working-day counts and SLA deadlines need the calendar over P and a little after it.
+            # Working-day counts and deadlines need the calendar over P.
             check_covered(period.start, period.end)
         except CalendarRangeError as exc:
             raise Refused(str(exc)) from None
-    compute = _compute(args.command)
     engine = _open_database(args.db)
     try:
         with engine.connect() as conn:
             scope = _scope(conn, args.as_user)
             settings = load_settings(conn)
             try:
-                frame = compute(conn, period, args.level, scope, settings)
+                if args.command == "exceptions":
+                    from metrics.measures.compliance import exceptions
+
+                    try:
+                        frame = exceptions(conn, period, scope, settings, args.rule)
+                    except ValueError as exc:
+                        raise Refused(str(exc)) from None
+                else:
+                    frame = _compute(args.command)(conn, period, args.level, scope, settings)
             except CalendarRangeError as exc:
                 raise Refused(str(exc)) from None
     finally:
         engine.dispose()
+    if args.command == "exceptions":
+        # The register: no entity column; its order is the register's (rule, day, client).
+        columns = list(frame.columns)
+        rows = text_rows(frame, columns)
+        if args.format == "json":
+            write_json(columns, rows, out, numeric=[])
+        else:
+            write_csv(columns, rows, out)
+        return
     kind = KINDS[args.command]
     columns = output_columns(frame, kind)
     rows = text_rows(frame.sort_values("entity_id", kind="stable"), columns)

@@ -100,6 +100,20 @@ def health(
 
 
 @scoped
+def compliance(
+    conn: Connection,
+    period: Period,
+    level: Level,
+    scope: Scope,
+    settings: Settings | None = None,
+    metrics: Collection[str] | None = None,
+) -> pd.DataFrame:
+    """The life-cycle compliance figures (lifecycle.md) of every entity of `level` in `scope`:
+    openings, first contacts, care, quarterly reports, acquisition and the exception counts."""
+    return _table(conn, "compliance", period, level, scope, settings, metrics)
+
+
+@scoped
 def drill(
     conn: Connection,
     metric_id: str,
