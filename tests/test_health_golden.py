@@ -13,6 +13,7 @@ from data.settings import load_settings, save_setting
 from metrics.core.catalogue import health_ids
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
+from metrics.core.values import is_null
 from metrics.measures.lists import care_due, retention_alert_list, tier_migration
 from metrics.measures.tables import columns, drill, health
 from tests import supervision_data
@@ -142,8 +143,8 @@ def test_care_due_and_29_february(db: Engine) -> None:
         leap = care_due(conn, dt.date(2028, 2, 27), "staff", "P1", everything, days=2)
         oct_ = care_due(conn, dt.date(2025, 9, 25), "sub_branch", "SB1", everything, days=14)
     c02 = feb.set_index("client_id").loc["C02"]
-    assert c02["birthday"] == dt.date(2025, 2, 28)  # no 29 Feb in 2025
-    assert leap.set_index("client_id").at["C02", "birthday"] == dt.date(2028, 2, 29)
+    assert c02["care_on"] == dt.date(2025, 2, 28)  # no 29 Feb in 2025
+    assert leap.set_index("client_id").at["C02", "care_on"] == dt.date(2028, 2, 29)
     with db.connect() as conn:  # in a leap year, 28 Feb is nobody's substitute birthday
         assert "C02" not in set(
             care_due(conn, dt.date(2028, 2, 27), "staff", "P1", everything, days=1)["client_id"]
@@ -166,3 +167,51 @@ def test_tier_migration(db: Engine) -> None:
     assert matrix.at["new", "lost"] == 0
     # C05 fell from platinum (1.0M) to platinum (0.7M); C08 closed in September: lost.
     assert matrix.loc[:, "lost"].sum() == len(before - after)
+
+
+def test_care_reminders_use_imported_care_dates(db: Engine) -> None:
+    """Once a care_dates file is imported, the reminders are its dates, with their label; a
+    relative's 02-29 falls on 28 February in 2025; the client's own birthday carries the age."""
+    from sqlalchemy import insert
+
+    from data.schema import CareDate
+
+    with db.begin() as conn:
+        conn.execute(
+            insert(CareDate),
+            [
+                {
+                    "client_id": "C01",
+                    "kind": "relative_birthday",
+                    "month_day": "10-01",
+                    "label": "母亲",
+                },
+                {"client_id": "C01", "kind": "birthday", "month_day": "10-03", "label": ""},
+                {
+                    "client_id": "C02",
+                    "kind": "anniversary",
+                    "month_day": "02-29",
+                    "label": "结婚纪念日",
+                },
+                {"client_id": "C05", "kind": "birthday", "month_day": "12-01", "label": ""},
+            ],
+        )
+    everything = Scope.everything()
+    with db.connect() as conn:
+        october = care_due(conn, dt.date(2025, 9, 25), "staff", "P1", everything, days=14)
+        february = care_due(conn, dt.date(2025, 2, 20), "staff", "P1", everything, days=14)
+    rows = [
+        [None if is_null(v) else v for v in row]
+        for row in october[["client_id", "kind", "label", "care_on", "days_until", "age"]].values
+    ]
+    assert rows == [
+        ["C01", "relative_birthday", "母亲", dt.date(2025, 10, 1), 6, None],
+        ["C01", "birthday", None, dt.date(2025, 10, 3), 8, 45],
+    ]
+    assert february[["client_id", "kind", "care_on"]].values.tolist() == [
+        ["C02", "anniversary", dt.date(2025, 2, 28)]
+    ]
+    assert february.at[0, "label"] == "结婚纪念日"
+    assert (
+        october["client_name"].str.contains(r"\*")
+    ).all()  # masked for a scope that may not unmask

@@ -4,8 +4,8 @@ movement of its clients between tiers, and who stands in for whom (proxies).
 They read the same row sources and books as the figures (`Frame`), so the scope is applied the
 same way; personal data are masked unless the scope may unmask (`metrics.core.masking`).
 
-- `care_due(day, days=N)`: birthdays on a date from `day` to `day + N` inclusive; a 29 February
-  birthday falls on 28 February in years without one.
+- `care_due(day, days=N)`: care dates (imported ones, else birthdays) on a date from `day` to
+  `day + N` inclusive; a 29 February date falls on 28 February in years without one.
 - `tier_migration`: the tier at e(P-1) of each client in the book at e(P-1) against its tier at
   e(P) in the book at e(P); rows `black_gold, platinum, mass, new` (in the book at e(P) only),
   columns `black_gold, platinum, mass, lost` (in the book at e(P-1) only).
@@ -21,12 +21,13 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Integer, and_, cast, func, or_, select
 
-from data.schema import Assignment, AumMonthly, Client, Staff
+from data.schema import Assignment, AumMonthly, CareDate, Client, Staff
 from metrics.core import sql
 from metrics.core.entities import Level, entities
 from metrics.core.masking import protect
 from metrics.core.periods import Period, month_start
 from metrics.core.scope import Scope, scoped
+from metrics.core.values import is_null
 from metrics.measures.layer import Frame
 from metrics.measures.sources.common import tier_expr
 
@@ -34,6 +35,7 @@ assignments = Assignment.__table__
 aum = AumMonthly.__table__
 clients = Client.__table__
 staff = Staff.__table__
+care_dates = CareDate.__table__
 
 Settings = dict[str, Decimal]
 TIERS = ("black_gold", "platinum", "mass")
@@ -65,10 +67,10 @@ def retention_alert_list(
     return out
 
 
-def _birthday_in(year: int, birth: dt.date) -> dt.date:
-    if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
-        return dt.date(year, 2, 28)  # celebrated on the 28th in a year without 29 February
-    return birth.replace(year=year)
+CARE_COLUMNS = [
+    "client_id", "client_name", "kind", "label", "care_on", "days_until", "age", "birth_date",
+    "phone",
+]  # fmt: skip
 
 
 @scoped
@@ -80,45 +82,101 @@ def care_due(
     scope: Scope,
     days: int = 14,
 ) -> pd.DataFrame:
-    """Clients in the entity's book on `day` whose birthday falls from `day` to `day + days`."""
+    """The care dates of the entity's clients (in its book on `day`) from `day` to `day + days`:
+    the imported care dates (birthdays, relatives' birthdays, anniversaries, with their label)
+    once a `care_dates` file has been imported, else the clients' birthdays from `birth_date`.
+    `age` is given for a client's own birthday when the birth date is known."""
     window = [day + dt.timedelta(days=i) for i in range(days + 1)]
-    month_days = {(d.month, d.day) for d in window}
-    if any(d.month == 2 and d.day == 28 and not calendar.isleap(d.year) for d in window):
-        month_days.add((2, 29))
+    bk = Frame(conn, level, scope, Period("month", month_start(day), day), {}, entity_id).book(day)
+    imported = sql.scalar(conn, select(func.count()).select_from(care_dates), "care dates")
+    if imported:
+        found = _imported_care(conn, bk, entity_id, window)
+    else:
+        found = _birthdays(conn, bk, entity_id, window)
+    for row in found:
+        row["days_until"] = (row["care_on"] - day).days
+        born: dt.date | None = row.get("birth_date")
+        own = row["kind"] == "birthday" and born is not None
+        row["age"] = row["care_on"].year - born.year if own and born is not None else None
+    result = pd.DataFrame(found, columns=CARE_COLUMNS)
+    for whole in ("days_until", "age"):  # the one null convention: nullable integers
+        result[whole] = pd.array([None if is_null(v) else int(v) for v in result[whole]], "Int64")
+    result = result.sort_values(["care_on", "client_id", "kind"], ignore_index=True)
+    return protect(result, scope)
+
+
+def _falls_on(window: list[dt.date]) -> dict[str, dt.date]:
+    """`MM-DD` -> the day of `window` it falls on; 02-29 falls on 02-28 in a year without it."""
+    days = {f"{d:%m-%d}": d for d in window}
+    for d in window:
+        if d.month == 2 and d.day == 28 and not calendar.isleap(d.year):
+            days["02-29"] = d
+    return days
+
+
+def _imported_care(
+    conn: Connection, bk: Any, entity_id: str, window: list[dt.date]
+) -> list[dict[str, Any]]:
+    falls_on = _falls_on(window)
+    query = (
+        select(
+            clients.c.client_id,
+            clients.c.name,
+            care_dates.c.kind,
+            care_dates.c.label,
+            care_dates.c.month_day,
+            clients.c.birth_date,
+            clients.c.phone,
+        )
+        .select_from(bk)
+        .join(clients, clients.c.client_id == bk.c.client_id)
+        .join(care_dates, care_dates.c.client_id == bk.c.client_id)
+        .where(bk.c.entity_id == entity_id, care_dates.c.month_day.in_(sorted(falls_on)))
+    )
+    return [
+        {
+            "client_id": client_id,
+            "client_name": name,
+            "kind": kind,
+            "label": label or None,
+            "care_on": falls_on[month_day],
+            "birth_date": birth_date,
+            "phone": phone,
+        }
+        for client_id, name, kind, label, month_day, birth_date, phone in sql.rows(
+            conn, query, "care due"
+        )
+    ]
+
+
+def _birthdays(
+    conn: Connection, bk: Any, entity_id: str, window: list[dt.date]
+) -> list[dict[str, Any]]:
+    falls_on = _falls_on(window)
+    month_days = sorted(int(md[:2]) * 100 + int(md[3:]) for md in falls_on)
     # Filter on (month, day) in SQL, so that only candidates leave the database.
     md = func.extract("month", clients.c.birth_date) * 100 + func.extract(
         "day", clients.c.birth_date
     )
-    period = Period("month", month_start(day), day)
-    bk = Frame(conn, level, scope, period, {}, entity_id).book(day)
     query = (
         select(clients.c.client_id, clients.c.name, clients.c.birth_date, clients.c.phone)
         .select_from(bk)
         .join(clients, clients.c.client_id == bk.c.client_id)
         .where(bk.c.entity_id == entity_id, clients.c.birth_date.is_not(None))
-        .where(cast(md, Integer).in_(sorted(m * 100 + d for m, d in month_days)))
+        .where(cast(md, Integer).in_(month_days))
     )
-    out = []
-    for client_id, name, birth_date, phone in sql.rows(conn, query, "care due"):
-        birthday = next(
-            b
-            for b in (_birthday_in(y, birth_date) for y in (day.year, day.year + 1))
-            if day <= b <= window[-1]
-        )
-        out.append(
-            {
-                "client_id": client_id,
-                "client_name": name,
-                "birth_date": birth_date,
-                "birthday": birthday,
-                "age": birthday.year - birth_date.year,
-                "days_until": (birthday - day).days,
-                "phone": phone,
-            }
-        )
-    columns = ["client_id", "client_name", "birth_date", "birthday", "age", "days_until", "phone"]
-    result = pd.DataFrame(out, columns=columns)
-    return protect(result.sort_values(["birthday", "client_id"], ignore_index=True), scope)
+    return [
+        {
+            "client_id": client_id,
+            "client_name": name,
+            "kind": "birthday",
+            "label": None,
+            "care_on": falls_on[f"{birth_date:%m-%d}"],
+            "birth_date": birth_date,
+            "phone": phone,
+        }
+        for client_id, name, birth_date, phone in sql.rows(conn, query, "care due")
+    ]
 
 
 @scoped
