@@ -278,6 +278,14 @@ class Context:
         """The portfolio-health table; `metrics` computes only the statements those ids need."""
         return self.frame(results.Request("health", self._p(period), level, self.scope, metrics))
 
+    def compliance(
+        self, level: Level, period: Period | None = None, metrics: tuple[str, ...] | None = None
+    ) -> pd.DataFrame:
+        """The life-cycle compliance figures (lifecycle.md) of every entity of `level`."""
+        return self.frame(
+            results.Request("compliance", self._p(period), level, self.scope, metrics)
+        )
+
     def drill(
         self, metric_id: str, level: str, entity_id: str, period: Period | None = None
     ) -> pd.DataFrame:

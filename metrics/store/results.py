@@ -52,7 +52,7 @@ from metrics.measures import browse, tables
 
 log = logging.getLogger("wealth.results")
 
-Kind = Literal["scorecard", "supervision", "health", "aum_trend"]
+Kind = Literal["scorecard", "supervision", "health", "compliance", "aum_trend"]
 stored = StoredResult.__table__
 
 
@@ -108,6 +108,8 @@ class Request:
             return tables.scorecard(conn, period, self.level, self.scope, settings)
         if self.kind == "supervision":
             return tables.supervision(conn, period, self.level, self.scope, settings, self.metrics)
+        if self.kind == "compliance":
+            return tables.compliance(conn, period, self.level, self.scope, settings, self.metrics)
         if self.kind == "health":
             return tables.health(conn, period, self.level, self.scope, settings, self.metrics)
         if self.kind == "aum_trend":
