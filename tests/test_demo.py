@@ -13,7 +13,9 @@ import re
 import pandas as pd
 import pytest
 
+from data import demo as generator
 from data.demo import DEMO_AS_OF, SCALES, generate
+from data.demo.tables import STREAMS, TABLES
 
 AS_OF = DEMO_AS_OF.isoformat()
 
@@ -319,6 +321,21 @@ def test_other_seed_other_data(
 ) -> None:
     generate("tiny", tmp_path, seed=7)
     assert (tmp_path / "clients.csv").read_bytes() != (tiny[0] / "clients.csv").read_bytes()
+
+
+def test_a_new_table_leaves_the_other_files_as_they_were(
+    tmp_path: pathlib.Path,
+    tiny: tuple[pathlib.Path, dict[str, int]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Adding a table appends a stream and inserts a builder anywhere in the order: neither may
+    change what the existing tables hold (no shared streams, no builder changes the world)."""
+    monkeypatch.setattr(generator, "STREAMS", (*STREAMS, "a_new_table"))
+    monkeypatch.setattr(generator, "TABLES", tuple(reversed(TABLES)))
+    counts = generate("tiny", tmp_path)
+    assert list(counts) == list(reversed(tiny[1]))
+    for name in HEADERS:
+        assert (tmp_path / name).read_bytes() == (tiny[0] / name).read_bytes(), name
 
 
 def test_unknown_scale_is_refused(tmp_path: pathlib.Path) -> None:
