@@ -906,8 +906,8 @@ CATALOGUE += (
         better=None,
         kind="compliance",
         description=(
-            "Primary or secondary assignments of x with start_on in P (an org unit: of its staff, "
-            "each assignment once)."
+            "Primary or secondary assignments of x with start_on in P (an org unit: of its "
+            "planners and advisors, kpis.md's members, each assignment once)."
         ),
         description_zh="本期开始的主、副客户经理管户关系数（机构每条只计一次）。",
         compute=Value(count("relationships")),
@@ -939,7 +939,8 @@ CATALOGUE += (
         kind="compliance",
         description=(
             "The care dates care_missed looks at for x as a planner: each care date in P (on or "
-            "before e) of a client in x's primary book on that date."
+            "before e) of a client in x's primary book on that date; an org unit counts each care "
+            "date of its member planners once (done when any of them made the care contact)."
         ),
         description_zh="本期（不晚于期末）落在其主管户客户上的关怀日数。",
         compute=Value(count("care")),

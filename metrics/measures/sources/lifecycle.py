@@ -14,8 +14,12 @@ Choices where lifecycle.md can be read two ways (also in the catalogue's descrip
   is not judged.
 - The primary manager charged at a day, when a client has two primaries then: the one whose
   assignment started last (then the smallest staff id). Without a primary that day: the org unit
-  of the latest earlier primary manager (staff_id empty); without any: the branch of the client's
-  opening org unit, else the bank's only branch.
+  of the latest earlier primary manager — the one whose assignment ended last — (staff_id
+  empty); without any: the branch of the client's opening org unit, else the bank's only branch.
+- Roll-ups: openings, exceptions and referrals count every staff member of a unit whatever their
+  role (lifecycle.md says so); new relationships, first contacts, care dates and plan-quarters
+  count kpis.md's members (planners and advisors), each assignment, care date and plan-quarter
+  once (a care date two member planners look at is one date, done when either made the contact).
 - `client_unmaintained`: maintained when some primary assignment active at e belongs to a staff
   member who has not left (`left_on` empty or after e).
 - Tier conditions read AUM(c, month-end) of each month concerned; a missing month is 0 (mass).
@@ -164,7 +168,13 @@ def charged_at(f: Frame, days: Any, name: str) -> Any:
             func.row_number()
             .over(
                 partition_by=[days.c.client_id, days.c.day],
-                order_by=[case((is_active, 0), else_=1), a.c.start_on.desc(), a.c.staff_id],
+                # The primary that day (the latest started); else the latest to have ended.
+                order_by=[
+                    case((is_active, 0), else_=1),
+                    a.c.end_on.desc().nulls_first(),
+                    a.c.start_on.desc(),
+                    a.c.staff_id,
+                ],
             )
             .label("rn"),
         )
@@ -381,9 +391,11 @@ def _intros(f: Frame) -> Any:
 
 @row_source("relationships", order=("start_on", "client_id", "staff_id"))
 def relationship_rows(f: Frame) -> Select:
-    """The new primary / secondary assignments of the staff each entity answers for."""
+    """The new primary / secondary assignments of each entity's members (kpis.md's planners and
+    advisors: lifecycle.md widens the roll-up to every role only for openings, exceptions and
+    referrals)."""
     i = _intros(f)
-    mem = f.staff_members()
+    mem = f.members()
     return (
         select(mem.c.entity_id, *(c for c in i.c))
         .select_from(mem)
@@ -469,12 +481,21 @@ def _care(f: Frame) -> Any:
 
 @row_source("care", order=("care_on", "client_id", "kind"))
 def care_rows(f: Frame) -> Select:
+    """The care dates each entity's member planners look at, each care date once per entity
+    (two planners of a unit holding the client: one date, done when either made the contact)."""
     c = _care(f)
-    mem = f.staff_members()
+    mem = f.members()
+    key = (c.c.client_id, c.c.kind, c.c.label, c.c.month_day, c.c.care_on)
     return (
-        select(mem.c.entity_id, *(col for col in c.c))
+        select(
+            mem.c.entity_id,
+            *key,
+            func.min(c.c.staff_id).label("staff_id"),
+            func.max(c.c.done).label("done"),
+        )
         .select_from(mem)
         .join(c, c.c.staff_id == mem.c.staff_id)
+        .group_by(mem.c.entity_id, *key)
     )
 
 
@@ -572,8 +593,9 @@ def midnight_col(day: Any, days_after: int = 1) -> Any:
 
 @row_source("plan_quarters", order=("q_start", "client_id", "plan_id"))
 def plan_quarter_rows(f: Frame) -> Select:
+    """The plan-quarters of plans by each entity's members."""
     q = _plan_quarters(f)
-    mem = f.staff_members()
+    mem = f.members()
     return (
         select(mem.c.entity_id, *(c for c in q.c))
         .select_from(mem)
