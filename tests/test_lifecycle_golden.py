@@ -15,6 +15,7 @@ from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.core.values import is_null
 from metrics.measures.compliance import exceptions
+from metrics.measures.sources.lifecycle import RULES as RULE_IDS
 from metrics.measures.tables import compliance
 from tests import lifecycle_data
 from tests.lifecycle_reference import ref_compliance, ref_exceptions
@@ -158,3 +159,62 @@ def test_edges_where_readings_part(engine: Engine) -> None:
                     assert got_value is not None and abs(got_value - want) <= 1e-12, (level, column)
                 else:
                     assert got_value == want, (level, row["entity_id"], column, got_value, want)
+
+
+def test_a_head_and_a_planner_see_only_their_exceptions(db: Engine) -> None:
+    quarter = Period.parse("2025Q3")
+    with db.connect() as conn:
+        settings = load_settings(conn)
+        everything = exceptions(conn, quarter, EVERYTHING, settings)
+        head = exceptions(conn, quarter, Scope.org("SB1"), settings)
+        planner = exceptions(conn, quarter, Scope.staff("P1"), settings)
+        staff_rows = compliance(conn, quarter, "staff", Scope.org("SB2"), settings)
+    assert set(head["org_id"]) == {"SB1"} and len(head) == (everything["org_id"] == "SB1").sum()
+    assert set(planner["staff_id"]) == {"P1"}
+    assert len(planner) == (everything["staff_id"] == "P1").sum()
+    assert set(staff_rows["entity_id"]) == {"P3", "P4"}  # SB2's planners only
+    # The unit's rows charged to nobody in particular (client_unmaintained) reach its head too.
+    assert (head["staff_id"].isna() & (head["rule"] == "client_unmaintained")).any()
+
+
+def test_the_command_line_register_and_figures(db: Engine, tmp_path: Any) -> None:
+    """`python -m metrics exceptions` / `compliance` print exactly what the functions return, with
+    the columns lifecycle.md names, for the director and `--as` a head."""
+    from data.accounts import create_user
+    from tests.test_metrics_cli import run
+
+    url = db.url.render_as_string(hide_password=False)
+    with db.begin() as conn:
+        create_user(conn, "head1", "head", org_id="SB1", password="a long enough password")
+    result = run("exceptions", "--period", "2025-09", "--db", url)
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "rule,client_id,staff_id,org_id,day,ref"
+    with db.connect() as conn:
+        settings = load_settings(conn)
+        register = exceptions(conn, Period.parse("2025-09"), EVERYTHING, settings)
+    assert len(lines) == 1 + len(register)
+    mine = run(
+        "exceptions",
+        "--period",
+        "2025-09",
+        "--db",
+        url,
+        "--as",
+        "head1",
+        "--rule",
+        "client_unmaintained",
+    )
+    assert mine.returncode == 0, mine.stderr
+    assert all(line.split(",")[3] == "SB1" for line in mine.stdout.splitlines()[1:])
+    figures = run("compliance", "--period", "2025Q3", "--level", "sub_branch", "--db", url)
+    assert figures.returncode == 0, figures.stderr
+    header = figures.stdout.splitlines()[0].split(",")
+    assert header[:13] == [
+        "entity_id", "openings", "opening_compliance", "opener_kept", "new_relationships",
+        "intro_on_time", "care_dates", "care_done", "plan_report_rate", "new_clients",
+        "referral_share", "referrals_made", "exceptions",
+    ]  # fmt: skip
+    assert header[13:30] == [f"exc_{rule}" for rule in RULE_IDS]
+    refused = run("exceptions", "--period", "2025-09", "--db", url, "--rule", "nonsense")
+    assert refused.returncode == 2 and "unknown rule" in refused.stderr
