@@ -121,6 +121,18 @@ def open_on(day: Any) -> Any:
     return or_(clients.c.closed_on.is_(None), clients.c.closed_on > day)
 
 
+def within(at: Any, first: dt.date, last: dt.date) -> Any:
+    """`at` (a timestamp) dated from `first` to `last`, as a range DuckDB's zone maps and an
+    index can use: the exact per-row window is checked beside it."""
+    return and_(at >= midnight(first), at < midnight(last + dt.timedelta(days=1)))
+
+
+def reach(f: Frame, n: int) -> dt.date:
+    """A day no n-th working day after a day of P can fall after (n working days never span
+    more than 3n + 30 calendar days, the Spring Festival included)."""
+    return f.e + dt.timedelta(days=3 * n + 30)
+
+
 def iso(day: Any) -> Any:
     """A date as `YYYY-MM-DD` text (the register's `ref`)."""
     return cast(day, String)
@@ -250,8 +262,12 @@ def _openings(f: Frame) -> Any:
         )
         b = base
         info = info_updates.alias("opening_info")
+        longest = max(
+            int(s["opening.archive_working_days"]), int(s["opening.followup_working_days"])
+        )
         archived = exists(
             select(info.c.client_id).where(
+                within(info.c.at, f.period.start, reach(f, longest)),
                 info.c.client_id == b.c.client_id,
                 info.c.field_group == "comprehensive",
                 cast(info.c.at, Date) >= b.c.opened_on,
@@ -272,6 +288,7 @@ def _openings(f: Frame) -> Any:
                 ),
             )
             .where(
+                within(contact.c.at, f.period.start, reach(f, longest)),
                 contact.c.client_id == b.c.client_id,
                 cast(contact.c.at, Date) >= b.c.opened_on,
                 cast(contact.c.at, Date) <= b.c.followup_deadline,
@@ -372,6 +389,7 @@ def _intros(f: Frame) -> Any:
         contact = contacts.alias("intro_contact")
         contacted = exists(
             select(contact.c.contact_id).where(
+                within(contact.c.at, f.period.start, reach(f, n)),
                 contact.c.client_id == base.c.client_id,
                 contact.c.staff_id == base.c.staff_id,
                 cast(contact.c.at, Date) >= base.c.start_on,
@@ -467,6 +485,7 @@ def _care(f: Frame) -> Any:
         contact = contacts.alias("care_contact")
         done = exists(
             select(contact.c.contact_id).where(
+                within(contact.c.at, f.period.start - dt.timedelta(days=lead), f.e),
                 contact.c.client_id == base.c.client_id,
                 contact.c.staff_id == base.c.staff_id,
                 contact.c.purpose == "care",
@@ -616,7 +635,11 @@ def _aum_at(month: dt.date, name: str) -> Any:
 
 def _state_rules(f: Frame) -> list[Select]:
     """The register rows of the rules judged on the state at e (maintenance, tier changes, loss),
-    each as (rule, client_id, staff_id, org_id, day, ref)."""
+    each as (rule, client_id, staff_id, org_id, day, ref).
+
+    Each rule first finds its clients (`hits`: rule, client_id, ref), from small candidate sets
+    (wealth clients, clients with a secondary, black-gold ones, closed ones); only the clients hit
+    are then charged (`charged_at`), in one pass for the rules "at e" and one for the loss rules."""
     s, e = f.settings, f.e
     e_literal = literal(e, Date)
     open_at_e = open_on(e)
@@ -624,15 +647,12 @@ def _state_rules(f: Frame) -> list[Select]:
     wealth = money(s["tier.wealth"])
     black_gold = money(s["tier.black_gold"])
 
-    # Whom the rules "at e" charge, for every client open at e (one pass over assignments).
-    at_e = charged_at(
-        f,
-        select(clients.c.client_id, e_literal.label("day")).where(open_at_e).subquery("days_at_e"),
-        "charge_at_e",
-    )
+    def hit(rule: str, client_id: Any, ref: Any = None) -> Any:
+        ref_value = cast(null(), String) if ref is None else ref
+        return [literal(rule).label("rule"), client_id.label("client_id"), ref_value.label("ref")]
 
     # client_unmaintained: a wealth client, or one with an opening on or before e, whose primary
-    # at e is missing or has left; charged to an org unit alone.
+    # at e is missing or has left; charged to an org unit alone (below, staff_id emptied).
     opened = select(openings.c.client_id).where(
         openings.c.opened_at < midnight(e + dt.timedelta(days=1))
     )
@@ -656,21 +676,107 @@ def _state_rules(f: Frame) -> list[Select]:
             or_(ok_staff.c.left_on.is_(None), ok_staff.c.left_on > e),
         )
     )
-    unmaintained = (
-        select(
-            literal("client_unmaintained").label("rule"),
-            candidates.c.client_id,
-            cast(null(), String).label("staff_id"),
-            at_e.c.org_id,
-            e_literal.label("day"),
-            cast(null(), String).label("ref"),
+    unmaintained = select(*hit("client_unmaintained", candidates.c.client_id)).where(~maintained)
+
+    # risk_assessment_due: a wealth client (with a primary at e: checked once charged) whose
+    # latest risk assessment is missing or too old.
+    latest = (
+        select(risk.c.client_id, func.max(risk.c.assessed_on).label("assessed_on"))
+        .where(risk.c.assessed_on <= e)
+        .group_by(risk.c.client_id)
+        .subquery("latest_assessment")
+    )
+    valid_from = e - dt.timedelta(days=int(s["kyc.valid_days"]))
+    risk_due = (
+        select(*hit("risk_assessment_due", now.c.client_id, iso(latest.c.assessed_on)))
+        .select_from(now)
+        .join(clients, clients.c.client_id == now.c.client_id)
+        .outerjoin(latest, latest.c.client_id == now.c.client_id)
+        .where(
+            now.c.aum >= wealth,
+            open_at_e,
+            or_(latest.c.assessed_on.is_(None), latest.c.assessed_on < valid_from),
         )
-        .select_from(candidates)
-        .join(at_e, at_e.c.client_id == candidates.c.client_id)
-        .where(~maintained)
     )
 
-    # client_two_primaries: one row per primary assignment active at e of a client with two.
+    # Tiers at the month-ends of m(e) and the grace months before it; a missing month is 0.
+    months = [add_months(month_start(e), -k) for k in range(int(s["lifecycle.grace_months"]) + 1)]
+
+    def tier_of(candidates: Any, name: str) -> Any:
+        """(client_id, months_found, lowest, highest) of the candidates' AUM over `months`."""
+        return (
+            select(
+                candidates.c.client_id,
+                func.count(aum.c.client_id).label("months_found"),
+                func.min(aum.c.avg_daily_aum).label("lowest"),
+                func.max(aum.c.avg_daily_aum).label("highest"),
+            )
+            .select_from(candidates)
+            .outerjoin(
+                aum, and_(aum.c.client_id == candidates.c.client_id, aum.c.month.in_(months))
+            )
+            .group_by(candidates.c.client_id)
+            .subquery(name)
+        )
+
+    def active(role: str, alias: str) -> Any:
+        a = assignments.alias(alias)
+        return select(a.c.client_id).where(a.c.role == role, active_on(a, e))
+
+    # upgrade_no_secondary: black-gold at every one of those month-ends (so at m(e) too), open,
+    # without a secondary at e.
+    top_now = (
+        select(now.c.client_id)
+        .join(clients, clients.c.client_id == now.c.client_id)
+        .where(now.c.aum >= black_gold, open_at_e)
+        .subquery("top_now")
+    )
+    top = tier_of(top_now, "top_tiers")
+    upgrade = select(*hit("upgrade_no_secondary", top.c.client_id)).where(
+        top.c.months_found == len(months),
+        top.c.lowest >= black_gold,
+        top.c.client_id.not_in(active("secondary", "up_secondary")),
+    )
+    # Downgrades: below black-gold at every one of those month-ends, open, with a secondary at e
+    # or an unsealed archive created by an advisor.
+    archive = archives.alias("down_archive")
+    author = staff.alias("archive_author")
+    advisor_archives = (
+        select(archive.c.client_id, archive.c.created_on)
+        .join(author, and_(author.c.staff_id == archive.c.created_by, author.c.role == "advisor"))
+        .where(
+            archive.c.created_on <= e,
+            or_(archive.c.sealed_on.is_(None), archive.c.sealed_on > e),
+        )
+        .subquery("advisor_archives")
+    )
+    with_secondary = active("secondary", "down_secondary").subquery("with_secondary")
+    down_candidates = (
+        union_all(select(with_secondary.c.client_id), select(advisor_archives.c.client_id))
+        .subquery("down_candidates_all")
+        .select()
+        .distinct()
+        .subquery("down_candidates")
+    )
+    down = tier_of(down_candidates, "down_tiers")
+    below = (
+        select(down.c.client_id)
+        .join(clients, clients.c.client_id == down.c.client_id)
+        .where(or_(down.c.highest.is_(None), down.c.highest < black_gold), open_at_e)
+        .subquery("below_top")
+    )
+    downgrade_kept = select(*hit("downgrade_secondary_kept", below.c.client_id)).where(
+        below.c.client_id.in_(select(with_secondary.c.client_id))
+    )
+    downgrade_archive = (
+        select(
+            *hit("downgrade_archive_open", below.c.client_id, iso(advisor_archives.c.created_on))
+        )
+        .select_from(below)
+        .join(advisor_archives, advisor_archives.c.client_id == below.c.client_id)
+    )
+
+    # client_two_primaries: one row per primary assignment active at e (charged to its staff).
     two = assignments.alias("two_primaries")
     doubled = (
         select(two.c.client_id)
@@ -697,160 +803,74 @@ def _state_rules(f: Frame) -> list[Select]:
         .where(active_on(each, e))
     )
 
-    # risk_assessment_due: a wealth client with a primary at e and no valid risk assessment.
-    latest = (
-        select(risk.c.client_id, func.max(risk.c.assessed_on).label("assessed_on"))
-        .where(risk.c.assessed_on <= e)
-        .group_by(risk.c.client_id)
-        .subquery("latest_assessment")
+    # Charge the clients hit "at e" once: the primary manager at e, else an org unit.
+    at_e_hits = union_all(unmaintained, risk_due, upgrade, downgrade_kept, downgrade_archive).cte(
+        "hits_at_e"
     )
-    valid_from = e - dt.timedelta(days=int(s["kyc.valid_days"]))
-    risk_due = (
+    hit_clients = (
+        select(at_e_hits.c.client_id, e_literal.label("day"))
+        .distinct()
+        .subquery("hit_clients_at_e")
+    )
+    at_e = charged_at(f, hit_clients, "charge_at_e")
+    unit_alone = at_e_hits.c.rule == "client_unmaintained"
+    charged_at_e = (
         select(
-            literal("risk_assessment_due").label("rule"),
-            at_e.c.client_id,
-            at_e.c.staff_id,
+            at_e_hits.c.rule,
+            at_e_hits.c.client_id,
+            case((unit_alone, cast(null(), String)), else_=at_e.c.staff_id).label("staff_id"),
             at_e.c.org_id,
             e_literal.label("day"),
-            iso(latest.c.assessed_on).label("ref"),
+            at_e_hits.c.ref,
         )
-        .select_from(at_e)
-        .join(now, now.c.client_id == at_e.c.client_id)
-        .outerjoin(latest, latest.c.client_id == at_e.c.client_id)
-        .where(
-            at_e.c.has_primary == 1,
-            now.c.aum >= wealth,
-            or_(latest.c.assessed_on.is_(None), latest.c.assessed_on < valid_from),
-        )
-    )
-
-    # Tier at the month-ends of m(e) and the grace months before it.
-    months = [add_months(month_start(e), -k) for k in range(int(s["lifecycle.grace_months"]) + 1)]
-    tiers = (
-        select(
-            clients.c.client_id,
-            func.count(aum.c.client_id).label("months_found"),
-            func.min(aum.c.avg_daily_aum).label("lowest"),
-            func.max(aum.c.avg_daily_aum).label("highest"),
-        )
-        .select_from(clients)
-        .outerjoin(aum, and_(aum.c.client_id == clients.c.client_id, aum.c.month.in_(months)))
-        .where(open_at_e)
-        .group_by(clients.c.client_id)
-        .subquery("tier_months")
-    )
-    # A missing month is 0: black-gold throughout needs every month present and at the line.
-    always_top = and_(tiers.c.months_found == len(months), tiers.c.lowest >= black_gold)
-    never_top = or_(tiers.c.highest.is_(None), tiers.c.highest < black_gold)
-
-    def has(role: str, alias: str) -> Any:
-        a = assignments.alias(alias)
-        return exists(
-            select(a.c.client_id).where(
-                a.c.client_id == tiers.c.client_id, a.c.role == role, active_on(a, e)
-            )
-        )
-
-    def at_e_rows(rule: str, condition: Any) -> Select:
-        return (
-            select(
-                literal(rule).label("rule"),
-                tiers.c.client_id,
-                at_e.c.staff_id,
-                at_e.c.org_id,
-                e_literal.label("day"),
-                cast(null(), String).label("ref"),
-            )
-            .select_from(tiers)
-            .join(at_e, at_e.c.client_id == tiers.c.client_id)
-            .where(condition)
-        )
-
-    upgrade = at_e_rows("upgrade_no_secondary", and_(always_top, ~has("secondary", "up_sec")))
-    downgrade_kept = at_e_rows(
-        "downgrade_secondary_kept", and_(never_top, has("secondary", "down_sec"))
-    )
-    archive = archives.alias("down_archive")
-    author = staff.alias("archive_author")
-    downgrade_archive = (
-        select(
-            literal("downgrade_archive_open").label("rule"),
-            tiers.c.client_id,
-            at_e.c.staff_id,
-            at_e.c.org_id,
-            e_literal.label("day"),
-            iso(archive.c.created_on).label("ref"),
-        )
-        .select_from(tiers)
-        .join(at_e, at_e.c.client_id == tiers.c.client_id)
-        .join(archive, archive.c.client_id == tiers.c.client_id)
-        .join(author, and_(author.c.staff_id == archive.c.created_by, author.c.role == "advisor"))
-        .where(
-            never_top,
-            archive.c.created_on <= e,
-            or_(archive.c.sealed_on.is_(None), archive.c.sealed_on > e),
-        )
+        .select_from(at_e_hits)
+        .join(at_e, at_e.c.client_id == at_e_hits.c.client_id)
+        # "A wealth client ... and a primary manager at e": the only rule that needs one.
+        .where(or_(at_e_hits.c.rule != "risk_assessment_due", at_e.c.has_primary == 1))
     )
 
     # Loss: closed more than grace_days before e; charged as on the day before the closure.
     lost_before = e - dt.timedelta(days=int(s["lifecycle.grace_days"]))
-    eve = (
+    lost = select(clients.c.client_id).where(clients.c.closed_on < lost_before).subquery("lost")
+    kept = assignments.alias("kept_manager")
+    still_assigned = select(kept.c.client_id).where(
+        kept.c.role.in_(("primary", "secondary")), active_on(kept, e)
+    )
+    lost_archive = archives.alias("lost_archive")
+    loss_hits = union_all(
+        select(*hit("loss_managers_kept", lost.c.client_id)).where(
+            lost.c.client_id.in_(still_assigned)
+        ),
+        select(*hit("loss_archive_open", lost.c.client_id, iso(lost_archive.c.created_on)))
+        .select_from(lost)
+        .join(lost_archive, lost_archive.c.client_id == lost.c.client_id)
+        .where(
+            lost_archive.c.created_on <= e,
+            or_(lost_archive.c.sealed_on.is_(None), lost_archive.c.sealed_on > e),
+        ),
+    ).cte("loss_hits")
+    eves = (
         select(
             clients.c.client_id,
             cast(clients.c.closed_on - literal(dt.timedelta(days=1)), Date).label("day"),
         )
-        .where(clients.c.closed_on < lost_before)
+        .where(clients.c.client_id.in_(select(loss_hits.c.client_id)))
         .subquery("closure_eves")
     )
-    at_eve = charged_at(f, eve, "charge_at_closure")
-    kept = assignments.alias("kept_manager")
-    managers_kept = (
+    at_eve = charged_at(f, eves, "charge_at_closure")
+    charged_loss = (
         select(
-            literal("loss_managers_kept").label("rule"),
-            at_eve.c.client_id,
+            loss_hits.c.rule,
+            loss_hits.c.client_id,
             at_eve.c.staff_id,
             at_eve.c.org_id,
             e_literal.label("day"),
-            cast(null(), String).label("ref"),
+            loss_hits.c.ref,
         )
-        .select_from(at_eve)
-        .where(
-            exists(
-                select(kept.c.client_id).where(
-                    kept.c.client_id == at_eve.c.client_id,
-                    kept.c.role.in_(("primary", "secondary")),
-                    active_on(kept, e),
-                )
-            )
-        )
+        .select_from(loss_hits)
+        .join(at_eve, at_eve.c.client_id == loss_hits.c.client_id)
     )
-    lost_archive = archives.alias("lost_archive")
-    archive_open = (
-        select(
-            literal("loss_archive_open").label("rule"),
-            at_eve.c.client_id,
-            at_eve.c.staff_id,
-            at_eve.c.org_id,
-            e_literal.label("day"),
-            iso(lost_archive.c.created_on).label("ref"),
-        )
-        .select_from(at_eve)
-        .join(lost_archive, lost_archive.c.client_id == at_eve.c.client_id)
-        .where(
-            lost_archive.c.created_on <= e,
-            or_(lost_archive.c.sealed_on.is_(None), lost_archive.c.sealed_on > e),
-        )
-    )
-    return [
-        unmaintained,
-        two_primaries,
-        risk_due,
-        upgrade,
-        downgrade_kept,
-        downgrade_archive,
-        managers_kept,
-        archive_open,
-    ]
+    return [charged_at_e, two_primaries, charged_loss]
 
 
 # --- the register -----------------------------------------------------------------------------------
