@@ -28,8 +28,10 @@ from data.schema import (
     Client,
     Contact,
     InfoUpdate,
+    OrgUnit,
     Plan,
     RiskAssessment,
+    Staff,
 )
 from metrics.core import sql
 from metrics.core.entities import org_closure
@@ -49,14 +51,31 @@ def exceptions(
     scope: Scope,
     settings: Settings,
     rule: str | None = None,
+    *,
+    named: bool = False,
 ) -> pd.DataFrame:
     """The register of P as `scope` may see it (optionally one rule), sorted by rule, day,
-    client_id (then staff_id, ref)."""
+    client_id (then staff_id, ref). `named` adds `client_name` (masked unless the scope may
+    unmask), `staff_name` and `org_name` for a page."""
     if rule is not None and rule not in RULES:
         raise ValueError(f"unknown rule {rule!r}; the rules are: {', '.join(RULES)}")
     frame = Frame(conn, "branch", scope, period, settings)
     r = register(frame)
     query = select(*(r.c[c] for c in REGISTER))
+    if named:
+        client = Client.__table__
+        person = Staff.__table__
+        unit = OrgUnit.__table__
+        query = (
+            query.add_columns(
+                client.c.name.label("client_name"),
+                person.c.name.label("staff_name"),
+                unit.c.name.label("org_name"),
+            )
+            .outerjoin(client, client.c.client_id == r.c.client_id)
+            .outerjoin(person, person.c.staff_id == r.c.staff_id)
+            .outerjoin(unit, unit.c.org_id == r.c.org_id)
+        )
     if rule is not None:
         query = query.where(r.c.rule == rule)
     if scope.org_ids is not None:
@@ -68,7 +87,8 @@ def exceptions(
             or_(r.c.org_id.in_(visible_units), r.c.staff_id.in_(sorted(scope.staff_ids)))
         )
     query = query.order_by(r.c.rule, r.c.day, r.c.client_id, r.c.staff_id, r.c.ref)
-    return sql.read(conn, query, f"register {period}")
+    found = sql.read(conn, query, f"register {period}")
+    return protect(found, scope) if named else found
 
 
 @scoped
