@@ -13,6 +13,7 @@ from metrics.core.catalogue import (
     CATALOGUE,
     appraisal_ids,
     health_ids,
+    kind_ids,
     markdown_table,
     supervision_ids,
 )
@@ -61,7 +62,33 @@ def test_every_spec_id_is_catalogued() -> None:
     # care_due is a reminder list, not a figure of the health table.
     spec_ids |= set(kpi_table_ids("Portfolio health")) - {"care_due"}
     assert spec_ids <= set(BY_ID), spec_ids - set(BY_ID)
-    assert set(BY_ID) == set(appraisal_ids()) | set(supervision_ids()) | set(health_ids())
+    compliance = set(kind_ids("compliance"))
+    assert set(BY_ID) == (
+        set(appraisal_ids()) | set(supervision_ids()) | set(health_ids()) | compliance
+    )
+
+
+def lifecycle_columns() -> list[str]:
+    """The figure columns of `python -m metrics compliance` named in lifecycle.md."""
+    text = (SPEC / "lifecycle.md").read_text(encoding="utf-8")
+    match = re.search(r"columns `entity_id, (.*?)`", text, flags=re.S)
+    assert match
+    return [c.strip() for c in match.group(1).replace("\n", " ").split(",")]
+
+
+def lifecycle_rules() -> list[str]:
+    """The rule ids of lifecycle.md's rule tables (first column, in backticks)."""
+    text = (SPEC / "lifecycle.md").read_text(encoding="utf-8")
+    body = text.split("## Rules and their exceptions", 1)[1].split("\n## What must be shown", 1)[0]
+    return re.findall(r"^\| `([a-z_]+)` \|", body, flags=re.M)
+
+
+def test_compliance_follows_lifecycle_md() -> None:
+    """The figures of lifecycle.md first, then one `exc_<rule>` count per rule of its tables."""
+    figures = lifecycle_columns()
+    rules = lifecycle_rules()
+    assert len(rules) == 17, rules
+    assert kind_ids("compliance") == figures + [f"exc_{r}" for r in rules]
 
 
 def test_records_are_complete() -> None:

@@ -249,6 +249,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "family.growth": ("Growth", "成长"),
     "family.supervision": ("Supervision", "督导"),
     "family.health": ("Portfolio health", "健康度"),
+    "family.compliance": ("Compliance", "合规"),
     "unit.yuan": ("yuan", "元"),
     "unit.count": ("count", "个数"),
     "unit.ratio": ("ratio", "比率"),
