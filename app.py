@@ -38,6 +38,7 @@ DASHBOARD = (
     ("planner", "page.planner", ":material/person:", None),
     ("supervision", "page.supervision", ":material/visibility:", ("director", "head")),
     ("health", "page.health", ":material/monitor_heart:", ("director", "head")),
+    ("compliance", "page.compliance", ":material/gavel:", None),
     ("metrics", "page.metrics", ":material/menu_book:", None),
 )
 APPRAISAL = (

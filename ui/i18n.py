@@ -45,6 +45,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.planner": ("Planner", "理财经理"),
     "page.supervision": ("Supervision", "履职督导"),
     "page.health": ("Portfolio health", "客户健康度"),
+    "page.compliance": ("Compliance", "合规检查"),
     "page.metrics": ("Metrics", "指标目录"),
     "page.data": ("Data", "数据导入"),
     "page.settings": ("Settings", "参数设置"),
@@ -529,16 +530,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.until": ("To", "止"),
     "audit.count": ("{n:,} event(s), newest first", "共 {n:,} 条，最新在前"),
     "users.add": ("Add an account", "新增用户"),
+    # Strings of the compliance page work (kept together).
     "users.role": ("Role", "角色"),
     "users.username": ("Username", "用户名"),
+    # Strings of the life-cycle demo and import work (kept together).
     "users.org": ("Org unit", "机构"),
     "users.staff": ("Staff", "员工"),
+    # Strings of the import robustness work (kept together).
     "users.display_name": ("Display name", "显示名"),
     "users.email": ("Email (single sign-on)", "邮箱（单点登录）"),
+    # Strings of the security work (kept together).
     "users.may_unmask": ("May see personal data unmasked", "可查看明文个人信息"),
     "users.password": ("Password", "密码"),
+    # Strings of the scheme editor and periods work (kept together).
     "users.add_button": ("Add", "新增"),
     "users.added": ("Added {username}", "已新增 {username}"),
+    # Strings of the screens, packs and layout work (kept together).
     "users.toggle": ("Disable or re-enable", "停用 / 启用"),
     "users.account": ("Account", "用户"),
     "users.disable": ("Disable", "停用"),
