@@ -10,7 +10,7 @@ from alembic import command
 from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
-from data.db import alembic_config, upgrade
+from data.db import alembic_config, head_revision, upgrade
 from data.engine import make_engine, resolve_url
 from data.schema import metadata
 from data.settings import SETTINGS, defaults, load_settings, save_setting
@@ -32,6 +32,29 @@ def test_old_database_is_upgraded_with_its_data(tmp_path: Path) -> None:
         head = ScriptDirectory.from_config(cfg).get_current_head()
         assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
         assert conn.execute(text("SELECT name FROM org_units")).scalar() == "杭州分行"
+
+
+def test_head_read_from_the_files_is_alembics_head() -> None:
+    """The start-up check reads the head without Alembic; it must agree with Alembic's."""
+    assert head_revision() == ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def test_a_current_database_starts_without_alembic(tmp_path: Path) -> None:
+    """A read-only command on an up-to-date database does not import Alembic (0.1 s of start-up)."""
+    import subprocess
+    import sys
+
+    url = f"duckdb:///{tmp_path / 'current.duckdb'}"
+    upgrade(make_engine(url))
+    probe = (
+        "import sys; from data.db import upgrade; from data.engine import make_engine; "
+        f"upgrade(make_engine({url!r})); print('alembic' in sys.modules)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=root, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
 
 
 def test_upgrade_is_idempotent(engine) -> None:  # noqa: ANN001

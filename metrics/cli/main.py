@@ -127,7 +127,9 @@ def _open_database(url: str | None) -> Engine:
     from data.engine import db_label, make_engine
 
     try:
-        engine = make_engine(url)
+        # The DuckDB file kept open between the command's few statements: each reopening
+        # started a cold instance and lost the buffer cache (tens of ms apiece).
+        engine = make_engine(url, keep_open=2.0)
     except Exception as exc:  # noqa: BLE001 - any bad URL is a refused command, said in one line
         raise Refused(f"cannot use database {url!r}: {_one_line(exc)}") from None
     try:
