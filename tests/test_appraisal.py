@@ -336,3 +336,86 @@ def test_appraise_golden_names_the_version_and_keeps_true_ranks(engine: Engine) 
         assert moves.at["P3", "why"] == (
             "archive_rate +20.00 (weight 20 -> 40); aum_increment -10.80 (weight 40 -> 20)"
         )
+
+
+# --- per-person targets (指标分解, issue 15) ---------------------------------------------------
+
+
+def test_per_person_targets_score_each_person_against_their_own() -> None:
+    item = Item("aum_increment", D(100), D(100), "linear", cap=D("1.2"),
+                targets=(("S1", D(50)), ("S2", D(200))))  # fmt: skip
+    gate = Item("retention_rate", D(0), D("0.9"), "threshold", targets=(("S0", D("0.7")),))
+    s = Scheme("t", "BR", "planner", "month", (item, gate))
+    frame = score_actuals(
+        s,
+        pd.DataFrame(
+            {
+                "entity_id": ["S0", "S1", "S2"],
+                "aum_increment": [80, 80, 80],
+                "retention_rate": [0.8, 0.8, 0.8],
+            }
+        ),  # fmt: skip
+        better={"aum_increment": "higher", "retention_rate": "higher"},
+    ).set_index("entity_id")
+    # S0: 80 / 100 x 100 = 80; S1: 80 / 50 = 1.6, capped at 1.2 -> 120; S2: 80 / 200 x 100 = 40.
+    assert [frame.at[i, "score_aum_increment"] for i in ("S0", "S1", "S2")] == [80, 120, 40]
+    assert [frame.at[i, "target_aum_increment"] for i in ("S0", "S1", "S2")] == [100, 50, 200]
+    # Only S0 is held to 0.7 (met); the others to the item's 0.9 (not met); weight 0 either way.
+    assert [frame.at[i, "target_retention_rate"] for i in ("S0", "S1", "S2")] == [
+        D("0.7"), D("0.9"), D("0.9")]  # fmt: skip
+    assert "target met" in frame.at["S0", "explain_retention_rate"]
+    assert "target not met" in frame.at["S1", "explain_retention_rate"]
+    assert "target 50" in frame.at["S1", "explain_aum_increment"]
+
+
+def test_per_person_targets_in_scheme_files(tmp_path: Path) -> None:
+    path = tmp_path / "targets.yaml"
+    path.write_text(
+        "name: t\norg_id: BR\nrole: planner\ncycle: quarter\nitems:\n"
+        '  - {kpi: aum_increment, weight: 100, target: 5000000, targets: {"00101": 6000000}}\n',
+        encoding="utf-8",
+    )
+    loaded = load_file(path)
+    assert loaded.items[0].targets == (("00101", D(6000000)),)
+    assert loaded.items[0].target_for("00101") == 6000000
+    assert loaded.items[0].target_for("00102") == 5000000
+    assert from_dict(loaded.to_dict()) == loaded
+    # Unquoted, YAML reads 00101 as a number and loses the zeros: refused, not misapplied.
+    path.write_text(
+        "name: t\norg_id: BR\nrole: planner\ncycle: quarter\nitems:\n"
+        "  - {kpi: aum_increment, weight: 100, target: 5000000, targets: {00101: 6000000}}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SchemeError, match="must be quoted text"):
+        load_file(path)
+    with pytest.raises(SchemeError, match="target of P1 must be above 0"):
+        from_dict({"name": "t", "org_id": "BR", "role": "planner", "cycle": "month",
+                   "items": [{"kpi": "aum_stock", "weight": 100, "target": 1,
+                              "targets": {"P1": 0}}]})  # fmt: skip
+    with pytest.raises(SchemeError, match="a rank item has no targets"):
+        from_dict({"name": "t", "org_id": "BR", "role": "planner", "cycle": "month",
+                   "items": [{"kpi": "aum_stock", "weight": 100, "rule": "rank",
+                              "targets": {"P1": 5}}]})  # fmt: skip
+
+
+def test_per_person_targets_are_stored_and_used_by_appraise(engine: Engine) -> None:
+    base = golden_scheme()
+    item = replace(base.items[0], targets=(("P2", D(9000000)),))
+    with engine.begin() as conn:
+        insert_golden(conn)
+        stored = save_draft(conn, replace(base, items=(item, *base.items[1:])), "d")
+        v1 = publish(conn, stored.scheme_id, 1, "d")
+        assert get(conn, v1.scheme_id, 1).items[0].targets == (("P2", D(9000000)),)
+        frame = appraise(conn, v1, Period.parse("2025Q3"), Scope.everything())
+        frame = frame.set_index("entity_id")
+        plain = appraise(conn, golden_scheme(), Period.parse("2025Q3"), Scope.everything())
+        plain = plain.set_index("entity_id")
+    assert frame.at["P2", "target_aum_increment"] == 9000000
+    assert frame.at["P3", "target_aum_increment"] == 5000000
+    actual = Fraction(frame.at["P2", "actual_aum_increment"])
+    expected = 40 * min(max(actual / 9000000, Fraction(0)), Fraction(12, 10))
+    assert close(frame.at["P2", "score_aum_increment"], expected)
+    assert frame.at["P2", "score_aum_increment"] < plain.at["P2", "score_aum_increment"]
+    # Everyone else scores exactly as without per-person targets.
+    for person in ("P1", "P3", "P4"):
+        assert frame.at[person, "total"] == plain.at[person, "total"]

@@ -137,3 +137,28 @@ def test_snapshot_then_export(golden_url: str, scheme_file: Path, tmp_path: Path
         golden_url,
     )
     assert table.returncode == 0, table.stderr
+
+
+def test_appraise_with_per_person_targets_from_a_csv(
+    golden_url: str, scheme_file: Path, tmp_path: Path
+) -> None:
+    targets = tmp_path / "targets.csv"
+    targets.write_text("staff_id,kpi,target\nP3,aum_increment,3600000\n", encoding="utf-8")
+    result = run(
+        "appraise", "--scheme", str(scheme_file), "--period", "2025Q3", "--db", golden_url,
+        "--targets", str(targets),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = {r[0]: r for r in list(csv.reader(io.StringIO(result.stdout)))[1:]}
+    # P3's AUM increment of about 2,700,000 earned 40 x 2.7M / 5M = 21.60 against the scheme's
+    # target; against their own 3.6M it earns 40 x 0.75 = 30: total 61.60 - 21.60 + 30 = 70.00.
+    assert shown(rows["P3"][1]) == "70.00" and shown(rows["P3"][4]) == "30.00"
+    # The others keep the scheme's target and their hand-computed totals.
+    assert [shown(rows[p][1]) for p in ("P1", "P2", "P4")] == ["33.33", "86.00", "20.00"]
+    targets.write_text("staff_id,kpi,target\nP3,satisfaction,1\nP2,aum_increment,x\n")
+    refused = run(
+        "appraise", "--scheme", str(scheme_file), "--period", "2025Q3", "--db", golden_url,
+        "--targets", str(targets),
+    )  # fmt: skip
+    assert_refused(refused, "targets.csv line 2: 'satisfaction' is not an item of the scheme")
+    assert "line 3: target must be a number" in refused.stderr

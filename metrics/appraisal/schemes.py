@@ -37,7 +37,7 @@ CYCLES = ("month", "quarter", "year")
 STATUSES = ("draft", "published", "archived")
 ROLES = ("planner", "advisor")
 DEFAULT_CAP = Decimal("1.2")
-ITEM_FIELDS = ("kpi", "weight", "target", "rule", "cap", "gate", "max_score")
+ITEM_FIELDS = ("kpi", "weight", "target", "rule", "cap", "gate", "max_score", "targets")
 SCHEME_FIELDS = ("name", "org_id", "role", "cycle", "period", "items", "grades")
 
 schemes_table = cast(Table, SchemeRow.__table__)
@@ -60,6 +60,18 @@ class Item:
     cap: Decimal = DEFAULT_CAP
     gate: Decimal | None = None
     max_score: Decimal | None = None
+    # Per-person targets (指标分解), ((staff_id, target), ...) sorted by staff_id; whoever is not
+    # listed is held to `target`.
+    targets: tuple[tuple[str, Decimal], ...] = ()
+
+    def target_for(self, staff_id: str) -> Decimal | None:
+        """The target `staff_id` is held to: their own when the item names one, else the item's."""
+        return dict(self.targets).get(staff_id, self.target)
+
+    def for_person(self, staff_id: str) -> Item:
+        """This item as it applies to one person (their target in place of the item's)."""
+        own = dict(self.targets).get(staff_id)
+        return self if own is None else replace(self, target=own, targets=())
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"kpi": self.kpi, "weight": _num(self.weight)}
@@ -72,6 +84,8 @@ class Item:
             out["gate"] = _num(self.gate)
         if self.max_score is not None:
             out["max_score"] = _num(self.max_score)
+        if self.targets:
+            out["targets"] = {staff_id: _num(value) for staff_id, value in self.targets}
         return out
 
 
@@ -178,6 +192,11 @@ def validate(scheme: Scheme) -> list[str]:
         if item.rule == "linear" and item.target is not None and item.target <= 0:
             # actual / target (or target / actual) means nothing for a target of 0 or less.
             problems.append(f"{where}: a linear item needs a target above 0")
+        if item.targets and item.rule == "rank":
+            problems.append(f"{where}: a rank item has no targets, per person or not")
+        for staff_id, value in item.targets:
+            if item.rule == "linear" and value <= 0:
+                problems.append(f"{where}: the target of {staff_id} must be above 0")
         if item.cap <= 0:
             problems.append(f"{where}: the cap must be more than 0")
         if item.max_score is not None and item.max_score <= 0:
@@ -226,6 +245,28 @@ def _decimal(value: Any, what: str, problems: list[str]) -> Decimal | None:
     return number
 
 
+def _targets(raw: Any, where: str, problems: list[str]) -> tuple[tuple[str, Decimal], ...]:
+    """An item's per-person targets from `{"00101": 6000000, ...}`."""
+    if raw is None or raw == {}:
+        return ()
+    if not isinstance(raw, Mapping):
+        problems.append(
+            f'{where}: targets must be a mapping of staff id to target, e.g. {{"00101": 6000000}}'
+        )
+        return ()
+    out: dict[str, Decimal] = {}
+    for key, value in raw.items():
+        if not isinstance(key, str) or not key.strip():
+            # YAML reads an unquoted 00101 as a number and drops the leading zeros: refuse it
+            # rather than hold nobody (or the wrong person) to that target.
+            problems.append(f"{where}: the staff id {key!r} of a target must be quoted text")
+            continue
+        number = _decimal(value, f"{where}: target of {key}", problems)
+        if number is not None:
+            out[key.strip()] = number
+    return tuple(sorted(out.items()))
+
+
 def from_dict(data: Mapping[str, Any], *, validate_now: bool = True) -> Scheme:
     """A scheme from its file / editor form; raises `SchemeError` with every problem found."""
     problems: list[str] = []
@@ -258,6 +299,7 @@ def from_dict(data: Mapping[str, Any], *, validate_now: bool = True) -> Scheme:
                 cap=DEFAULT_CAP if cap is None else cap,
                 gate=_decimal(raw.get("gate"), f"{where}: gate", problems),
                 max_score=_decimal(raw.get("max_score"), f"{where}: max_score", problems),
+                targets=_targets(raw.get("targets"), where, problems),
             )
         )
     grades: list[tuple[str, Decimal]] = []
@@ -287,6 +329,44 @@ def from_dict(data: Mapping[str, Any], *, validate_now: bool = True) -> Scheme:
     if problems:
         raise SchemeError(problems)
     return scheme
+
+
+TARGET_COLUMNS = ("staff_id", "kpi", "target")
+
+
+def with_targets(scheme: Scheme, csv_text: str, source: str = "targets.csv") -> Scheme:
+    """`scheme` with the per-person targets of a CSV `staff_id, kpi, target` (指标分解) added to
+    (and, for a person already listed, replacing) its items' own; every bad row is named by line.
+    Staff ids stay text (leading zeros kept)."""
+    import csv
+    import io
+
+    problems: list[str] = []
+    reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
+    header = [h.strip() for h in next(reader, [])]
+    if header != list(TARGET_COLUMNS):
+        raise SchemeError([f"{source}: the header must be {', '.join(TARGET_COLUMNS)}"])
+    by_kpi = {item.kpi: dict(item.targets) for item in scheme.items}
+    for line, row in enumerate(reader, 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(TARGET_COLUMNS):
+            problems.append(f"{source} line {line}: expected 3 fields, found {len(row)}")
+            continue
+        staff_id, kpi, raw = (cell.strip() for cell in row)
+        if kpi not in by_kpi:
+            problems.append(f"{source} line {line}: {kpi!r} is not an item of the scheme")
+            continue
+        if not staff_id:
+            problems.append(f"{source} line {line}: staff_id is empty")
+            continue
+        number = _decimal(raw, f"{source} line {line}: target", problems)
+        if number is not None:
+            by_kpi[kpi][staff_id] = number
+    if problems:
+        raise SchemeError(problems)
+    items = tuple(replace(i, targets=tuple(sorted(by_kpi[i.kpi].items()))) for i in scheme.items)
+    return check(replace(scheme, items=items))
 
 
 def load_file(path: str | Path) -> Scheme:

@@ -221,8 +221,9 @@ def score_actuals(
         flags: list[str] = []
         total = Decimal(0)
         for item in scheme.items:
+            # A per-person target replaces the item's for that person only (指标分解).
             result = score_item(
-                item,
+                item.for_person(str(ids[row])),
                 values[item.kpi][row],
                 direction[item.kpi],
                 ranks[item.kpi][row] if item.kpi in ranks else None,
@@ -230,6 +231,7 @@ def score_actuals(
             )
             record[f"score_{item.kpi}"] = result.points
             record[f"actual_{item.kpi}"] = values[item.kpi][row]
+            record[f"target_{item.kpi}"] = item.target_for(str(ids[row]))
             record[f"explain_{item.kpi}"] = result.explanation
             total += result.points
             if result.flag:
@@ -259,6 +261,7 @@ def score_actuals(
         *(c for c in ("name", "org_id", "role") if c in actuals),
         "flags",
         *(f"actual_{k}" for k in kpis),
+        *(f"target_{k}" for k in kpis),
         *(f"explain_{k}" for k in kpis),
     ]
     frame = pd.DataFrame.from_records(records, columns=columns)
@@ -420,7 +423,7 @@ def _item_change(old: Item | None, new: Item | None) -> str:
     if new is None:
         return "item removed"
     parts = []
-    for name in ("weight", "target", "rule", "cap", "gate", "max_score"):
+    for name in ("weight", "target", "rule", "cap", "gate", "max_score", "targets"):
         a, b = getattr(old, name), getattr(new, name)
         if a != b:
             parts.append(f"{name} {_show(a)} -> {_show(b)}")
@@ -430,6 +433,8 @@ def _item_change(old: Item | None, new: Item | None) -> str:
 def _show(value: Any) -> str:
     if value is None:
         return "none"
+    if isinstance(value, tuple):  # per-person targets
+        return f"{len(value)} per-person target(s)"
     return _fmt(value) if isinstance(value, Decimal) else str(value)
 
 

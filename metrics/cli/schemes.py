@@ -17,7 +17,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection
 
-from metrics.appraisal.schemes import Scheme, SchemeError, get_ref, load_file
+from metrics.appraisal.schemes import Scheme, SchemeError, get_ref, load_file, with_targets
 from metrics.cli.main import Refused, _one_line, _open_database, _scope
 from metrics.core.periods import Period, PeriodError
 from metrics.exports.text_formats import text_rows, write_csv, write_json
@@ -32,7 +32,25 @@ def _period(text: str) -> Period:
         raise Refused(str(exc)) from None
 
 
-def _scheme(conn: Connection, ref: str) -> Scheme:
+def _scheme(conn: Connection, ref: str, targets: str | None = None) -> Scheme:
+    """The scheme of `--scheme`, with the per-person targets of `--targets` when given."""
+    scheme = _scheme_of(conn, ref)
+    if not targets:
+        return scheme
+    path = Path(targets)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise Refused(f"cannot read targets file {path.name}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise Refused(f"targets file {path.name} is not UTF-8 text") from None
+    try:
+        return with_targets(scheme, text, path.name)
+    except SchemeError as exc:
+        raise Refused(str(exc)) from None
+
+
+def _scheme_of(conn: Connection, ref: str) -> Scheme:
     path = Path(ref)
     if path.suffix.lower() in (".yaml", ".yml", ".json") or path.is_file():
         try:
@@ -75,7 +93,7 @@ def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
             user = args.as_user or CLI_USER
             if args.command == "appraise":
                 assert period is not None
-                scheme = _scheme(conn, args.scheme)
+                scheme = _scheme(conn, args.scheme, args.targets)
                 try:
                     frame = appraisal.appraise(conn, scheme, period, scope)
                 except (appraisal.AppraisalError, SchemeError) as exc:
@@ -89,7 +107,7 @@ def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
                             conn, args.table, period, args.level, scope, user
                         )
                     else:
-                        scheme = _scheme(conn, args.scheme)
+                        scheme = _scheme(conn, args.scheme, args.targets)
                         record = snapshots.take_appraisal(conn, scheme, period, scope, user)
                 except (appraisal.AppraisalError, SchemeError) as exc:
                     raise Refused(str(exc)) from None
