@@ -140,3 +140,19 @@ def test_scope_of_readers_and_table_snapshots(taken: tuple[Engine, str]) -> None
         frozen = read(conn, table.snapshot_id, EVERYTHING).frame.set_index("entity_id")
         assert frozen.at["P1", "aum_stock"] == Decimal("5999999.99")
         assert compare(conn, table.snapshot_id, EVERYTHING).empty
+
+
+def test_a_snapshot_keeps_the_per_person_targets_it_scored_with(engine: Engine) -> None:
+    from dataclasses import replace
+
+    base = golden_scheme()
+    item = replace(base.items[0], targets=(("P3", Decimal(3600000)),))
+    with engine.begin() as conn:
+        insert_golden(conn)
+        scheme = replace(base, items=(item, *base.items[1:]))
+        record = take_appraisal(conn, scheme, Q3, EVERYTHING, "director")
+        frozen = read(conn, record.snapshot_id, EVERYTHING)
+    assert frozen.content["scheme"]["items"][0]["targets"] == {"P3": 3600000}
+    frame = frozen.frame.set_index("entity_id")
+    assert Decimal(str(frame.at["P3", "target_aum_increment"])) == 3600000
+    assert Decimal(str(frame.at["P2", "target_aum_increment"])) == 5000000
