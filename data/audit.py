@@ -38,6 +38,9 @@ USER_DISABLE = "user_disable"
 USER_ENABLE = "user_enable"
 USER_ROLE = "user_role"
 USER_PASSWORD = "user_password"
+SUBSCRIBE = "subscribe"
+UNSUBSCRIBE = "unsubscribe"
+DELIVER = "deliver"
 
 ACTIONS: tuple[str, ...] = (
     SIGNIN,
@@ -56,6 +59,9 @@ ACTIONS: tuple[str, ...] = (
     USER_ENABLE,
     USER_ROLE,
     USER_PASSWORD,
+    SUBSCRIBE,
+    UNSUBSCRIBE,
+    DELIVER,
 )
 
 COLUMNS = ("at", "username", "action", "target", "detail")

@@ -410,6 +410,40 @@ class Snapshot(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class Subscription(Base):
+    """A pack or an alert rule delivered to one account (the recipient), on a schedule.
+
+    The recipient's own scope and masking apply to what is sent, never the subscriber's."""
+
+    __tablename__ = "subscriptions"
+    subscription_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)  # the recipient
+    created_by: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # pack | alert
+    target: Mapped[str] = mapped_column(Text)  # JSON: what the pack holds / the alert's rule
+    format: Mapped[str | None] = mapped_column(String(8))  # xlsx | pdf | csv (packs)
+    frequency: Mapped[str] = mapped_column(String(16))  # daily | weekly | monthly
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # JSON list of the alert's conditions true at its last delivered evaluation.
+    alert_state: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class Delivery(Base):
+    """One attempt to deliver a subscription for one due period (its `due_key`): the log of what
+    went to whom and when; a `sent` (or `nothing`) row makes later runs skip that due period."""
+
+    __tablename__ = "deliveries"
+    delivery_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    subscription_id: Mapped[str] = mapped_column(String(36), index=True)
+    due_key: Mapped[str] = mapped_column(String(32))
+    username: Mapped[str] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(16))  # sent | nothing | failed
+    channel: Mapped[str | None] = mapped_column(String(16))  # smtp | folder
+    detail: Mapped[str | None] = mapped_column(Text)
+    at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 # The contract's tables in load order (parents before children), with their keys.
 CONTRACT_TABLES: tuple[type[Base], ...] = (
     OrgUnit,

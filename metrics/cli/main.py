@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--markdown", action="store_true", help="the docs/metrics.md table")
     cat.add_argument("--readme", action="store_true", help="the README's compact metric table")
     _add_scheme_commands(sub)
+    from metrics.cli.delivery import add_commands
+
+    add_commands(sub)
     return parser
 
 
@@ -223,6 +226,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for metric in BY_ID.values():
                     out.write(f"{metric.id}\t{metric.family}\t{metric.unit}\t{metric.name_en}\n")
             return 0
+        if args.command in ("subscribe", "subscriptions", "unsubscribe", "deliver"):
+            from metrics.cli.delivery import run as run_delivery
+
+            return run_delivery(args, out)
         if args.command in ("appraise", "snapshot", "export"):
             from metrics.cli.schemes import run_scheme_command
 
