@@ -44,6 +44,7 @@ DASHBOARD = (
 APPRAISAL = (
     ("schemes", "page.schemes", ":material/rule:", None),
     ("snapshots", "page.snapshots", ":material/photo_camera:", ("director", "head")),
+    ("subscriptions", "page.subscriptions", ":material/schedule_send:", None),
 )
 ADMIN = (
     ("data", "page.data", ":material/upload_file:", ("director",)),

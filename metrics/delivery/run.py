@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import cast
 
-from sqlalchemy import Engine, Table, insert, select
+from sqlalchemy import Connection, Engine, Row, Table, insert, select
 
 from data.audit import DELIVER
 from data.audit import record as audit
@@ -122,3 +122,14 @@ def deliver_due(
     with engine.connect() as conn:
         subs = active(conn)
     return [deliver_one(engine, sub, transport, today) for sub in subs]
+
+
+def recent(conn: Connection, username: str | None, limit: int = 50) -> list[Row]:
+    """The latest deliveries (all when `username` is None: a director), newest first."""
+    query = select(
+        deliveries.c.at, deliveries.c.username, deliveries.c.subscription_id,
+        deliveries.c.status, deliveries.c.detail,
+    ).order_by(deliveries.c.at.desc(), deliveries.c.delivery_id).limit(limit)  # fmt: skip
+    if username is not None:
+        query = query.where(deliveries.c.username == username)
+    return list(conn.execute(query))
