@@ -148,7 +148,7 @@ TABLES: tuple[Table, ...] = (
                 ("staff_referral", "client_referral", "branch_allocation", "own_development"),
                 enum_aliases=SOURCE_LABELS,
             ),
-            # A staff_id or a client_id, by `source` (validate.referrals checks which).
+            # A staff_id or a client_id, by `source` (data.life_cycle_references checks which).
             _id("referred_by", "推荐人", required=False),
         ),
     ),
@@ -256,7 +256,7 @@ TABLES: tuple[Table, ...] = (
             _id("staff_id", "员工号"),
             Column("at", "timestamp", True, ("时间",), event=True),
             Column("kind", "enum", True, ("类型",), ("plan", "quarterly_report")),
-            # On a quarterly report: the plan it reports on (validate.plan_refs checks it).
+            # On a quarterly report: the plan it reports on (data.life_cycle_references checks it).
             _id("plan_ref", "所属方案", required=False),
         ),
         references=(CLIENT_REF, STAFF_REF),

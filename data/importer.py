@@ -3,7 +3,8 @@
 1. Find the contract files (CSV, or XLSX sheets) and read + validate each one (no database yet,
    so DuckDB's single-writer lock is held only for the short database phase).
 2. In one transaction: stage the good rows as text, reject rows whose `staff_id` / `client_id` /
-   `org_id` is neither in the batch nor stored, count inserted / updated / unchanged against the
+   `org_id` is neither in the batch nor stored (and a wrong referrer or report's plan:
+   `data.life_cycle_references`), count inserted / updated / unchanged against the
    stored rows by the contract's keys, upsert, and record the batch in `import_history`.
 3. Write every rejected row to a quarantine CSV (file, line, column, reason, original values).
 
@@ -52,6 +53,7 @@ from sqlalchemy.sql.elements import Label
 
 from data.contract import BY_NAME, TABLES, Table, header_map
 from data.engine import PROJECT_ROOT, is_duckdb
+from data.life_cycle_references import reject_life_cycle_references
 from data.locks import ImportInProgress, import_lock
 from data.readers import (
     FileRefused,
@@ -497,6 +499,7 @@ def _database_phase(
                 stg = _stage(conn, source.table, parquet, meta)
                 staged[source.table.name] = stg
                 _reject_unknown_references(conn, source.table, stg, staged, file_report)
+                reject_life_cycle_references(conn, source.table, stg, staged, file_report.problems)
             if all_or_nothing and (report.rejected or report.refused_files):
                 trans.rollback()
                 _write_quarantine(report, quarantine_root)

@@ -84,7 +84,8 @@ FEMALE_CHARS = list(
     "芳娜敏静丽艳娟霞秀燕玲桂英红梅琳雪婷慧颖佳欣怡萱倩洁晶璐瑶悦琪思雨薇月丹蓉嘉蕾莉"
 )
 
-CHANNELS = ["visit", "phone", "sms", "email", "wechat", "event"]
+CHANNELS = ["visit", "phone", "sms", "email", "wechat", "event", "letter"]
+CLIENT_SOURCES = ["staff_referral", "client_referral", "branch_allocation", "own_development"]
 PURPOSES = ["care", "feedback", "reminder", "notice", "marketing", "advice"]
 CYCLES = ["monthly", "bimonthly", "quarterly"]
 RISK_LEVELS = ["C1", "C2", "C3", "C4", "C5"]

@@ -14,6 +14,7 @@ from data.demo.book import Book, build_book
 from data.demo.calendar import Calendar, make_calendar
 from data.demo.clients import Clients, build_clients
 from data.demo.leaves import Leaves, build_leaves
+from data.demo.lifecycle import Life, build_life
 from data.demo.orgs import Orgs, build_orgs
 from data.demo.spec import ADVISOR, NA, PLANNER, ScaleSpec
 from data.demo.staff import Staff, build_staff
@@ -33,10 +34,12 @@ class World:
     leaves: Leaves
     cells: Cells
     events: AccountEvents  # account_events.csv, and the retention alerts contacts follow up
+    life: Life  # the client life cycle of lifecycle.md (openings, referrals, care, housekeeping)
 
 
 def build_world(spec: ScaleSpec, rngs: Mapping[str, Rng]) -> World:
-    """Each part draws from the stream of its name in `rngs` (the events: "account_events"); the
+    """Each part draws from the stream of its name in `rngs` (the events: "account_events", the
+    life cycle: "lifecycle", built last and changing nothing of the others); the
     book and the leaves fill in the staff's `left` and `idle_from`, so the order matters."""
     cal = make_calendar(spec.months)
     orgs = build_orgs(rngs["orgs"], spec)
@@ -47,7 +50,8 @@ def build_world(spec: ScaleSpec, rngs: Mapping[str, Rng]) -> World:
     leaves = build_leaves(rngs["leaves"], spec, staff, cal)
     cells = build_cells(cal, clients, aum, book)
     events = build_account_events(rngs["account_events"], clients, aum, cal)
-    return World(spec, cal, orgs, staff, clients, aum, book, leaves, cells, events)
+    life = build_life(rngs["lifecycle"], spec, cal, orgs, staff, clients, aum, book, leaves)
+    return World(spec, cal, orgs, staff, clients, aum, book, leaves, cells, events, life)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,11 @@ scorecard with
 
 Targets (issue 3): scorecard <= 0.5 s warm on DuckDB at branch scale, <= 2x the floor, >= 5x faster
 than the naive pipeline; head office <= 10x the branch time.
+
+The compliance figures of lifecycle.md (staff, sub-branch, branch) and the exceptions register are
+measured too, warm (best of 3 in one process) and cold (a fresh process, first call), with the
+SQL gateway's trace of their statements; `--compliance` measures only them. Target (issue 12):
+each <= 1 s warm at branch scale.
 """
 
 from __future__ import annotations
@@ -271,6 +276,82 @@ def ours(url: str, period_text: str) -> dict[str, float]:
     return out
 
 
+COMPLIANCE_CALLS = ("compliance_staff", "compliance_sub_branch", "compliance_branch", "register")
+
+
+def compliance_call(conn: Any, name: str, period_text: str) -> Any:
+    """One of COMPLIANCE_CALLS, as the Compliance page and the CLI make it (director's view)."""
+    from data.settings import load_settings
+    from metrics.core.periods import Period
+    from metrics.core.scope import Scope
+    from metrics.measures.compliance import exceptions
+    from metrics.measures.tables import compliance
+
+    p, everything = Period.parse(period_text), Scope.everything()
+    settings = load_settings(conn)
+    if name == "register":
+        return exceptions(conn, p, everything, settings)
+    return compliance(conn, p, name.removeprefix("compliance_"), everything, settings)
+
+
+def ours_compliance(url: str, period_text: str) -> dict[str, float]:
+    """Warm: best of 3 after a first call, in one process and connection."""
+    from data.engine import make_engine
+
+    out: dict[str, float] = {}
+    with make_engine(url).connect() as conn:
+        for name in COMPLIANCE_CALLS:
+            started = time.perf_counter()
+            compliance_call(conn, name, period_text)
+            out[f"{name}_first_call"] = time.perf_counter() - started
+            out[f"{name}_warm"], _ = best(lambda n=name: compliance_call(conn, n, period_text), 3)
+    return out
+
+
+def cold_compliance(url: str, period_text: str, name: str) -> float:
+    """A fresh process: import, connect, the first call of `name` (wall time of the call)."""
+    code = (
+        "import time; from data.engine import make_engine; "
+        "from tests.bench.bench_metrics import compliance_call; "
+        f"e = make_engine({url!r}); t = time.perf_counter(); c = e.connect(); "
+        f"compliance_call(c, {name!r}, {period_text!r}); print(time.perf_counter() - t)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return float(out.stdout.strip().splitlines()[-1])
+
+
+def traced_compliance(url: str, period_text: str) -> list[tuple[str, float, int]]:
+    """Every statement of the staff-level compliance figures and of the register, warm."""
+    from data.engine import make_engine
+    from metrics.core import sql
+
+    with make_engine(url).connect() as conn:
+        for name in ("compliance_staff", "register"):
+            compliance_call(conn, name, period_text)
+        with sql.tracing() as trace:
+            for name in ("compliance_staff", "register"):
+                compliance_call(conn, name, period_text)
+    return trace.queries
+
+
+def report_compliance(url: str, period_text: str) -> dict[str, float]:
+    cold_s = {f"{n}_cold": cold_compliance(url, period_text, n) for n in COMPLIANCE_CALLS}
+    figures = {**cold_s, **ours_compliance(url, period_text)}
+    print("  compliance (lifecycle.md; target <= 1 s warm at branch scale):")
+    for name in COMPLIANCE_CALLS:
+        print(
+            f"    {name:24} warm {figures[f'{name}_warm']:.3f} s   "
+            f"first call {figures[f'{name}_first_call']:.3f} s   "
+            f"cold (fresh process) {figures[f'{name}_cold']:.3f} s"
+        )
+    print("  compliance statements (SQL gateway trace, warm; staff figures, then the register):")
+    for label, seconds, rows in traced_compliance(url, period_text):
+        print(f"    {seconds:7.3f} s  {rows:6d} rows  {label}")
+    return figures
+
+
 def traced(url: str, period_text: str) -> list[tuple[str, float, int]]:
     """Every statement of one staff scorecard, supervision and health (sub-branch) call, timed
     by the SQL gateway (`metrics.core.sql.tracing`), warm."""
@@ -371,11 +452,27 @@ def main() -> None:
     parser.add_argument(
         "--ours-only", action="store_true", help="only our figures (no floor, no naive pandas)"
     )
+    parser.add_argument(
+        "--compliance", action="store_true", help="only the compliance figures and register"
+    )
+    parser.add_argument("--keep", type=Path, help="build the database in this folder and keep it")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        url = args.db or prepare(args.scale, Path(tmp))
+        if args.db:
+            url = args.db
+        else:
+            folder = args.keep or Path(tmp)
+            folder.mkdir(parents=True, exist_ok=True)
+            started = time.perf_counter()
+            url = prepare(args.scale, folder)
+            print(
+                f"built {args.scale} (generate + import) in {time.perf_counter() - started:.0f} s"
+            )
         path = url.split("duckdb:///", 1)[1]
         print(f"database {url}, period {args.period}")
+        if args.compliance:
+            print(json.dumps(report_compliance(url, args.period)))
+            return
         cold_s = cold(url, args.period)
         process_s = whole_process(url, args.period)
         figures = ours(url, args.period)
@@ -386,6 +483,7 @@ def main() -> None:
         print("  statements (SQL gateway trace, warm):")
         for label, seconds, rows in traced(url, args.period):
             print(f"    {seconds:7.3f} s  {rows:6d} rows  {label}")
+        compliance_s = report_compliance(url, args.period)
         if args.ours_only:
             return
         floor_s = floor_queries(path, args.period)
@@ -409,6 +507,7 @@ def main() -> None:
                     "cold": cold_s,
                     "whole_process": process_s,
                     **figures,
+                    **compliance_s,
                     "floor": floor_s,
                     "naive": naive_s,
                     "mismatches": mismatches,

@@ -16,6 +16,11 @@ from data.demo.arrays import Rng
 from data.demo.output import Table
 from data.demo.tables.growth import certificates_table, rewards_table, trainings_table
 from data.demo.tables.holdings import account_events_table, aum_table
+from data.demo.tables.lifecycle import (
+    account_openings_table,
+    care_dates_table,
+    risk_assessments_table,
+)
 from data.demo.tables.logs import info_updates_table, logins_table, work_items_table
 from data.demo.tables.people import (
     assignments_table,
@@ -36,8 +41,9 @@ from data.demo.world import World
 # One random stream per stage: adding draws to one stage leaves every other stage's data as it was.
 # Streams are spawned from the seed in this order and a stream depends only on its position, so a
 # new stream goes at the end: inserting one earlier would change the data of every stream after it.
-# The first seven feed the world (`build_world`); a table may share the stream of the world part it
-# presents (clients.csv draws names and phones from "clients" after the clients themselves).
+# The first seven feed the world (`build_world`), and so does "lifecycle"; a table may share the
+# stream of the world part it presents (clients.csv draws names and phones from "clients" after
+# the clients themselves).
 STREAMS = (
     "orgs",
     "staff",
@@ -58,6 +64,10 @@ STREAMS = (
     "logins",
     "info_updates",
     "work_items",
+    "lifecycle",
+    "account_openings",
+    "risk_assessments",
+    "care_dates",
 )
 
 
@@ -91,4 +101,7 @@ TABLES = (
     TableBuilder("info_updates", info_updates_table),
     TableBuilder("work_items", work_items_table),
     TableBuilder("account_events", account_events_table),
+    TableBuilder("account_openings", account_openings_table),
+    TableBuilder("risk_assessments", risk_assessments_table),
+    TableBuilder("care_dates", care_dates_table),
 )

@@ -64,8 +64,12 @@ def info_updates_table(rng: Rng, w: World) -> Table:
     group_p = np.array([[0.7, 0.3, 0.0], [0.5, 0.35, 0.15], [0.45, 0.35, 0.2]])
     group = categorical(rng, group_p, d.tier.astype(np.int64), d.client.size)
     at = d.day * DAY + office_seconds(rng, d.day.size)
-    keep = unique_rows(staff, d.client, at)
-    staff, client, at, group = staff[keep], d.client[keep], at[keep], group[keep]
+    # The life cycle's entries: a new wealth account's comprehensive information.
+    x = w.life.info_updates
+    staff, client = np.concatenate([staff, x.staff]), np.concatenate([d.client, x.client])
+    at, group = np.concatenate([at, x.at]), np.concatenate([group, x.code2])
+    keep = unique_rows(staff, client, at)
+    staff, client, at, group = staff[keep], client[keep], at[keep], group[keep]
     return Table(
         "info_updates.csv",
         [

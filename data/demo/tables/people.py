@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from data.demo.arrays import I64, Rng, categorical, group_slices, unique_rows
+from data.demo.arrays import I64, Bool, Rng, categorical, group_slices, unique_rows
 from data.demo.clients import tier_of
-from data.demo.output import Table, dates, ids_of, labels_of, numbers, time_order
+from data.demo.lifecycle import OTHER, STAFF_REFERRAL, secondary_ends
+from data.demo.output import Converter, Table, dates, ids_of, labels_of, numbers, time_order
 from data.demo.spec import AS_OF_DAY, MASS, NA, NEVER, ROLES, TOP
-from data.demo.vocabulary import CYCLES, PHONE_PREFIXES, RISK_LEVELS, chinese_names
+from data.demo.vocabulary import CLIENT_SOURCES, CYCLES, PHONE_PREFIXES, RISK_LEVELS, chinese_names
 from data.demo.world import World
 
 
@@ -34,17 +36,22 @@ def org_units_table(rng: Rng, w: World) -> Table:
 
 
 def staff_table(rng: Rng, w: World) -> Table:
-    s = w.staff
-    rows = np.arange(s.n)
+    # The world's staff, then the life cycle's lobby managers (role `other`, higher ids).
+    s, life = w.staff, w.life
+    k = len(life.other_ids)
+    rows = np.arange(s.n + k)
+    role = np.concatenate([s.role, np.full(k, OTHER, np.int64)])
+    hired = np.concatenate([s.hired, life.other_hired])
+    left = np.concatenate([s.left, np.full(k, NA, np.int64)])
     return Table(
         "staff.csv",
         [
-            ("staff_id", ids_of(s.ids, rows)),
-            ("name", ids_of(s.names, rows)),
-            ("role", labels_of(ROLES, s.role)),
-            ("org_id", ids_of(pa.array(w.orgs.ids, pa.string()), s.org_row)),
-            ("hired_on", dates(s.hired)),
-            ("left_on", dates(s.left)),
+            ("staff_id", ids_of(life.staff_ids(s), rows)),
+            ("name", ids_of(pa.concat_arrays([s.names, life.other_names]), rows)),
+            ("role", labels_of([*ROLES, "other"], role)),
+            ("org_id", ids_of(pa.array(w.orgs.ids, pa.string()), life.staff_orgs(s))),
+            ("hired_on", dates(hired)),
+            ("left_on", dates(left)),
         ],
         rows.astype(np.int64),
     )
@@ -84,9 +91,27 @@ def clients_table(rng: Rng, w: World) -> Table:
             ("closed_on", dates(c.closed)),
             ("contact_cycle", labels_of(CYCLES, cycle)),
             ("risk_level", labels_of(RISK_LEVELS, risk)),
+            ("source", labels_of(CLIENT_SOURCES, w.life.source)),
+            ("referred_by", referrers(w)),
         ],
         rows.astype(np.int64),
     )
+
+
+def referrers(w: World) -> Converter:
+    """A staff_id for a staff referral, a client_id for a client referral, else empty."""
+    life = w.life
+    staff_ids, client_ids = life.staff_ids(w.staff), w.clients.ids
+
+    def convert(sel: I64) -> pa.Array:
+        ref, source = life.referrer[sel], life.source[sel]
+        by_staff = source == STAFF_REFERRAL
+        as_staff = staff_ids.take(pa.array(np.where(by_staff, ref, 0)))
+        as_client = client_ids.take(pa.array(np.where(by_staff | (ref < 0), 0, ref)))
+        text = pc.if_else(pa.array(by_staff), as_staff, as_client)
+        return pc.if_else(pa.array(ref < 0), pa.scalar(None, pa.string()), text)
+
+    return convert
 
 
 def assignments_table(rng: Rng, w: World) -> Table:
@@ -121,6 +146,7 @@ def assignments_table(rng: Rng, w: World) -> Table:
     role = np.concatenate([np.full(r[0].size, r[2], np.int64) for r in rows])
     start = np.concatenate([r[3] for r in rows])
     end = np.concatenate([r[4] for r in rows])
+    client, staff, role, start, end = life_cycle_assignments(w, client, staff, role, start, end)
     keep = unique_rows(client, staff, role, start)
     client, staff, role, start, end = (a[keep] for a in (client, staff, role, start, end))
     return Table(
@@ -134,3 +160,56 @@ def assignments_table(rng: Rng, w: World) -> Table:
         ],
         time_order(client, start, role, staff),
     )
+
+
+def life_cycle_assignments(
+    w: World, client: I64, staff: I64, role: I64, start: I64, end: I64
+) -> tuple[I64, I64, I64, I64, I64]:
+    """The housekeeping of lifecycle.md on the book's rows: assignments left open after a closure
+    mostly end within the grace days, secondaries mostly end after a fall below black-gold; and
+    the life cycle's overlapping primaries and late secondaries are added."""
+    life, closed = w.life, w.clients.closed
+    late = life.primary_end[client]
+    fix = (end == NA) & (late != NA) & (role < 2) & (start < late)
+    end = np.where(fix, late, end)
+    x = life.assignments
+    x_end = x.code2.copy()
+    c = closed[x.client]
+    gone = (x.code == 1) & (c != NA)
+    tidy = np.where(w.book.end_at_closure[x.client], c, life.primary_end[x.client])
+    x_end[gone] = np.where(tidy[gone] != NA, tidy[gone], x_end[gone])
+    client, staff = np.concatenate([client, x.client]), np.concatenate([staff, x.staff])
+    role, start = np.concatenate([role, x.code]), np.concatenate([start, x.day])
+    end = np.concatenate([end, x_end])
+    sec = np.flatnonzero(role == 1)
+    before = end[sec]
+    end[sec] = secondary_ends(w.cal, w.aum, life, client[sec], start[sec], before)
+    # Back at black-gold for two month-ends after such an end: the advisor is assigned again.
+    ended = sec[end[sec] != before]
+    again, again_start = secondary_returns(w, client[ended], end[ended])
+    back = ended[again]
+    again_end = secondary_ends(
+        w.cal, w.aum, life, client[back], again_start, np.full(back.size, NA, np.int64)
+    )
+    return (
+        np.concatenate([client, client[back]]),
+        np.concatenate([staff, staff[back]]),
+        np.concatenate([role, role[back]]),
+        np.concatenate([start, again_start]),
+        np.concatenate([end, again_end]),
+    )
+
+
+def secondary_returns(w: World, client: I64, ended: I64) -> tuple[Bool, I64]:
+    """Which clients are black-gold at two month-ends after their secondary ended, and the
+    start of the new secondary assignment (early in the second of those months)."""
+    a, cal = w.aum, w.cal
+    top2 = a.in_rel[:, 1:] & a.in_rel[:, :-1] & (a.tier[:, 1:] == TOP) & (a.tier[:, :-1] == TOP)
+    cond = top2[client] & (cal.month_end[None, :-1] >= ended[:, None])
+    m = np.argmax(cond, axis=1) + 1
+    start = np.maximum(
+        cal.month_start[m] + (w.life.secondary_when[client] * 20).astype(np.int64), ended + 1
+    )
+    closed = w.clients.closed[client]
+    ok = cond.any(axis=1) & (start <= AS_OF_DAY) & ((closed == NA) | (start < closed))
+    return ok, start[ok]

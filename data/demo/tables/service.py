@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from data.demo.arrays import (
     I64,
@@ -14,6 +16,7 @@ from data.demo.arrays import (
     uniform_days,
     unique_rows,
 )
+from data.demo.lifecycle import rare
 from data.demo.output import (
     Table,
     dates,
@@ -24,7 +27,7 @@ from data.demo.output import (
     time_order,
     timestamps,
 )
-from data.demo.spec import AS_OF_DAY, AS_OF_END, DAY, NA, PLAT, TOP, WEALTH
+from data.demo.spec import ADVISOR, AS_OF_DAY, AS_OF_END, DAY, NA, PLAT, TOP, WEALTH
 from data.demo.vocabulary import CHANNELS, NEED_KINDS, PLAN_KINDS, PURPOSES, REQUEST_SUMMARIES
 from data.demo.world import World, draw_events, planner_factor, staff_for
 
@@ -76,6 +79,11 @@ def contacts_table(rng: Rng, w: World) -> Table:
     at = day * DAY + office_seconds(rng, day.size)
     channel = np.concatenate([channel, f_channel])
     purpose = np.concatenate([purpose, f_purpose])
+    # The life cycle's contacts: after an opening, a first contact, before a care date.
+    x = w.life.contacts
+    client, staff = np.concatenate([client, x.client]), np.concatenate([staff, x.staff])
+    at = np.concatenate([at, x.at])
+    channel, purpose = np.concatenate([channel, x.code]), np.concatenate([purpose, x.code2])
     order = time_order(at, client, staff)
     return Table(
         "contacts.csv",
@@ -191,18 +199,83 @@ def plans_table(rng: Rng, w: World) -> Table:
     day = np.concatenate([d.day, r_day[ok]])
     kind = np.concatenate([np.zeros(d.client.size, np.int64), np.ones(int(ok.sum()), np.int64)])
     at = day * DAY + office_seconds(rng, day.size)
+    client, staff, at, kind, ref = quarterly_reports(rng, w, client, staff, at, kind)
     order = time_order(at, client, staff)
+    ids = sequence_ids("PL", 10, order)
     return Table(
         "plans.csv",
         [
-            ("plan_id", sequence_ids("PL", 10, order)),
+            ("plan_id", ids),
             ("client_id", ids_of(w.clients.ids, client)),
             ("staff_id", ids_of(w.staff.ids, staff)),
             ("at", timestamps(at)),
             ("kind", labels_of(PLAN_KINDS, kind)),
+            (
+                "plan_ref",
+                lambda sel: pc.if_else(
+                    pa.array(ref[sel] < 0),
+                    pa.scalar(None, pa.string()),
+                    ids(np.maximum(ref[sel], 0)),
+                ),
+            ),
         ],
         order,
     )
+
+
+def quarterly_reports(
+    rng: Rng, w: World, client: I64, staff: I64, at: I64, kind: I64
+) -> tuple[I64, I64, I64, I64, I64]:
+    """lifecycle.md: a client with a plan gets a quarterly report on it in every later quarter.
+    Most missing reports are added (by the plan's author, early in the quarter); each report
+    names its plan (`plan_ref`: the latest plan before the quarter). Draws come after every
+    other draw of the stream, so the plans and reports above stay as they were."""
+    cal, s = w.cal, w.staff
+    is_plan = kind == 0
+    p_rows = np.flatnonzero(is_plan)
+    p_rows = p_rows[np.lexsort((at[p_rows], client[p_rows]))]
+    p_key = client[p_rows] * (1 << 40) + at[p_rows]
+    months = np.array([int(lbl[5:]) for lbl in cal.month_labels])
+    q_first = np.flatnonzero((months % 3 == 1) & (np.arange(cal.months) + 2 < cal.months))
+    q_lo, q_hi = cal.month_start[q_first], cal.month_end[q_first + 2]
+    # The latest plan of each client before each quarter (-1: none).
+    cl = np.repeat(np.unique(client[p_rows]), q_first.size)
+    qi = np.tile(np.arange(q_first.size), cl.size // max(q_first.size, 1))
+    i = np.searchsorted(p_key, cl * (1 << 40) + q_lo[qi] * DAY, side="left") - 1
+    has = (i >= 0) & (client[p_rows[np.maximum(i, 0)]] == cl)
+    closed = w.clients.closed[cl]
+    has &= (closed == NA) | (closed > q_hi[qi])
+    cl, qi, plan = cl[has], qi[has], p_rows[i[has]]
+    # Reports already there: each client's reports per quarter.
+    r_rows = np.flatnonzero(~is_plan)
+    r_q = np.searchsorted(q_lo, at[r_rows] // DAY, side="right") - 1
+    in_q = (r_q >= 0) & (at[r_rows] // DAY <= q_hi[np.maximum(r_q, 0)])
+    done = set(zip(client[r_rows][in_q].tolist(), r_q[in_q].tolist(), strict=True))
+    missing = np.array(
+        [(c, q) not in done for c, q in zip(cl.tolist(), qi.tolist(), strict=True)], bool
+    )
+    cl, qi, plan = cl[missing], qi[missing], plan[missing]
+    author = staff[plan]
+    lo = q_lo[qi]
+    day = cal.pick_days(rng, lo, np.minimum(lo + 20, AS_OF_DAY), 0.97)
+    written = rng.random(cl.size) >= 0.04
+    written &= s.active_on(author, day) & (day < s.idle_from[author]) & (day <= AS_OF_DAY)
+    cl, author, day, plan = cl[written], author[written], day[written], plan[written]
+    n = cl.size
+    client = np.concatenate([client, cl])
+    staff = np.concatenate([staff, author])
+    at = np.concatenate([at, day * DAY + office_seconds(rng, n)])
+    kind = np.concatenate([kind, np.ones(n, np.int64)])
+    # plan_ref of every report: the client's latest plan before the report's quarter, else
+    # before the report itself.
+    rows = np.flatnonzero(kind == 1)
+    start = q_lo[np.maximum(np.searchsorted(q_lo, at[rows] // DAY, side="right") - 1, 0)]
+    ref = np.full(client.size, -1, np.int64)
+    for limit in (at[rows], start * DAY):
+        j = np.searchsorted(p_key, client[rows] * (1 << 40) + limit, side="left") - 1
+        ok = (j >= 0) & (client[p_rows[np.maximum(j, 0)]] == client[rows])
+        ref[rows[ok]] = p_rows[j[ok]]
+    return client, staff, at, kind, ref
 
 
 def archives_table(rng: Rng, w: World) -> Table:
@@ -246,6 +319,7 @@ def archives_table(rng: Rng, w: World) -> Table:
     sealed = np.concatenate([sealed, np.full(int(ok.sum()), NA, np.int64)])
     keep = unique_rows(client, created)
     client, created, by, sealed = client[keep], created[keep], by[keep], sealed[keep]
+    sealed = archive_housekeeping(rng, w, client, created, by, sealed)
     return Table(
         "archives.csv",
         [
@@ -281,3 +355,32 @@ def surveys_table(rng: Rng, w: World) -> Table:
         ],
         time_order(at, client, staff),
     )
+
+
+def archive_housekeeping(
+    rng: Rng, w: World, client: I64, created: I64, by: I64, sealed: I64
+) -> I64:
+    """lifecycle.md: a lost client's archives are sealed (a few are left open), and an advisor's
+    archive is sealed once the client has been below black-gold for two month-ends (most within
+    the month). Draws come after every other draw of the stream."""
+    a, cal = w.aum, w.cal
+    closed = w.clients.closed[client]
+    # A renewed archive of a client who closes later is sealed at the closure as well.
+    sealed = np.where((sealed == NA) & (closed != NA) & (closed >= created), closed, sealed)
+    at_closure = (closed != NA) & (sealed == closed)
+    recent = (closed >= AS_OF_DAY - 365) & (closed < AS_OF_DAY - 31)
+    # Few lost clients have archives (a dozen in `demo`): one left open is the realistic share.
+    left_open = rare(rng, client.size, 0.0, at_closure, at_closure & recent)
+    sealed = np.where(left_open, NA, sealed)
+    below2 = a.in_rel[:, 1:] & a.in_rel[:, :-1] & (a.tier[:, 1:] < TOP) & (a.tier[:, :-1] < TOP)
+    cond = below2[client] & (cal.month_end[None, :-1] >= created[:, None])
+    has = cond.any(axis=1) & (w.staff.role[by] == ADVISOR)
+    m = np.argmax(cond, axis=1) + 1
+    lo = np.maximum(cal.month_end[m - 1] + 1, created)
+    day = lo + (rng.random(client.size) * np.maximum(cal.month_end[m] - lo + 1, 1)).astype(np.int64)
+    recent = m >= cal.months - 12
+    kept = rare(rng, client.size, 0.03, has, has & recent & (day <= AS_OF_DAY))
+    tidy = has & ~kept & (day <= AS_OF_DAY)
+    tidy &= (sealed == NA) | (sealed > day)
+    tidy &= ~left_open
+    return np.where(tidy, day, sealed).astype(np.int64)
