@@ -453,9 +453,10 @@ def _care(f: Frame) -> Any:
             .data([(d, md, d - dt.timedelta(days=lead)) for d, md, _ in care_days(f.period)])
             .alias("care_days")
         )
-        planner = staff.alias("care_planner")
-        a = assignments.alias("care_book")
-        base = (
+        # The care dates of P first, materialised: left to itself, DuckDB joined the period's
+        # days to every primary assignment on `start_on <= care_on` (millions of rows at branch
+        # scale) before matching the client.
+        dated = (
             select(
                 care_dates.c.client_id,
                 care_dates.c.kind,
@@ -463,22 +464,28 @@ def _care(f: Frame) -> Any:
                 care_dates.c.month_day,
                 days.c.care_on,
                 days.c.window_from,
-                a.c.staff_id,
-                planner.c.org_id,
             )
             .select_from(care_dates)
             .join(days, days.c.month_day == care_dates.c.month_day)
             .join(clients, clients.c.client_id == care_dates.c.client_id)
+            .where(days.c.care_on <= f.e, open_on(days.c.care_on))
+            .cte(f"care_dated_{f.period.label().replace('-', '_')}")
+            .prefix_with("MATERIALIZED")
+        )
+        planner = staff.alias("care_planner")
+        a = assignments.alias("care_book")
+        base = (
+            select(*(c for c in dated.c), a.c.staff_id, planner.c.org_id)
+            .select_from(dated)
             .join(
                 a,
                 and_(
-                    a.c.client_id == care_dates.c.client_id,
+                    a.c.client_id == dated.c.client_id,
                     a.c.role == "primary",
-                    active_on(a, days.c.care_on),
+                    active_on(a, dated.c.care_on),
                 ),
             )
             .join(planner, and_(planner.c.staff_id == a.c.staff_id, planner.c.role == "planner"))
-            .where(days.c.care_on <= f.e, open_on(days.c.care_on))
             .distinct()
             .subquery("care_base")
         )
