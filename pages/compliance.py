@@ -241,7 +241,8 @@ if unit.level != "staff" and not register.empty:
         selection_mode=compliance_charts.SELECTION,
         key="compliance_sunburst",
     )
-    picked = (event.selection.get(compliance_charts.SELECTION) or [{}])[0]
+    # Read by key: the state is a dict when set through session state (as tests do).
+    picked = (event["selection"].get(compliance_charts.SELECTION) or [{}])[0]
     chart_node = picked.get("node")
     if chart_node is not None and chart_node in set(nodes["node"]):
         name = nodes.loc[nodes["node"] == chart_node, "label"].iloc[0]
@@ -316,7 +317,8 @@ if not getattr(ctx.identity, "may_unmask", False):
     st.caption(t("planner.masked"))
 
 # --- the evidence of one row ----------------------------------------------------------------------
-at = common.selected_row(event)
+picked_rows = event["selection"]["rows"]
+at = picked_rows[0] if picked_rows else None
 if at is not None and at < len(chosen):
     row = chosen.iloc[at]
     st.subheader(t("compliance.evidence"))
