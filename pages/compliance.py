@@ -175,7 +175,7 @@ st.caption(t("empty.null_metric"))
 staff_names = dict(zip(register["staff_id"], register["staff_name"], strict=False))
 client_names = dict(zip(register["client_id"], register["client_name"], strict=False))
 org_names = dict(zip(register["org_id"], register["org_name"], strict=False))
-with st.container(border=True):
+with st.container(border=True, key="compliance_drill"):
     st.markdown(f"**{t('compliance.drill')}**")
     metric_id = common.select(
         t("compliance.count_metric"), COUNTS, format_func=metric_name, key=keep_metric

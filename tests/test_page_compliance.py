@@ -244,3 +244,128 @@ def test_evidence_of_a_row_and_the_chart_filter(lifecycle_db: str) -> None:
     at.session_state["compliance_sunburst"] = {"selection": {"node": [{"node": "BR/SB2/P3"}]}}
     at.run()
     assert len(register_rows(at)) == staff_rows["P3"] == 7
+
+
+def test_overview_tile_and_flag(lifecycle_db: str) -> None:
+    at = goto(signed_in(DIRECTOR, period_kind="month", period=PERIOD), "overview")
+    assert not errors(at), errors(at)
+    now = reference("branch")["BR"]["exceptions"]
+    before = {
+        r["entity_id"]: r
+        for r in ref_compliance(lifecycle_data.TABLES, "2025-08", "branch", SETTINGS)
+    }["BR"]["exceptions"]
+    tile = next(m for m in at.metric if m.label == "Exceptions")
+    assert tile.value == str(now) == "28"
+    flag = next(w.value for w in at.warning if "compliance exception" in w.value)
+    assert flag == (
+        f"{now} compliance exception(s) in this period ({now - before:+d} against the previous "
+        "period)"
+    )
+    # Whom it concerns: the planners and advisors charged, most first (heads and units are in
+    # the count, under no name).
+    staff = reference("staff")
+    charged = sorted(
+        ((r["exceptions"], e) for e, r in staff.items() if r["exceptions"]),
+        key=lambda x: (-x[0], x[1]),
+    )
+    listed = next(d.value for d in at.dataframe if d.key and d.key.startswith("flag_exceptions"))
+    assert list(listed.iloc[:, 0]) == [f"Staff {e}" for _, e in charged]
+    assert [int(v) for v in listed.iloc[:, 1]] == [n for n, _ in charged]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_planner_page_lists_their_exceptions(lifecycle_db: str, lang: str) -> None:
+    at = signed_in(DIRECTOR, lang=lang, period_kind="month", period=PERIOD)
+    at.session_state["planner_id"] = "P2"
+    goto(at, "planner")
+    assert not errors(at), errors(at)
+    # Display-only tables carry no key in AppTest: the one with a rule column.
+    (listed,) = [d.value for d in at.dataframe if "rule" in d.value.columns]
+    theirs = [r for r in REGISTER if r["staff_id"] == "P2"]
+    assert as_shown(listed) == shown_register(theirs, lang)
+    assert len(theirs) == reference("staff")["P2"]["exceptions"] == 9
+    # A planner with none says so.
+    at.session_state["planner_id"] = "A1"
+    goto(at, "planner")
+    assert not [d for d in at.dataframe if "rule" in d.value.columns]
+    assert any(
+        s.value in ("No compliance exception in this period.", "本期没有合规例外。")
+        for s in at.success
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "occasion", "kind", "heading"),
+    [
+        ("en", "mother's birthday", "relative's birthday", "Care dates in the next 14 days"),
+        ("zh", "母亲生日", "亲属生日", "未来14天关怀日"),
+    ],
+)
+def test_health_care_reminders_name_the_occasion(
+    app_db: str, lang: str, occasion: str, kind: str, heading: str
+) -> None:
+    """Once care dates are imported, a reminder says whose day it is, in the screen's language."""
+    import datetime as dt
+
+    from sqlalchemy import insert
+
+    from data.engine import make_engine
+    from data.schema import CareDate
+    from metrics.core.scope import Scope
+    from metrics.measures.browse import client_book
+
+    engine = make_engine(app_db)
+    soon = dt.date.today() + dt.timedelta(days=3)
+    with engine.connect() as conn:
+        book = client_book(conn, "029504", dt.date.today(), Scope.everything(), defaults())
+    client = str(book["client_id"].iloc[0])
+    label = "mother" if lang == "en" else "母亲"
+    with engine.begin() as conn:
+        conn.execute(
+            insert(CareDate),
+            [
+                {
+                    "client_id": client,
+                    "kind": "relative_birthday",
+                    "month_day": f"{soon:%m-%d}",
+                    "label": label,
+                }
+            ],
+        )
+    engine.dispose()
+    at = goto(signed_in(DIRECTOR, lang=lang), "health")
+    assert not errors(at), errors(at)
+    assert any(heading in s.value for s in at.subheader)
+    (care,) = [d.value for d in at.dataframe if "occasion" in d.value.columns]
+    assert care[["client_id", "occasion", "kind", "label"]].values.tolist() == [
+        [client, occasion, kind, label]
+    ]
+
+
+def test_the_register_in_clear_is_audited(lifecycle_db: str) -> None:
+    """An account that may unmask sees the register's client names in clear, and that view is
+    recorded once (which list, on which page, how many clients)."""
+    import json
+
+    from sqlalchemy import select
+
+    from data import accounts
+    from data.engine import make_engine
+    from data.schema import AuditEvent
+    from tests.ui_support import PASSWORD
+
+    engine = make_engine(lifecycle_db)
+    with engine.begin() as conn:
+        accounts.create_user(conn, "auditor", "director", password=PASSWORD, may_unmask=True)
+    at = open_page("auditor", "en")
+    names = register_rows(at)["client_name"]
+    assert not names.str.contains(r"\*").any()
+    at.run()  # a rerun shows nothing new
+    with engine.connect() as conn:
+        events = conn.execute(
+            select(AuditEvent.target, AuditEvent.detail).where(AuditEvent.action == "unmask")
+        ).all()
+    engine.dispose()
+    assert [(target, json.loads(d)["page"], json.loads(d)["clients"]) for target, d in events] == [
+        ("exceptions", "compliance", len({r["client_id"] for r in REGISTER}))
+    ]

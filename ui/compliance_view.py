@@ -11,9 +11,11 @@ from typing import Any
 
 import pandas as pd
 
+from metrics.core.catalogue import RULE_DESCRIPTIONS_ZH, RULES
 from metrics.core.values import is_null
-from ui.i18n import has, metric_description, metric_name, t
+from ui.i18n import has, lang, metric_name, t
 
+RULE_DESCRIPTIONS_EN = {rule: text for rule, _en, _zh, text in RULES}
 REGISTER_COLUMNS = ["rule", "client_id", "client_name", "staff_name", "org_name", "day", "ref"]
 # Enum columns of evidence rows: (column, group of `value.<group>.<value>` strings).
 ENUMS = {
@@ -30,7 +32,8 @@ def rule_name(rule: str) -> str:
 
 
 def rule_description(rule: str) -> str:
-    return metric_description(f"exc_{rule}")
+    """What the rule checks (without the roll-up sentence every exc_ definition shares)."""
+    return RULE_DESCRIPTIONS_ZH[rule] if lang() == "zh" else RULE_DESCRIPTIONS_EN[rule]
 
 
 def value(group: str, raw: object) -> object:
@@ -47,8 +50,8 @@ def care_kind(kind: object) -> object:
 def occasion(kind: object, label: object) -> object:
     """ "mother's birthday" / 母亲生日: the care kind with its label; the kind alone without one."""
     if not isinstance(kind, str) or not has(f"care.of.{kind}"):
-        return kind
-    if is_null(label) or not str(label).strip() or kind == "birthday":
+        return care_kind(kind)  # the client's own birthday, or a kind without a label form
+    if is_null(label) or not str(label).strip():
         return care_kind(kind)
     return t(f"care.of.{kind}", label=str(label).strip())
 

@@ -559,8 +559,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "例外分布：分行 → 支行 → 人员",
     ),
     "compliance.sunburst_hint": (
-        "Click a segment to filter the register to it; click it again to clear.",
-        "点击扇区即可按其筛选例外清单，再次点击取消。",
+        "Click a segment to filter the register to it; click beside the rings to clear.",
+        "点击扇区即可按其筛选例外清单；点击圆环外空白处取消筛选。",
     ),
     "compliance.unit_itself": ("{unit} (no staff member)", "{unit}（未落实到人员）"),
     "compliance.direct": ("{unit} (directly)", "{unit}（直属）"),
@@ -604,7 +604,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "care.birthday": ("client's birthday", "客户生日"),
     "care.relative_birthday": ("relative's birthday", "亲属生日"),
     "care.anniversary": ("anniversary", "纪念日"),
-    "care.of.birthday": ("birthday", "生日"),
     "care.of.relative_birthday": ("{label}'s birthday", "{label}生日"),
     "care.of.anniversary": ("{label} anniversary", "{label}纪念日"),
     "value.role.primary": ("primary manager", "主客户经理"),

@@ -308,7 +308,13 @@ class Context:
         # A lookup may give several frames by kind (the evidence of an exception).
         frames = found.values() if isinstance(found, dict) else [found]
         for frame in frames:
-            if s.unmask and isinstance(frame, pd.DataFrame) and has_personal_data(frame):
+            # An empty list showed nobody's data: nothing to record.
+            if (
+                s.unmask
+                and isinstance(frame, pd.DataFrame)
+                and len(frame)
+                and has_personal_data(frame)
+            ):
                 audit_unmasked(self.identity.username, name, args, s, frame)
                 break
         return found
