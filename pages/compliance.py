@@ -157,7 +157,7 @@ with right:
         width="stretch",
     )
 
-st.subheader(t("compliance.per_staff" if unit.level == "sub_branch" else "compliance.per_unit"))
+st.subheader(t("compliance.per_unit" if unit.level == "branch" else "compliance.per_staff"))
 st.caption(t("compliance.per_unit_hint"))
 shown, config = display(per_unit, kind_ids("compliance"), descriptive=("name",))
 tables.table(

@@ -21,6 +21,7 @@ from tests import lifecycle_data
 from tests.lifecycle_app import PERIOD, build_lifecycle_db
 from tests.lifecycle_reference import ref_compliance, ref_exceptions
 from tests.ui_support import DIRECTOR, HEAD, PLANNER, errors, goto, signed_in
+from ui.i18n import has
 
 SETTINGS = defaults()
 REGISTER = ref_exceptions(lifecycle_data.TABLES, PERIOD, SETTINGS)
@@ -213,6 +214,14 @@ def test_no_rule_id_on_a_chinese_screen(lifecycle_db: str) -> None:
     assert ids == []
     for word in ("primary", "secondary", "relative_birthday", "anniversary", "comprehensive"):
         assert word not in text, word
+    # Every table's headers have a translation (a metric's name or a `col.` string).
+    untranslated = {
+        column
+        for table in at.dataframe
+        for column in table.value.columns
+        if column not in BY_ID and not has(f"col.{column}")
+    }
+    assert untranslated == set()
 
 
 def test_evidence_of_a_row_and_the_chart_filter(lifecycle_db: str) -> None:

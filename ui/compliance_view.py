@@ -96,6 +96,10 @@ def evidence_view(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     for column, group in ENUMS.items():
         if column in out.columns:
             out[column] = out[column].map(lambda v, g=group: value(g, v))
+    if "contact_cycle" in out.columns:
+        out["contact_cycle"] = out["contact_cycle"].map(
+            lambda c: t(f"cycle.{c}") if isinstance(c, str) and has(f"cycle.{c}") else c
+        )
     if "kind" in out.columns:
         if kind == "plans":
             out["kind"] = out["kind"].map(lambda v: value("plan_kind", v))
