@@ -19,6 +19,7 @@ from ui.compliance_view import (
     row_key,
     rule_description,
     rule_name,
+    units_below,
 )
 from ui.format import metric_value, period_label
 from ui.i18n import label, metric_name, t
@@ -264,16 +265,10 @@ with left:
         format_func=lambda r: t("compliance.all") if r == ALL else rule_name(r),
         key="compliance_rule_filter",
     )
-units_below = ctx.units
-if unit.level != "staff" and not units_below.empty:
-    # The focused unit and the units below it.
-    inside = {unit.entity_id}
-    for _ in range(len(units_below)):
-        grown = inside | set(units_below.loc[units_below["parent_id"].isin(inside), "org_id"])
-        if grown == inside:
-            break
-        inside = grown
-    options = [o for o in units_below["org_id"] if o in inside]
+units = ctx.units
+if unit.level != "staff" and not units.empty:
+    inside = units_below(units, unit.entity_id)
+    options = [o for o in units["org_id"] if o in inside]
     names = ctx.unit_names()
     with right:
         chosen_unit = common.select(
@@ -283,15 +278,12 @@ if unit.level != "staff" and not units_below.empty:
             key="compliance_unit_filter",
         )
 else:
-    chosen_unit, inside = ALL, set()
+    chosen_unit = ALL
 wanted = pd.Series(True, index=register.index)
 if rule != ALL:
     wanted &= register["rule"] == rule
 if chosen_unit != ALL:
-    below = {chosen_unit}
-    for _ in range(len(units_below)):
-        below |= set(units_below.loc[units_below["parent_id"].isin(below), "org_id"])
-    wanted &= register["org_id"].isin(below)
+    wanted &= register["org_id"].isin(units_below(units, chosen_unit))
 if chart_node is not None:
     wanted &= compliance_charts.rows_of(paths, chart_node)
 chosen = register[wanted].reset_index(drop=True)

@@ -194,3 +194,15 @@ def test_care_occasions(lang: str, expected: list[str], monkeypatch: pytest.Monk
         "zh": ["亲属生日", "纪念日", "客户生日"],
     }
     assert list(shown["kind"])[:3] == kinds[lang]
+
+
+def test_units_below() -> None:
+    units = pd.DataFrame(
+        {
+            "org_id": ["BR", "SB1", "SB2", "SB1a"],
+            "parent_id": [None, "BR", "BR", "SB1"],
+        }
+    )
+    assert cv.units_below(units, "BR") == {"BR", "SB1", "SB2", "SB1a"}
+    assert cv.units_below(units, "SB1") == {"SB1", "SB1a"}
+    assert cv.units_below(units, "SB2") == {"SB2"}

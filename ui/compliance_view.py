@@ -120,6 +120,16 @@ def care_view(care: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def units_below(units: pd.DataFrame, org_id: str) -> set[str]:
+    """`org_id` and every unit below it among `units` (`org_id`, `parent_id`)."""
+    inside = {org_id}
+    while True:
+        grown = inside | set(units.loc[units["parent_id"].isin(inside), "org_id"])
+        if grown == inside:
+            return inside
+        inside = grown
+
+
 def row_key(row: pd.Series | dict[str, Any]) -> tuple[tuple[str, Any], ...]:
     """A register row as the hashable argument of the evidence lookup (a row charged to no one
     has staff None)."""
