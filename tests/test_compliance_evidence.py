@@ -114,3 +114,16 @@ def test_a_row_outside_the_scope_has_no_evidence(db: Engine) -> None:
         assert evidence(conn, west, Period.parse("2025-09"), Scope.org("SB1")) == {}
         assert evidence(conn, east, Period.parse("2025-09"), Scope.org("SB1")) != {}
         assert evidence(conn, east, Period.parse("2025-09"), Scope.staff("P1")) == {}
+
+
+def test_a_row_as_the_register_returns_it(db: Engine) -> None:
+    """The row exactly as `exceptions` gives it (a unit-alone row's staff is a pandas null, not
+    None) finds its evidence."""
+    with db.connect() as conn:
+        register = exceptions(
+            conn, Period.parse("2025-09"), Scope.everything(), load_settings(conn)
+        )
+        row = register[register["client_id"] == "C15"].iloc[0].to_dict()
+        assert row["rule"] == "client_unmaintained" and not isinstance(row["staff_id"], str)
+        found = evidence(conn, row, Period.parse("2025-09"), Scope.everything())
+    assert list(found["client"]["client_id"]) == ["C15"]
