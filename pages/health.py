@@ -10,6 +10,7 @@ import streamlit as st
 
 from metrics.core.catalogue import health_ids
 from ui import charts, common, state, tables
+from ui.compliance_view import care_view
 from ui.format import period_label
 from ui.i18n import metric_name, t
 from ui.tables import display, raw_config
@@ -80,9 +81,12 @@ with left:
 # --- care reminders -----------------------------------------------------------------------------------
 with right:
     today = dt.date.today()
-    st.subheader(t("health.care", day=today))
     care = ctx.lookup("care_due", today, unit.level, unit.entity_id)
+    # Imported care dates (lifecycle.md) carry kinds and labels; without them, birthdays only.
+    imported = bool(care["kind"].ne("birthday").any() or care["label"].notna().any())
+    st.subheader(t("health.care_dates" if imported else "health.care", day=today))
     if care.empty:
         st.info(t("health.no_care"))
     else:
+        care = care_view(care)
         tables.table(care, column_config=raw_config(care), hide_index=True, key="health_care")

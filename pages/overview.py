@@ -9,7 +9,13 @@ import streamlit as st
 
 from metrics.core.catalogue import appraisal_ids
 from metrics.measures.flags import needs_action
-from metrics.store.landing import PREV_HEALTH, PREV_SUPERVISION, TILES, overview_requests
+from metrics.store.landing import (
+    COMPLIANCE,
+    PREV_HEALTH,
+    PREV_SUPERVISION,
+    TILES,
+    overview_requests,
+)
 from ui import charts, common, state, tables
 from ui.format import period_label
 from ui.i18n import metric_name, t
@@ -39,6 +45,7 @@ for frame_now, frame_prev in (
     (ctx.scorecard(unit.level), ctx.scorecard(unit.level, prev)),
     (ctx.supervision(unit.level), ctx.supervision(unit.level, prev, PREV_SUPERVISION)),
     (ctx.health(unit.level), ctx.health(unit.level, prev, PREV_HEALTH)),
+    (ctx.compliance(unit.level, None, COMPLIANCE), ctx.compliance(unit.level, prev, COMPLIANCE)),
 ):
     a, b = common.row_of(frame_now, unit.entity_id), common.row_of(frame_prev, unit.entity_id)
     now_row.update({} if a is None else a.to_dict())
@@ -62,6 +69,9 @@ flags = needs_action(
     alerts=ctx.lookup("retention_alerts", period.label(), unit.level, unit.entity_id),
     settings=settings,
     day=period.end,
+    unit_compliance=common.row_of(ctx.compliance(unit.level, None, COMPLIANCE), unit.entity_id),
+    prev_compliance=common.row_of(ctx.compliance(unit.level, prev, COMPLIANCE), unit.entity_id),
+    staff_compliance=ctx.compliance("staff", None, COMPLIANCE),
 )
 common.flag_list(flags, ctx)
 

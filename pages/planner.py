@@ -9,6 +9,7 @@ import streamlit as st
 from metrics.core.catalogue import BY_ID, appraisal_ids
 from metrics.measures.lists import TIERS
 from ui import charts, common, state, tables
+from ui.compliance_view import register_view
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import label, labels, metric_name, t
 from ui.tables import raw_config
@@ -169,6 +170,22 @@ with right:
             key="planner_activity",
             height=common.fit(len(activity)),
         )
+
+# --- compliance exceptions (lifecycle.md): the register charged to this person -------------------
+st.subheader(t("planner.exceptions"))
+mine = me.lookup("exceptions", period.label(), None)
+mine = mine[mine["staff_id"] == staff_id]
+if mine.empty:
+    st.success(t("planner.no_exceptions"), icon=":material/check_circle:")
+else:
+    listed = register_view(mine)
+    tables.table(
+        listed,
+        column_config=raw_config(listed),
+        hide_index=True,
+        key="planner_exceptions",
+        height=common.fit(len(listed)),
+    )
 
 # --- drill-through ------------------------------------------------------------------------------
 st.subheader(t("planner.drill"))

@@ -125,3 +125,44 @@ def test_overview_and_supervision_show_the_same_idle_staff(app_db: str) -> None:
     assert len(idle_tables) == 1
     listed = set(idle_tables[0].iloc[:, 0])
     assert flagged and flagged == listed
+
+
+def test_exceptions_flag_with_its_change() -> None:
+    """Compliance exceptions (lifecycle.md): a flag when the unit has any, with the change
+    against the previous period, naming the staff charged, most first; none when zero."""
+    sup, staff = staff_frames()
+    calm = sup.assign(load=0, idle_days=0, requests_due=0, requests_met=0)
+    health = pd.DataFrame({"entity_id": [], "name": [], "coverage": []})
+    alerts = pd.DataFrame({"client_id": [], "primary_staff_id": [], "followed_up": []})
+    per_staff = pd.DataFrame(
+        {
+            "entity_id": ["P1", "P2", "P3"],
+            "name": ["甲", "乙", "丙"],
+            "exceptions": pd.array([2, 0, 5], dtype="Int64"),
+        }
+    )
+
+    def flags(now: int, before: int | None) -> list:
+        return needs_action(
+            unit_scorecard=pd.Series({"aum_gaps": 0}),
+            unit_health=health,
+            staff_supervision=calm,
+            staff=staff,
+            alerts=alerts,
+            settings=defaults(),
+            day=E,
+            unit_compliance=pd.Series({"exceptions": now}),
+            prev_compliance=None if before is None else pd.Series({"exceptions": before}),
+            staff_compliance=per_staff,
+        )
+
+    (flag,) = flags(8, 11)  # 2 + 5 charged to staff, 1 to a unit alone
+    assert (flag.kind, flag.count, flag.params, flag.metric) == (
+        "exceptions",
+        8,
+        {"change": -3},
+        "exceptions",
+    )
+    assert flag.concerned[["entity_id", "figure"]].values.tolist() == [["P3", 5], ["P1", 2]]
+    assert flags(8, None)[0].params == {"change": 8}  # no previous figure: all of it is new
+    assert flags(0, 4) == []

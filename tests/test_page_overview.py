@@ -54,7 +54,7 @@ def test_the_landing_overview_reads_exactly_what_the_import_stores(app_db: str) 
 
     engine = make_engine(app_db)
     at = signed_in()
-    assert not errors(at) and len(at.metric) == 8
+    assert not errors(at) and len(at.metric) == 9  # eight tiles and the exceptions'
     with engine.connect() as conn:
         read_by_page = {k for (k,) in conn.execute(select(StoredResult.result_key))}
     assert read_by_page == {r.key() for r in landing.landing_requests(engine)}

@@ -21,6 +21,7 @@ PAGES = {
         "planner",
         "supervision",
         "health",
+        "compliance",
         "metrics",
         "schemes",
         "snapshots",
@@ -29,8 +30,17 @@ PAGES = {
         "audit",
         "users",
     ],
-    HEAD: ["overview", "scorecards", "planner", "supervision", "health", "metrics", "schemes"],
-    PLANNER: ["scorecards", "planner", "metrics", "schemes"],
+    HEAD: [
+        "overview",
+        "scorecards",
+        "planner",
+        "supervision",
+        "health",
+        "compliance",
+        "metrics",
+        "schemes",
+    ],
+    PLANNER: ["scorecards", "planner", "compliance", "metrics", "schemes"],
 }
 
 

@@ -172,6 +172,7 @@ FLAG_FIGURES = {
     "overloaded": "load",
     "coverage": "coverage",
     "idle": "idle_days",
+    "exceptions": "exceptions",
 }
 
 

@@ -36,7 +36,7 @@ from metrics.core.entities import Level
 from metrics.core.masking import has_personal_data
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
-from metrics.measures import browse, lists, tables
+from metrics.measures import browse, compliance, lists, tables
 from metrics.store import results
 
 log = logging.getLogger("wealth.ui")
@@ -159,6 +159,12 @@ def _lookup(name: str, args: tuple[Any, ...], scope_key: str, version: str, _sco
         if name == "narrow":
             level, entity_id = args
             return browse.narrow(conn, _scope, level, entity_id)
+        if name == "exceptions":  # the compliance register, with names (lifecycle.md)
+            period, rule = args
+            return compliance.exceptions(conn, Period.parse(period), _scope, s, rule, named=True)
+        if name == "evidence":
+            period, row = args
+            return compliance.evidence(conn, dict(row), Period.parse(period), _scope)
     raise KeyError(name)
 
 
@@ -299,8 +305,18 @@ class Context:
     def lookup(self, name: str, *args: Any) -> Any:
         s = self.scope
         found = _lookup(name, tuple(args), s.cache_key(), self.version, s)
-        if s.unmask and isinstance(found, pd.DataFrame) and has_personal_data(found):
-            audit_unmasked(self.identity.username, name, args, s, found)
+        # A lookup may give several frames by kind (the evidence of an exception).
+        frames = found.values() if isinstance(found, dict) else [found]
+        for frame in frames:
+            # An empty list showed nobody's data: nothing to record.
+            if (
+                s.unmask
+                and isinstance(frame, pd.DataFrame)
+                and len(frame)
+                and has_personal_data(frame)
+            ):
+                audit_unmasked(self.identity.username, name, args, s, frame)
+                break
         return found
 
     def staff(self) -> pd.DataFrame:

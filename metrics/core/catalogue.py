@@ -826,6 +826,69 @@ RULES: tuple[tuple[str, str, str, str], ...] = (
 )
 
 
+# What each rule checks, in Chinese (the fourth item of RULES in English).
+RULE_DESCRIPTIONS_ZH: dict[str, str] = {
+    "opening_below_threshold": (
+        "本期开户时金融资产低于财富客户标准（tier.wealth）且无一级分行审批编号的开户。记在开户人员名下；"
+        "日期为开户日，关联记录为开户编号。"
+    ),
+    "opening_not_wealth_manager": (
+        "本期开户的开户人员不是理财经理或理财师，或开户日已离职。记在开户人员名下。"
+    ),
+    "opening_kyc_missing": "本期开户无了解客户完成时间，或了解客户晚于开户时间（按时间戳比较）。",
+    "opening_risk_missing": (
+        "本期开户无风险评估完成时间，或风险评估晚于开户时间，或早于了解客户（步骤不得省略或颠倒）。"
+    ),
+    "opening_not_archived": (
+        "开户日起至其后第opening.archive_working_days个工作日止，无任何人员对该客户的综合信息维护记录；"
+        "期限不晚于期末时才判定。"
+    ),
+    "opening_no_followup": (
+        "开户日起至其后第opening.followup_working_days个工作日止，无当日为其主客户经理的人员与客户的联络；"
+        "期限不晚于期末时才判定。"
+    ),
+    "client_unmaintained": (
+        "期末未销户、期末金融资产不低于tier.wealth或期末前已开户的客户，期末无在职人员担任的主客户经理。"
+        "记在机构（不记人员）：离职人员的机构，否则最近一任主客户经理的机构，否则开户机构所属分行，否则全行唯一分行。"
+    ),
+    "client_two_primaries": (
+        "期末未销户的客户在期末有两个及以上有效的主客户经理关系：每个关系一行，记在该人员名下；关联记录为其开始日期。"
+    ),
+    "risk_assessment_due": (
+        "期末金融资产不低于tier.wealth且有主客户经理的客户，期末前无风险评估，或最近一次评估早于期末kyc.valid_days天以上"
+        "（恰好kyc.valid_days天仍有效）；关联记录为最近评估日期。记在主客户经理名下（两个时取开始较晚者）。"
+    ),
+    "upgrade_no_secondary": (
+        "客户在本月末及此前lifecycle.grace_months个月末均为黑金客户，期末无有效的副客户经理。记在期末主客户经理名下。"
+    ),
+    "downgrade_secondary_kept": (
+        "客户在本月末及此前lifecycle.grace_months个月末均低于黑金标准（缺月按0计），期末仍有有效的副客户经理。"
+        "记在期末主客户经理名下。"
+    ),
+    "downgrade_archive_open": (
+        "与“降级未取消副客户经理”相同的客户，理财师在期末前建立的档案期末前未封存：每份档案一行，关联记录为建档日期。"
+    ),
+    "loss_managers_kept": (
+        "销户日早于期末lifecycle.grace_days天以上，期末仍有有效的主或副客户经理关系。记在销户前一日的主客户经理名下。"
+    ),
+    "loss_archive_open": (
+        "销户日早于期末lifecycle.grace_days天以上，档案期末前未封存：每份档案一行，关联记录为建档日期。"
+    ),
+    "intro_no_first_contact": (
+        "本期开始的主或副客户经理关系，自开始日至其后第intro.first_contact_working_days个工作日止，该人员与客户无联络；"
+        "期限不晚于期末时才判定。日期为开始日，关联记录为管户角色。"
+    ),
+    "care_missed": (
+        "关怀日（今年的月-日；02-29在平年为02-28）落在本期且不晚于期末，当日客户在某理财经理的主管户中，"
+        "该理财经理在关怀日前care.lead_days天至当日无“关怀”目的的联络。记在该理财经理名下；关联记录为关怀日类型。"
+    ),
+    "plan_no_quarterly_report": (
+        "对完整落在本期内的每个季度（月度从不判定），季末未销户、最近一份方案早于该季度的客户，该季度内无针对该方案"
+        "（或未注明所属方案）的季度报告。记在方案作者名下；日期为季末，关联记录为方案编号。"
+    ),
+}
+
+
 def _exception_metric(rule: str, name_en: str, name_zh: str, description: str) -> Metric:
     return Metric(
         id=f"exc_{rule}",
@@ -836,7 +899,7 @@ def _exception_metric(rule: str, name_en: str, name_zh: str, description: str) -
         better="lower",
         kind="compliance",
         description=description + " " + _REGISTER,
-        description_zh=f"{name_zh}的例外数。" + _REGISTER_ZH,
+        description_zh=f"{name_zh}：" + RULE_DESCRIPTIONS_ZH[rule] + _REGISTER_ZH,
         compute=Value(count("exceptions", ("rule", rule))),
     )
 

@@ -38,6 +38,7 @@ from metrics.core.entities import org_closure
 from metrics.core.masking import protect
 from metrics.core.periods import Period, add_months, month_start
 from metrics.core.scope import Scope, scoped
+from metrics.core.values import is_null
 from metrics.measures.layer import Frame
 from metrics.measures.sources.lifecycle import REGISTER, RULES, register
 
@@ -103,10 +104,12 @@ def evidence(
     info updates near the day, the plans and reports. Refused (empty) for a row the scope may not
     see; client personal data masked unless the scope may unmask."""
     visible = exceptions(conn, period, scope, _settings_of(conn), row["rule"])
+    # A row charged to a unit alone has no staff: None, or NaN as `exceptions` returns it.
+    staff = row.get("staff_id")
     match = visible[
         (visible["client_id"] == row["client_id"])
         & (visible["day"] == row["day"])
-        & (visible["staff_id"].fillna("") == (row.get("staff_id") or ""))
+        & (visible["staff_id"].fillna("") == ("" if is_null(staff) else staff))
     ]
     if match.empty:
         return {}

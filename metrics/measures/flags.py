@@ -14,7 +14,10 @@ the metric whose drill-through lists its rows. The rules:
   an action list (their own rows still show their idle days);
 - `alerts`: retention alerts of P not followed up, per primary manager on the alert day (an
   alert without a primary manager is counted under no name);
-- `aum_gaps`: clients of the unit's book at e without an AUM row for e's month (counted as 0).
+- `aum_gaps`: clients of the unit's book at e without an AUM row for e's month (counted as 0);
+- `exceptions`: the unit's compliance exceptions of P (lifecycle.md) when not zero, with the
+  change against the previous period; concerned are the staff with exceptions charged to them,
+  most first (rows charged to a unit alone are in the count, under no name).
 """
 
 from __future__ import annotations
@@ -86,12 +89,17 @@ def needs_action(
     alerts: pd.DataFrame,
     settings: Settings,
     day: dt.date,
+    unit_compliance: pd.Series | None = None,
+    prev_compliance: pd.Series | None = None,
+    staff_compliance: pd.DataFrame | None = None,
 ) -> list[Flag]:
     """The flags of one unit for the period ending `day`.
 
     `unit_scorecard` is the unit's own scorecard row, `unit_health` the health table of its
     sub-branches, `staff_supervision` the supervision table of its staff, `staff` its staff list
-    (with `left_on`), `alerts` its retention-alert list of the period."""
+    (with `left_on`), `alerts` its retention-alert list of the period; `unit_compliance` and
+    `prev_compliance` the unit's compliance rows of P and of the period before (with
+    `exceptions`), `staff_compliance` the compliance table of its staff."""
     flags: list[Flag] = []
     limit = int(settings["load.max_clients"])
     planners = staff_supervision[staff_supervision["role"] == "planner"]
@@ -151,4 +159,23 @@ def needs_action(
     gaps = 0 if unit_scorecard is None else int(unit_scorecard["aum_gaps"])
     if gaps > 0:
         flags.append(Flag("aum_gaps", gaps, metric="aum_stock", params={"month": f"{day:%Y-%m}"}))
+    found = _exceptions(unit_compliance)
+    if found > 0:
+        concerned = pd.DataFrame(columns=["entity_id", "name", "level", "figure"])
+        if staff_compliance is not None and len(staff_compliance):
+            charged = staff_compliance[staff_compliance["exceptions"].fillna(0) > 0]
+            charged = charged.sort_values(
+                ["exceptions", "entity_id"], ascending=[False, True], ignore_index=True
+            )
+            concerned = _concerned(charged, "staff", "exceptions")
+            concerned["figure"] = [int(v) for v in concerned["figure"]]
+        change = found - _exceptions(prev_compliance)
+        flags.append(Flag("exceptions", found, concerned, "exceptions", {"change": change}))
     return flags
+
+
+def _exceptions(row: pd.Series | None) -> int:
+    """A compliance row's exception count (no row, or no figure: none)."""
+    if row is None or is_null(row.get("exceptions")):
+        return 0
+    return int(row["exceptions"])

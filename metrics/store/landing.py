@@ -33,10 +33,13 @@ TILES = (
     "login_day_rate",
     "cadence_compliance",
     "request_sla",
+    "exceptions",
 )
 # The previous period only feeds the tiles: just their supervision / health statements.
 PREV_SUPERVISION = tuple(m for m in TILES if BY_ID[m].kind == "supervision")
 PREV_HEALTH = tuple(m for m in TILES if BY_ID[m].kind == "health")
+# Compliance feeds the tile and the "Needs action" flag (lifecycle.md): the exception counts only.
+COMPLIANCE = tuple(m for m in TILES if BY_ID[m].kind == "compliance")
 
 
 @scoped
@@ -54,6 +57,9 @@ def overview_requests(level: Level, entity_id: str, scope: Scope, period: Period
         Request("health", label, "sub_branch", scope),
         Request.trend(level, entity_id, scope, period),
         Request("scorecard", label, "staff", scope),
+        Request("compliance", label, level, scope, COMPLIANCE),
+        Request("compliance", prev, level, scope, COMPLIANCE),
+        Request("compliance", label, "staff", scope, COMPLIANCE),
     ]
     if level == "branch":  # the league table of its sub-branches
         wanted += [
