@@ -73,7 +73,17 @@ def parser() -> argparse.ArgumentParser:
     first.add_argument("--db", default=None)
     first.add_argument("--scale", choices=["tiny", "demo"], default="demo")
     add_users_parser(sub)
+    add_operations_parser(sub)
     return p
+
+
+def add_operations_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    audit = sub.add_parser("audit", help="check the audit log")
+    audit_sub = audit.add_subparsers(dest="audit_command", required=True)
+    verify = audit_sub.add_parser(
+        "verify", help="walk the audit log's hash chain: exit 0 intact, 1 the first broken row"
+    )
+    verify.add_argument("--db", default=None)
 
 
 def add_users_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -282,7 +292,22 @@ def cmd_users(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from data.audit_chain import seal_and_verify
+    from data.db import upgrade
+
+    engine = make_engine(args.db)
+    upgrade(engine)
+    verdict = seal_and_verify(engine)
+    if verdict.ok:
+        print(f"audit log {verdict.message}")
+        return EXIT_OK
+    print(f"audit log BROKEN at {verdict.message}", file=sys.stderr)
+    return EXIT_REJECTED
+
+
 COMMANDS = {
+    "audit": cmd_audit,
     "users": cmd_users,
     "demo": cmd_demo,
     "load": cmd_load,
