@@ -25,6 +25,7 @@ from ui.auth import require_identity, sign_out_button
 from ui.common import keep, remember
 from ui.format import period_label
 from ui.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, labels, lang, role_name, t
+from ui.plain import plain
 
 log = logging.getLogger("wealth.app")
 ROOT = Path(__file__).resolve().parent
@@ -168,7 +169,7 @@ def main() -> None:
     period = unit = None
     units = None
     st.sidebar.caption(
-        t("sidebar.signed_in", name=identity.display_name, role=role_name(identity.role))
+        t("sidebar.signed_in", name=plain(identity.display_name), role=role_name(identity.role))
     )
     if not empty:
         period = period_picker(version)
@@ -190,7 +191,7 @@ def main() -> None:
     except DatabaseBusyError:
         st.warning(t("error.busy"))
     except CalendarRangeError as exc:
-        st.warning(t("error.calendar", detail=str(exc)))
+        st.warning(t("error.calendar", detail=plain(exc)))
     except Exception as exc:  # noqa: BLE001 - a page must never show a traceback to a banker
         log.exception("page %s failed", getattr(page, "url_path", "?"))
         st.error(t("error.generic", kind=type(exc).__name__))

@@ -10,6 +10,12 @@ attacker which usernames are real):
   the last failure (1, 2, 4, 8, 16, 30, 30 ... s); `authenticate` returns that delay for the UI to
   wait, instead of sleeping itself, so a test needs no sleep and a parallel attacker gains nothing;
 - 10 failures within 15 minutes lock the username until the oldest of those 10 leaves the window.
+
+The check and the count are one step in the database: a sign-in first updates the username's row
+in `signin_gate`, in the same transaction that reads the failures and records the attempt. On
+PostgreSQL a parallel attempt waits on that row lock and then sees the failure just recorded; on
+DuckDB it is refused with a write conflict and answered "wait", its password never checked. So 30
+simultaneous guesses get one password checked, not one each (`sign_in`).
 """
 
 from __future__ import annotations
@@ -27,10 +33,11 @@ import pandas as pd
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import Connection, Engine, func, insert, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as upsert
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data import audit
-from data.schema import OrgUnit, SigninAttempt, Staff, User
+from data.schema import OrgUnit, SigninAttempt, SigninGate, Staff, User
 
 ROLES = ("director", "head", "planner", "advisor")
 HEAD_ORG_KINDS = ("sub_branch", "branch")
@@ -436,12 +443,62 @@ def _note_attempt(conn: Connection, username: str, now: dt.datetime, success: bo
     )
 
 
+def _gate_row(username: str):  # type: ignore[no-untyped-def]
+    # PostgreSQL's INSERT .. ON CONFLICT DO NOTHING, which DuckDB speaks too.
+    return upsert(SigninGate).values(username=username, touched_at=None).on_conflict_do_nothing()
+
+
+def _is_write_conflict(exc: DBAPIError) -> bool:
+    # DuckDB: "Conflict on update", or a duplicate gate row from a parallel first attempt.
+    text = str(exc.orig).lower()
+    return "conflict" in text or "duplicate key" in text or "primary key" in text
+
+
+def _enter_gate(conn: Connection, username: str) -> None:
+    """Take the username's gate row for this transaction (see the module docstring)."""
+    known = conn.execute(select(SigninGate.username).where(SigninGate.username == username)).first()
+    if known is None:
+        # First attempt for this name (`sign_in` creates the row beforehand; a direct caller of
+        # `authenticate` may not have).
+        conn.execute(_gate_row(username))
+    conn.execute(
+        update(SigninGate).where(SigninGate.username == username).values(touched_at=_now())
+    )
+
+
+def sign_in(
+    engine: Engine, username: str, password: str, now: dt.datetime | None = None
+) -> AuthResult:
+    """`authenticate` in its own transaction, for the sign-in form: a parallel attempt for the
+    same username that DuckDB refuses with a write conflict is answered "wait" (never checked)."""
+    name = username.strip()[:200]
+    try:
+        # The gate row exists before the attempt's transaction starts, so two first attempts
+        # cannot each create (and hold) a row of their own.
+        with engine.begin() as conn:
+            conn.execute(_gate_row(name))
+    except DBAPIError as exc:
+        if not _is_write_conflict(exc):
+            raise
+    try:
+        with engine.begin() as conn:
+            return authenticate(conn, username, password, now)
+    except DBAPIError as exc:
+        if not _is_write_conflict(exc):
+            raise
+        return AuthResult(False, THROTTLED.format(seconds=1), 1.0)
+
+
 def authenticate(
     conn: Connection, username: str, password: str, now: dt.datetime | None = None
 ) -> AuthResult:
-    """Check a sign-in. Records the attempt and its audit event in `conn`'s transaction."""
-    now = now or _now()
+    """Check a sign-in. Records the attempt and its audit event in `conn`'s transaction, which
+    this starts by taking the username's gate row (parallel attempts wait or are refused)."""
     username = username.strip()[:200]
+    _enter_gate(conn, username)
+    # Read the clock once the gate is ours: a PostgreSQL attempt that waited must see the failure
+    # recorded while it waited as already past.
+    now = now or _now()
     password = password[:MAX_PASSWORD_LENGTH]
     failures = _recent_failures(conn, username, now)
     if len(failures) >= LOCKOUT_FAILURES:

@@ -6,7 +6,9 @@ as should also be denied UPDATE and DELETE on the table (`REVOKE UPDATE, DELETE 
 so that not even a bug can rewrite history.
 
 Callers pass the connection of the transaction that does the audited work, so the action and its
-record commit (or roll back) together.
+record commit (or roll back) together. Each row is then chained to the previous one by a hash
+(`data.audit_chain`), so a row changed, deleted or reordered by plain SQL is found by
+`python -m data audit verify` and flagged on the Audit page.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, insert, select
 
+from data import audit_chain
 from data.schema import AuditEvent
 
 # The actions the product records; other modules use these names so a search by action works.
@@ -103,6 +106,7 @@ def record(
             detail=text,
         )
     )
+    audit_chain.mark_pending(conn)
     return event_id
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -354,6 +355,29 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(32))
     target: Mapped[str | None] = mapped_column(String(200))
     detail: Mapped[str | None] = mapped_column(Text)  # JSON
+    # The hash chain (data/audit_chain.py): position, the previous row's hash, this row's hash;
+    # NULL until the row is sealed, moments after its transaction commits.
+    seq: Mapped[int | None] = mapped_column(BigInteger)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The last link of the audit chain, so a deletion of the newest rows is noticed too."""
+
+    __tablename__ = "audit_head"
+    chain: Mapped[str] = mapped_column(String(16), primary_key=True)
+    seq: Mapped[int] = mapped_column(BigInteger)
+    row_hash: Mapped[str] = mapped_column(String(64))
+
+
+class SigninGate(Base):
+    """One row per username tried: a sign-in updates it first, so the database serializes
+    parallel attempts for one name before any password is checked (data/accounts.py)."""
+
+    __tablename__ = "signin_gate"
+    username: Mapped[str] = mapped_column(String(200), primary_key=True)
+    touched_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
 class StoredResult(Base):

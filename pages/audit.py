@@ -8,14 +8,22 @@ import datetime as dt
 
 import streamlit as st
 
-from data import audit
+from data import audit, audit_chain
 from ui import state, tables
 from ui.auth import require_role
 from ui.i18n import labels, t
+from ui.plain import plain
 
 ctx = state.context()
 require_role(ctx.identity, "director")
 st.title(t("page.audit"))
+
+# The hash chain first: a log changed by plain SQL is said loudly before its rows are shown.
+verdict = audit_chain.seal_and_verify(state.get_engine())
+if verdict.ok:
+    st.caption(t("audit.chain_ok", n=verdict.rows))
+else:
+    st.error(t("audit.chain_broken", reason=plain(verdict.message)), icon=":material/gpp_bad:")
 
 today = dt.date.today()
 c_user, c_action, c_since, c_until = st.columns(4)

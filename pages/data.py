@@ -21,6 +21,7 @@ from data.importer import (
 from metrics.store import landing
 from ui import common, state, tables
 from ui.i18n import t
+from ui.plain import plain
 
 ctx = state.context()
 st.title(t("page.data"))
@@ -57,7 +58,7 @@ if st.button(t("data.import"), type="primary", disabled=not files, key="data_imp
         st.warning(t("data.busy"))
     except ImportRefused as exc:
         st.session_state["data_report"] = None
-        st.error(t("data.refused", reason=exc))
+        st.error(t("data.refused", reason=plain(exc)))
     else:
         with state.get_engine().begin() as conn:
             audit.record(
@@ -89,7 +90,7 @@ if report is not None:
     if report.rejected:
         st.warning(t("data.some_rejected", n=report.rejected))
     for warning in report.warnings:
-        st.warning(warning)
+        st.warning(plain(warning))
     counts = pd.DataFrame([f.counts() for f in report.files])
     columns = ["file", "table", "read", "inserted", "updated", "unchanged", "rejected"]
     tables.table(
@@ -100,12 +101,15 @@ if report is not None:
     )
     for index, file_report in enumerate(report.files):
         if file_report.refused:
-            st.error(f"{file_report.file}: " + t("data.file_refused", reason=file_report.refused))
+            st.error(
+                plain(f"{file_report.file}: ")
+                + t("data.file_refused", reason=plain(file_report.refused))
+            )
         for warning in file_report.warnings:
-            st.warning(f"{file_report.file}: {warning}")
+            st.warning(plain(f"{file_report.file}: {warning}"))
         if not file_report.problems:
             continue
-        st.markdown(f"**{t('data.rejected_rows', file=file_report.file)}**")
+        st.markdown(f"**{t('data.rejected_rows', file=plain(file_report.file))}**")
         # The reasons are the importer's own sentences (English, with the offending value and the
         # contract's rule); they stay verbatim in both languages, as in the quarantine file and
         # the command line, so that a reason on screen can be searched for in either. The header

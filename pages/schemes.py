@@ -21,6 +21,7 @@ from ui import state, tables
 from ui.auth import require_identity
 from ui.i18n import labels as i18n_labels
 from ui.i18n import lang, t
+from ui.plain import plain
 
 engine = state.get_engine()
 identity = require_identity(engine)
@@ -34,7 +35,7 @@ def period_input(label: str, default: str | None, key: str) -> Period | None:
     try:
         return Period.parse(text)
     except PeriodError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return None
 
 
@@ -61,7 +62,7 @@ if identity.role in ("planner", "advisor"):
         with engine.connect() as conn:
             own = appraisal.appraise(conn, chosen, period, identity.scope)
     except appraisal.AppraisalError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         st.stop()
     if own.empty:
         st.info(t("schemes.not_covered"))
@@ -89,7 +90,7 @@ if identity.role in ("planner", "advisor"):
     )
     tables.table(items, hide_index=True)
     if row["flags"]:
-        st.warning(row["flags"])
+        st.warning(plain(row["flags"]))
     st.stop()
 
 # --- head / director: the editor --------------------------------------------------------------
@@ -120,7 +121,9 @@ base = (
     )
 )
 if base.status != "draft":
-    st.caption(t("schemes.frozen", label=base.label, status=t(f"schemes.status.{base.status}")))
+    st.caption(
+        t("schemes.frozen", label=plain(base.label), status=t(f"schemes.status.{base.status}"))
+    )
 
 name = st.text_input(t("schemes.name"), base.name)
 left, middle, right = st.columns(3)
@@ -204,11 +207,11 @@ except schemes.SchemeError as exc:
     draft = None
     # Checked as the head types: an unfinished draft is a warning to act on, not a failure.
     for message in exc.messages:
-        st.warning(message)
+        st.warning(plain(message))
 
 refusal = schemes.editable_by(identity.role, identity.org_id, draft or base)
 if refusal:
-    st.warning(refusal)
+    st.warning(plain(refusal))
 
 b1, b2, b3, b4 = st.columns(4)
 disabled = draft is None or refusal is not None
@@ -216,24 +219,24 @@ if b1.button(t("schemes.save"), disabled=disabled):
     assert draft is not None
     with engine.begin() as conn:
         saved = schemes.save_draft(conn, draft, identity.username)
-    st.success(t("schemes.saved", label=saved.label))
+    st.success(t("schemes.saved", label=plain(saved.label)))
 if b2.button(
     t("schemes.publish"), disabled=disabled or base.status != "draft" or base.scheme_id is None
 ):
     with engine.begin() as conn:
         assert base.scheme_id is not None and base.version is not None
         done = schemes.publish(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.published", label=done.label))
+    st.success(t("schemes.published", label=plain(done.label)))
 if b3.button(t("schemes.archive"), disabled=refusal is not None or base.scheme_id is None):
     with engine.begin() as conn:
         assert base.scheme_id is not None and base.version is not None
         done = schemes.archive(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.archived", label=done.label))
+    st.success(t("schemes.archived", label=plain(done.label)))
 if b4.button(t("schemes.copy"), disabled=refusal is not None or base.scheme_id is None):
     with engine.begin() as conn:
         assert base.scheme_id is not None and base.version is not None
         copy = schemes.copy_to_next_cycle(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.copied", label=copy.label))
+    st.success(t("schemes.copied", label=plain(copy.label)))
 
 # --- what-if preview --------------------------------------------------------------------------
 st.subheader(t("schemes.whatif"))
@@ -244,10 +247,12 @@ if draft is not None and period is not None:
         try:
             moves = appraisal.what_if(conn, draft, published, period, identity.scope)
         except appraisal.AppraisalError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             moves = None
     if moves is not None:
-        st.caption(t("schemes.vs", label=published.label if published else t("schemes.vs_none")))
+        st.caption(
+            t("schemes.vs", label=plain(published.label) if published else t("schemes.vs_none"))
+        )
         tables.table(moves, hide_index=True)
     if published is not None and identity.role in ("head", "director"):
         if st.button(t("schemes.snapshot")):

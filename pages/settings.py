@@ -12,6 +12,7 @@ from data.settings import SETTINGS, save_setting
 from metrics.store import landing
 from ui import common, state
 from ui.i18n import t
+from ui.plain import plain
 
 ctx = state.context()
 st.title(t("page.settings"))
@@ -48,7 +49,7 @@ if submitted:
                 )
             saved.append((name, value))
         except (ValueError, ArithmeticError) as exc:
-            problems.append(t("settings.invalid", name=name, reason=exc))
+            problems.append(t("settings.invalid", name=name, reason=plain(exc)))
     for problem in problems:
         st.error(problem)
     if saved:

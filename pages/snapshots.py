@@ -12,6 +12,7 @@ from metrics.exports.documents import ExportError
 from ui import common, state, tables
 from ui.auth import require_identity
 from ui.i18n import t
+from ui.plain import plain
 
 engine = state.get_engine()
 identity = require_identity(engine)
@@ -42,8 +43,8 @@ if not record.verified:
     st.stop()
 st.success(t("snapshots.verified", sha=record.sha256))
 st.caption(
-    f"{record.title} · {record.period} · {record.created_by} {record.created_at:%Y-%m-%d %H:%M}"
-    f" · {t('snapshots.batches', n=len(record.batches))}"
+    f"{plain(record.title)} · {record.period} · {plain(record.created_by)}"
+    f" {record.created_at:%Y-%m-%d %H:%M} · {t('snapshots.batches', n=len(record.batches))}"
 )
 frame = record.frame
 tables.table(frame, hide_index=True)
@@ -67,8 +68,8 @@ if st.button(t("snapshots.prepare")):
                 fmt,
                 formats.export_snapshot(conn, chosen, fmt, identity.username, identity.scope),
             )
-    except ExportError as exc:
-        st.error(str(exc))
+    except (ExportError, snapshots.SnapshotError) as exc:
+        st.error(plain(str(exc)))
 pack = st.session_state.get("pack")
 if pack and pack[0] == chosen:
     common.download(

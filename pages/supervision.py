@@ -11,6 +11,7 @@ from metrics.core.catalogue import WORK_KINDS, supervision_ids
 from metrics.measures.flags import idle_staff
 from ui import charts, common, state, tables
 from ui.i18n import label, metric_name, t
+from ui.plain import plain
 from ui.tables import display, raw_config
 
 CALENDAR_MAX_PEOPLE = 40  # a taller heat map stops being readable; the least diligent come first
@@ -54,7 +55,7 @@ with st.container(border=True):
             key="supervision_drill_metric",
         )
         rows = ctx.drill(metric_id, "staff", who["entity_id"])
-        st.caption(f"{who['name']} · {metric_name(metric_id)} · {len(rows)}")
+        st.caption(f"{plain(who['name'])} · {metric_name(metric_id)} · {len(rows)}")
         if rows.empty:
             st.info(t("empty.no_rows"))
         else:

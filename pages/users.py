@@ -12,6 +12,7 @@ from data import accounts
 from ui import state, tables
 from ui.auth import require_role
 from ui.i18n import labels, role_name, t
+from ui.plain import plain
 
 ctx = state.context()
 me = ctx.identity
@@ -70,9 +71,9 @@ if added:
                 by=me.username,
             )
     except accounts.AccountError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
     else:
-        st.success(t("users.added", username=username))
+        st.success(t("users.added", username=plain(username)))
         st.rerun()
 
 st.subheader(t("users.toggle"))
@@ -86,6 +87,6 @@ if names:
             with engine.begin() as conn:
                 accounts.set_active(conn, chosen, not active, by=me.username)
         except accounts.AccountError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             st.rerun()

@@ -241,8 +241,7 @@ def _signin_form(engine: Engine) -> None:
         st.login()
     if not submitted:
         return
-    with engine.begin() as conn:
-        result = accounts.authenticate(conn, username or "", password or "")
+    result = accounts.sign_in(engine, username or "", password or "")
     if result.ok and result.account is not None:
         _start_session(result.account.username)
         st.rerun()

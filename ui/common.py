@@ -19,6 +19,7 @@ from metrics.measures.flags import Flag
 from ui import state, tables
 from ui.format import delta, metric_value, period_label
 from ui.i18n import label, labels, metric_description, metric_name, t
+from ui.plain import plain
 
 PLANNER_PAGE = "pages/planner.py"
 
@@ -61,7 +62,7 @@ def header(title_key: str, ctx: state.Context) -> None:
         st.caption(
             t(
                 "overview.heading",
-                unit=ctx.unit.name,
+                unit=plain(ctx.unit.name),
                 period=period_label(ctx.period.label(), ctx.lang),
             )
         )
@@ -184,7 +185,8 @@ def flag_list(flags: list[Flag], ctx: state.Context) -> None:
         st.success(t("overview.no_flags"), icon=":material/check_circle:")
         return
     for index, flag in enumerate(flags):
-        st.warning(t(f"flag.{flag.kind}", n=flag.count, **flag.params), icon=":material/flag:")
+        params = {k: plain(v) if isinstance(v, str) else v for k, v in flag.params.items()}
+        st.warning(t(f"flag.{flag.kind}", n=flag.count, **params), icon=":material/flag:")
         if flag.concerned.empty:
             continue
         concerned = flag.concerned

@@ -723,6 +723,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.display_name": ("Display name", "显示名"),
     "users.email": ("Email (single sign-on)", "邮箱（单点登录）"),
     # Strings of the security work (kept together).
+    "audit.chain_ok": (
+        "Hash chain intact: {n:,} event(s) checked.",
+        "哈希链完整：已核验 {n:,} 条记录。",
+    ),
+    "audit.chain_broken": (
+        "The audit log was altered outside the application: {reason}",
+        "审计日志已在应用之外被改动：{reason}",
+    ),
     "users.may_unmask": ("May see personal data unmasked", "可查看明文个人信息"),
     "users.password": ("Password", "密码"),
     # Strings of the scheme editor and periods work (kept together).

@@ -71,6 +71,10 @@ def main() -> None:
     gc.freeze()
     from streamlit.web import cli
 
+    from ui.headers import install
+
+    install()  # Content-Security-Policy and friends on every response (ui/headers.py)
+
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     cli.main()
 

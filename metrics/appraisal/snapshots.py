@@ -392,7 +392,7 @@ def read(
         .first()
     )
     if row is None:
-        raise SnapshotError(f"no snapshot {snapshot_id}")
+        raise SnapshotError(f"no snapshot {snapshot_id} in your scope")
     data = dict(row)
     try:
         actual = checksum(_hashed_fields(data))
@@ -424,6 +424,16 @@ def read(
         )
     record = _record(data, verified=True)
     return _restrict(record, _visible_entities(conn, record.level, scope))
+
+
+@scoped
+def require_visible(record: SnapshotRecord, scope: Scope) -> SnapshotRecord:
+    """Refuse a snapshot that holds no row the reader may see (unless they took it, or see
+    everything): a pack of it would be empty but still show its taker, scope, scheme and time.
+    The words are those of an unknown id, so a refusal does not tell that the id exists."""
+    if scope.is_everything or record.content["rows"] or record.scope == scope.rows_key():
+        return record
+    raise SnapshotError(f"no snapshot {record.snapshot_id} in your scope")
 
 
 @scoped

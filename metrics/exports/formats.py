@@ -86,9 +86,9 @@ def export_snapshot(conn: Any, snapshot_id: str, fmt: str, viewer: str, scope: S
     """A pack of a snapshot as `viewer` may see it (their scope, their right to unmask); the
     export is audited on `conn`."""
     from data.audit import record as audit
-    from metrics.appraisal.snapshots import read
+    from metrics.appraisal.snapshots import read, require_visible
 
-    record = read(conn, snapshot_id, scope)
+    record = require_visible(read(conn, snapshot_id, scope), scope)
     data = export(from_snapshot(record), fmt, viewer, scope)
     audit(
         conn,
