@@ -17,6 +17,7 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import os
 import tempfile
 import uuid
@@ -48,8 +49,10 @@ from sqlalchemy import (
 from sqlalchemy import (
     Table as SATable,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import Label
 
+from data import audit
 from data.contract import BY_NAME, TABLES, Table, header_map
 from data.engine import PROJECT_ROOT, is_duckdb
 from data.locks import ImportInProgress, import_lock
@@ -68,6 +71,7 @@ from data.validate import check
 QUARANTINE_ROOT = PROJECT_ROOT / "var" / "quarantine"
 DUCKDB_IMPORT_MEMORY = os.environ.get("WEALTH_IMPORT_MEMORY", "1GB")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+log = logging.getLogger("wealth.importer")
 
 
 class ImportRefused(Exception):
@@ -482,6 +486,7 @@ def _database_phase(
     n_sources: int,
 ) -> None:
     step(n_sources / (n_sources + 1), "writing to the database")
+    stage = "opening the database"
     with engine.connect() as conn:
         trans = conn.begin()
         try:
@@ -494,25 +499,74 @@ def _database_phase(
             for source, file_report, parquet in checked:
                 if parquet is None:
                     continue
+                stage = f"staging {source.label}"
                 stg = _stage(conn, source.table, parquet, meta)
                 staged[source.table.name] = stg
                 _reject_unknown_references(conn, source.table, stg, staged, file_report)
             if all_or_nothing and (report.rejected or report.refused_files):
                 trans.rollback()
                 _write_quarantine(report, quarantine_root)
+                with engine.begin() as audit_conn:
+                    _audit(audit_conn, report, user)
                 return
             for source, file_report, _rows in checked:
                 if source.table.name in staged:
+                    stage = f"writing {source.label}"
                     _upsert(conn, source.table, staged[source.table.name], file_report)
+            stage = "recording the batch"
             _record(conn, report, started, user, source_label)
+            report.committed = True  # as recorded in the audit row; reset if the commit fails
+            _audit(conn, report, user)
             for stg in staged.values():
                 conn.execute(text(f'DROP TABLE "{stg.name}"'))
             _hold_point()
+            stage = "committing"
             trans.commit()
+        except DBAPIError as exc:
+            # The importer checks every rule and reference before writing, so this is a
+            # constraint it does not know of (or a database fault). A user gets a plain sentence,
+            # the log gets the database's own words; nothing was written.
+            report.committed = False
+            trans.rollback()
+            log.warning(
+                "import %s refused by the database while %s: %s", report.batch_id, stage, exc
+            )
+            try:
+                with engine.begin() as audit_conn:
+                    _audit(audit_conn, report, user)
+            except DBAPIError:  # the database is unusable: the refusal itself is what matters
+                log.warning("could not audit the refused import %s", report.batch_id)
+            raise ImportRefused(
+                f"the database refused the batch while {stage} ({_kind_of(exc)}); "
+                "nothing was written"
+            ) from None
         except BaseException:
+            report.committed = False
             trans.rollback()
             raise
-    report.committed = True
+
+
+def _kind_of(exc: DBAPIError) -> str:
+    """What kind of refusal, in words, without the database's message (which quotes values)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    if isinstance(exc, IntegrityError):
+        return "a constraint of the stored data"
+    if isinstance(exc, OperationalError):
+        return "the database could not complete the write"
+    return "a database error"
+
+
+def _audit(conn: Connection, report: BatchReport, user: str | None) -> None:
+    """Every batch, from the Data page or the command line, committed or refused, is audited
+    (the command line's user is whoever `--user` names, else "(command line)")."""
+    audit.record(
+        conn,
+        user or "(command line)",
+        audit.IMPORT,
+        report.batch_id,
+        {"files": [f.counts() for f in report.files], "committed": report.committed},
+    )
 
 
 def load_dir(engine: Engine, directory: Path, **kwargs: object) -> BatchReport:
