@@ -19,6 +19,7 @@ import io
 import json
 import logging
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -55,13 +56,16 @@ from sqlalchemy.sql.elements import Label
 from data import audit
 from data.contract import BY_NAME, TABLES, Table, header_map
 from data.engine import PROJECT_ROOT, is_duckdb
+from data.limits import listed
 from data.locks import ImportInProgress, import_lock
 from data.readers import (
     FileRefused,
     Problem,
     RawTable,
     check_size,
+    link_leaving,
     read_csv_bytes,
+    read_regular,
     read_xlsx_sheet,
     xlsx_sheets,
 )
@@ -84,6 +88,7 @@ class Source:
     path: Path
     sheet: str | None = None
     data: bytes | None = None  # an uploaded file's content, when there is no path
+    refused: str | None = None  # why the file is not opened at all (a FIFO, a link elsewhere)
 
     @property
     def label(self) -> str:
@@ -169,7 +174,19 @@ def find_sources(directory: Path) -> tuple[list[Source], list[str]]:
     sources: list[Source] = []
     warnings: list[str] = []
     for path in sorted(directory.iterdir()):
-        if path.is_dir() or path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        # Only regular files inside the folder are opened: a FIFO, a device or a link leading
+        # elsewhere is refused before anything reads it (listing a workbook's sheets reads it).
+        why = link_leaving(path, directory) or _not_regular(path)
+        if why is None and path.is_dir():
+            continue
+        if why is not None:
+            table = _contract_table(path)
+            if table is not None:
+                sources.append(Source(table, path, refused=why))
+            else:
+                warnings.append(f"{path.name}: {why}; ignored")
             continue
         found, note = sources_in_file(path)
         sources.extend(found)
@@ -177,35 +194,49 @@ def find_sources(directory: Path) -> tuple[list[Source], list[str]]:
     return _one_per_table(sources), warnings
 
 
+def _not_regular(path: Path) -> str | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    return "not a regular file (a pipe, a device or a socket): refused"
+
+
+def _contract_table(path: Path) -> Table | None:
+    stem, suffix = path.stem.lower(), path.suffix.lower()
+    return BY_NAME.get(stem) if suffix in (".csv", ".xlsx") else None
+
+
 def sources_in_file(path: Path, data: bytes | None = None) -> tuple[list[Source], list[str]]:
+    """The contract tables in one file (on disk, or an upload's bytes, which are read from
+    memory: nothing of an upload is written to disk, so nothing is left behind)."""
     stem, suffix = path.stem.lower(), path.suffix.lower()
     if suffix == ".csv" and stem in BY_NAME:
         return [Source(BY_NAME[stem], path, None, data)], []
     if suffix == ".xlsx":
-        if data is not None:
-            tmp = QUARANTINE_ROOT.parent / "uploads" / f"{uuid.uuid4().hex}.xlsx"
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            actual = tmp
-        else:
-            actual = path
         try:
-            sheets = xlsx_sheets(actual)
+            if data is not None:
+                check_size(size=len(data))
+            sheets = xlsx_sheets(io.BytesIO(data) if data is not None else path)
         except FileRefused as exc:
             if stem in BY_NAME:
                 # Named like a contract file: report it as that file's failure.
-                return [Source(BY_NAME[stem], actual, None)], []
+                return [Source(BY_NAME[stem], path, None, data)], []
             return [], [f"{path.name}: {exc}; ignored"]
         if stem in BY_NAME:
             sheet = stem if stem in sheets else sheets[0]
             notes = []
             if len(sheets) > 1:
                 notes.append(f"{path.name}: several sheets; read {sheet!r}, ignored the others")
-            return [Source(BY_NAME[stem], actual, sheet)], notes
-        found = [Source(BY_NAME[s.lower()], actual, s) for s in sheets if s.lower() in BY_NAME]
+            return [Source(BY_NAME[stem], path, sheet, data)], notes
+        found = [Source(BY_NAME[s.lower()], path, s, data) for s in sheets if s.lower() in BY_NAME]
         ignored = [s for s in sheets if s.lower() not in BY_NAME]
         notes = (
-            [f"{path.name}: sheets {ignored} are not contract tables; ignored"] if ignored else []
+            [f"{path.name}: sheets {listed(ignored)} are not contract tables; ignored"]
+            if ignored
+            else []
         )
         return found, notes
     return [], [f"{path.name}: not a contract file; ignored"]
@@ -227,17 +258,18 @@ def _one_per_table(sources: list[Source]) -> list[Source]:
 
 
 def _read(source: Source, report: FileReport) -> RawTable:
-    if source.data is None:
-        check_size(source.path)
-    else:
+    if source.refused is not None:
+        raise FileRefused(source.refused)
+    if source.data is not None:
         check_size(size=len(source.data))
+        data = source.data
+    else:
+        data = read_regular(source.path)
+    report.sha256 = hashlib.sha256(data).hexdigest()
     if source.sheet is not None or source.path.suffix.lower() == ".xlsx":
         if source.sheet is None:
-            xlsx_sheets(source.path)  # raises the precise "not a workbook" reason
-        report.sha256 = hashlib.sha256(source.path.read_bytes()).hexdigest()
-        return read_xlsx_sheet(source.path, source.sheet or "")
-    data = source.data if source.data is not None else source.path.read_bytes()
-    report.sha256 = hashlib.sha256(data).hexdigest()
+            xlsx_sheets(io.BytesIO(data))  # raises the precise "not a workbook" reason
+        return read_xlsx_sheet(io.BytesIO(data), source.sheet or "")
     return read_csv_bytes(data)
 
 
@@ -254,7 +286,7 @@ def _map_header(raw: RawTable, table: Table, report: FileReport) -> dict[str, st
         else:
             columns[name] = header
     if unknown:
-        report.warnings.append(f"unknown columns ignored: {', '.join(unknown)}")
+        report.warnings.append(f"unknown columns ignored: {listed(unknown)}")
     missing = [c.name for c in table.columns if c.required and c.name not in columns]
     if missing:
         raise FileRefused(f"missing required column(s): {', '.join(missing)}")
@@ -590,11 +622,11 @@ def quarantine_csv(file_report: FileReport) -> bytes:
     """The rejected rows of one file as CSV (UTF-8 with BOM, for Excel)."""
     import csv
 
-    names: list[str] = []
+    # A dict keeps first-seen order in linear time (a list's `in` made a wide row quadratic).
+    seen: dict[str, None] = {}
     for problem in file_report.problems:
-        for key in problem.raw:
-            if key not in names:
-                names.append(key)
+        seen.update(dict.fromkeys(problem.raw))
+    names = list(seen)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["file", "line", "column", "reason", *names])
