@@ -201,7 +201,7 @@ def _not_regular(path: Path) -> str | None:
         return f"cannot read it: {exc.strerror or exc}"
     if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
         return None
-    return "not a regular file (a pipe, a device or a socket): refused"
+    return "not a regular file (a pipe, a device or a socket)"
 
 
 def _contract_table(path: Path) -> Table | None:

@@ -420,7 +420,7 @@ def read_regular(path: Path) -> bytes:
     with os.fdopen(fd, "rb") as handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise FileRefused("not a regular file (a pipe, a device or a socket): refused")
+            raise FileRefused("not a regular file (a pipe, a device or a socket)")
         check_size(size=info.st_size)
         data = handle.read(MAX_FILE_BYTES + 1)
     check_size(size=len(data))  # it grew while being read
@@ -435,9 +435,9 @@ def link_leaving(path: Path, folder: Path) -> str | None:
     try:
         target = path.resolve(strict=True)
     except (OSError, RuntimeError):
-        return "a broken or looping symbolic link: refused"
+        return "a broken or looping symbolic link"
     if not target.is_relative_to(folder.resolve()):
-        return "a symbolic link to a file outside the import folder: refused"
+        return "a symbolic link to a file outside the import folder"
     return None
 
 
