@@ -181,10 +181,20 @@ def make_engine(
         if path == ":memory:":
             duck = create_engine(resolved)
         else:
+            # A file this process may not write (a reporting account's copy, a read-only mount)
+            # is opened read-only: DuckDB would otherwise refuse to open it at all, and the
+            # readers (`python -m metrics ...`) need no write (data.db.upgrade writes only when
+            # the schema is behind).
+            read_only = Path(path).exists() and not os.access(path, os.W_OK)
             # No pool, so no reset on return either: the connection is closed right after (which
             # ends any transaction), and DuckDB answers the reset's rollback of a connection
             # without a transaction with an exception, about 5 ms a query.
-            duck = create_engine(resolved, poolclass=NullPool, pool_reset_on_return=None)
+            duck = create_engine(
+                resolved,
+                poolclass=NullPool,
+                pool_reset_on_return=None,
+                **({"connect_args": {"read_only": True}} if read_only else {}),
+            )
             _retry_on_lock(duck, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait, keep_open)
         _quote_duckdb_keywords(duck)
         return duck
