@@ -120,3 +120,48 @@ def test_an_import_gets_the_file_while_a_user_clicks(tmp_path: Path) -> None:
     assert set(kinds[:first_aside]) == {"ok 2"}
     assert set(kinds[first_aside : last_aside + 1]) <= {"aside", "ok 2"}
     assert set(kinds[last_aside + 1 :]) <= {"ok 2", "ok 3"} and kinds[-1] == "ok 3"
+
+
+HOLDER = """
+import fcntl, os, sys
+fd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT, 0o644)
+fcntl.flock(fd, fcntl.LOCK_EX)  # what `python -m data load` holds for its whole batch
+print("held", flush=True)
+sys.stdin.readline()
+"""
+
+
+def test_the_dashboard_says_an_import_is_in_progress(app_db: str) -> None:
+    """While another process imports, a signed-in director's next visit shows the sentence (in
+    the language chosen), no error and no traceback; after the import, the page is back.
+    The visit is a fresh run of app.py with the signed-in session (AppTest's own reruns skip the
+    entry point, and the entry point re-reads the account from the database on every visit)."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.ui_support import APP, DIRECTOR, TIMEOUT, errors, signed_in
+
+    session = signed_in(DIRECTOR, lang="zh", period_kind="quarter").session_state
+
+    def visit() -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+        for key in ("_wealth_session", "_keep_lang", "_keep_period_kind"):
+            at.session_state[key] = session[key]
+        return at.run()
+
+    lock = app_db.removeprefix("duckdb:///") + ".import.lock"
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, lock], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "held\n"
+        during = visit()
+        assert errors(during) == []
+        assert [i.value for i in during.info] == [
+            "正在导入数据：导入结束后数据会自动刷新，请稍后再试。"
+        ]
+    finally:
+        holder.communicate("done\n", timeout=60)
+    after = visit()
+    assert errors(after) == [] and not [i for i in after.info if "导入" in str(i.value)]
+    assert "_context" in after.session_state  # past the sign-in, the page ran
