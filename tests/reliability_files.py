@@ -179,6 +179,14 @@ def long_field_after_line_break(folder: Path, _scratch: Path) -> None:
     (folder / "requests.csv").write_text(REQUESTS + "".join(rows), encoding="utf-8")
 
 
+def referenced_staff_update(folder: Path, _scratch: Path) -> None:
+    """Next month's staff.csv: a planner whom an assignment references left and moved."""
+    (folder / "staff.csv").write_text(
+        STAFF.strip() + ",hired_on,left_on\n000123,张伟,planner,B01S02,2020-01-01,2026-10-20\n",
+        encoding="utf-8",
+    )
+
+
 CASES: tuple[Case, ...] = (
     Case("xlsx: a shared string unpacking to 1 GiB", shared_string_bomb),
     Case("xlsx: 20 million empty rows", empty_rows),
@@ -190,6 +198,8 @@ CASES: tuple[Case, ...] = (
     Case("a row of 1,000,000 fields", wide_row, rows=(2, 1)),
     Case("a quoted line break, then a 131,073-character field", long_field_after_line_break,
          rows=(1287, 1)),
+    Case("staff.csv updating a referenced planner (left, moved)", referenced_staff_update,
+         rows=(1, 0)),
 )  # fmt: skip
 
 
@@ -328,4 +338,8 @@ def document(outcomes: list[Outcome]) -> str:
         "unchanged by a refused file; a file with bad rows must count every row "
         "(read = inserted + updated + unchanged + rejected). Limits: `data/limits.py`.\n\n"
         + markdown(outcomes)
+        + "\nNot in this table: a scheduled import while a user browses the dashboard (a "
+        "simulated user opening a page every 0.3 s in another process) is tested by "
+        "`tests/test_import_vs_users.py`; the import gets the file and the user is told "
+        '"an import is in progress" until it ends.\n'
     )

@@ -32,7 +32,13 @@ def test_hostile_files(tmp_path: Path, request: pytest.FixtureRequest) -> None:
         else:
             clear_tables(engine)
             reset_settings(engine)
-        assert load(engine, write(tmp_path / f"base-{database}", BASE)).exit_code == 0
+        base = {
+            **BASE,
+            "org_units.csv": BASE["org_units.csv"] + "B01S02,西湖支行,sub_branch,B01\n",
+            # A row referencing planner 000123, whom a case then updates.
+            "assignments.csv": "client_id,staff_id,role,start_on\n0000001,000123,primary,2020-01-01\n",
+        }
+        assert load(engine, write(tmp_path / f"base-{database}", base)).exit_code == 0
         engine.dispose()
 
         def snapshot(url: str = url) -> str:
