@@ -14,7 +14,7 @@ from pathlib import Path
 import streamlit as st
 
 from data.calendar import CalendarRangeError
-from data.engine import DatabaseBusyError
+from data.engine import DatabaseBusyError, ImportRunning
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
 
@@ -188,6 +188,8 @@ def main() -> None:
     page = st.navigation(pages_for(identity.role), expanded=True)
     try:
         page.run()
+    except ImportRunning:
+        st.info(t("import_robust.running"))
     except DatabaseBusyError:
         st.warning(t("error.busy"))
     except CalendarRangeError as exc:
@@ -201,4 +203,8 @@ def main() -> None:
             st.empty()
 
 
-main()
+try:
+    main()
+except ImportRunning:
+    # Before a page runs (the account re-read, the sidebar): the same sentence, no traceback.
+    st.info(t("import_robust.running"))

@@ -193,10 +193,12 @@ def cmd_load(args: argparse.Namespace) -> int:
             quarantine_root=args.quarantine,
             warnings=warnings,
         )
-    print(f"database: {db_label(engine)}  as of {report.as_of}  batch {report.batch_id}")
-    print_report(report)
-    if report.committed and report.changed:
-        warm_landing(engine)
+        print(f"database: {db_label(engine)}  as of {report.as_of}  batch {report.batch_id}")
+        print_report(report)
+        if report.committed and report.changed:
+            # Still under the import's lock: the dashboard stands aside until the new figures
+            # are prepared, so this batch's own queries are not kept waiting by users' clicks.
+            warm_landing(engine)
     if not report.committed:
         print(
             f"refused: {report.rejected} row(s) rejected and --all-or-nothing given; nothing written",

@@ -15,6 +15,7 @@ import copy
 import logging
 import os
 import random
+import re
 import threading
 import time
 import weakref
@@ -39,6 +40,13 @@ class DatabaseBusyError(RuntimeError):
     """Another process holds the DuckDB file for writing for longer than we were willing to wait."""
 
 
+class ImportRunning(DatabaseBusyError):
+    """The dashboard stands aside while another process imports into its DuckDB file."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"an import into {path} is in progress; figures refresh when it ends")
+
+
 def resolve_url(url: str | None = None) -> str:
     if url:
         return url
@@ -50,6 +58,19 @@ def resolve_url(url: str | None = None) -> str:
 def is_duckdb(engine_or_url: Engine | str) -> bool:
     url = engine_or_url.url if isinstance(engine_or_url, Engine) else make_url(engine_or_url)
     return url.get_backend_name() == "duckdb"
+
+
+def _holder(exc: BaseException) -> str:
+    """Which process holds the file, as DuckDB names it ("... held in /usr/bin/python3 (PID 7)"):
+    the dashboard, another import, a notebook. Without it, a guess would mislead."""
+    found = re.search(r"held in (\S+) \(PID (\d+)\)", str(exc))
+    return f" ({Path(found.group(1)).name}, pid {found.group(2)})" if found else ""
+
+
+def import_running_elsewhere(path: str) -> bool:
+    from data.locks import import_running_elsewhere as running  # locks imports this module
+
+    return running(path)
 
 
 def _is_lock_error(exc: BaseException) -> bool:
@@ -67,8 +88,9 @@ class _Keeper:
     after the last connection is returned, so the file is free for another process's import
     shortly after the dashboard goes idle (an import waits `WEALTH_DB_LOCK_WAIT` for it)."""
 
-    def __init__(self, seconds: float) -> None:
+    def __init__(self, seconds: float, database: str = "") -> None:
         self.seconds = seconds
+        self.database = database
         self.lock = threading.Lock()
         self.spare: Any = None
         self.timer: threading.Timer | None = None
@@ -92,6 +114,12 @@ class _Keeper:
             self.due = time.monotonic() + self.seconds
             if self.spare is not None and self.timer is None:
                 self._arm(self.seconds)
+            standing_aside = self.in_use == 0 and self.import_waiting()
+        if standing_aside:
+            self.release()  # an import waits for the file: free it now, not in a few seconds
+
+    def import_waiting(self) -> bool:
+        return bool(self.database) and import_running_elsewhere(self.database)
 
     def _arm(self, delay: float) -> None:
         self.timer = threading.Timer(delay, self._expire)
@@ -132,7 +160,7 @@ def _retry_on_lock(engine: Engine, wait: float, keep_open: float = 0.0) -> None:
     """Make every new DuckDB connection wait politely while another process holds the file
     (and, with `keep_open`, keep the file open that many seconds after the last query)."""
     path = engine.url.database
-    keeper = _Keeper(keep_open) if keep_open > 0 else None
+    keeper = _Keeper(keep_open, path or "") if keep_open > 0 else None
     if keeper is not None:
         _KEEPERS[engine] = keeper
         event.listen(engine, "checkin", keeper.returned)
@@ -140,6 +168,12 @@ def _retry_on_lock(engine: Engine, wait: float, keep_open: float = 0.0) -> None:
 
     @event.listens_for(engine, "do_connect")
     def connect(dialect: Any, _rec: Any, cargs: tuple[Any, ...], cparams: dict[str, Any]) -> Any:
+        if keeper is not None and path and import_running_elsewhere(path):
+            # The dashboard (the keeping engine) stands aside for an import: it frees the file
+            # and says so at once, rather than reopening it on every click and keeping the
+            # import waiting until it gives up.
+            keeper.release()
+            raise ImportRunning(path)
         deadline = time.monotonic() + wait
         delay = 0.05
         original = copy.deepcopy(cparams)  # duckdb-engine pops its own keys from the dict
@@ -154,8 +188,8 @@ def _retry_on_lock(engine: Engine, wait: float, keep_open: float = 0.0) -> None:
                     raise
                 if time.monotonic() >= deadline:
                     raise DatabaseBusyError(
-                        f"the database file {path} is in use by another process "
-                        f"(an import is probably running); waited {wait:.0f} s"
+                        f"the database file {path} is held by another process"
+                        f"{_holder(exc)}; waited {wait:.0f} s"
                     ) from None
                 time.sleep(delay + random.uniform(0, delay))
                 delay = min(delay * 2, 1.0)
@@ -181,10 +215,20 @@ def make_engine(
         if path == ":memory:":
             duck = create_engine(resolved)
         else:
+            # A file this process may not write (a reporting account's copy, a read-only mount)
+            # is opened read-only: DuckDB would otherwise refuse to open it at all, and the
+            # readers (`python -m metrics ...`) need no write (data.db.upgrade writes only when
+            # the schema is behind).
+            read_only = Path(path).exists() and not os.access(path, os.W_OK)
             # No pool, so no reset on return either: the connection is closed right after (which
             # ends any transaction), and DuckDB answers the reset's rollback of a connection
             # without a transaction with an exception, about 5 ms a query.
-            duck = create_engine(resolved, poolclass=NullPool, pool_reset_on_return=None)
+            duck = create_engine(
+                resolved,
+                poolclass=NullPool,
+                pool_reset_on_return=None,
+                **({"connect_args": {"read_only": True}} if read_only else {}),
+            )
             _retry_on_lock(duck, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait, keep_open)
         _quote_duckdb_keywords(duck)
         return duck

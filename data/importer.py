@@ -18,7 +18,9 @@ import datetime as dt
 import hashlib
 import io
 import json
+import logging
 import os
+import stat
 import tempfile
 import uuid
 from collections.abc import Callable
@@ -49,18 +51,23 @@ from sqlalchemy import (
 from sqlalchemy import (
     Table as SATable,
 )
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import Label
 
+from data import audit
 from data.contract import BY_NAME, TABLES, Table, header_map
 from data.engine import PROJECT_ROOT, is_duckdb
 from data.life_cycle_references import reject_life_cycle_references
+from data.limits import listed
 from data.locks import ImportInProgress, import_lock
 from data.readers import (
     FileRefused,
     Problem,
     RawTable,
     check_size,
+    link_leaving,
     read_csv_bytes,
+    read_regular,
     read_xlsx_sheet,
     xlsx_sheets,
 )
@@ -70,6 +77,7 @@ from data.validate import check
 QUARANTINE_ROOT = PROJECT_ROOT / "var" / "quarantine"
 DUCKDB_IMPORT_MEMORY = os.environ.get("WEALTH_IMPORT_MEMORY", "1GB")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+log = logging.getLogger("wealth.importer")
 
 
 class ImportRefused(Exception):
@@ -82,6 +90,7 @@ class Source:
     path: Path
     sheet: str | None = None
     data: bytes | None = None  # an uploaded file's content, when there is no path
+    refused: str | None = None  # why the file is not opened at all (a FIFO, a link elsewhere)
 
     @property
     def label(self) -> str:
@@ -167,7 +176,19 @@ def find_sources(directory: Path) -> tuple[list[Source], list[str]]:
     sources: list[Source] = []
     warnings: list[str] = []
     for path in sorted(directory.iterdir()):
-        if path.is_dir() or path.name.startswith("."):
+        if path.name.startswith("."):
+            continue
+        # Only regular files inside the folder are opened: a FIFO, a device or a link leading
+        # elsewhere is refused before anything reads it (listing a workbook's sheets reads it).
+        why = link_leaving(path, directory) or _not_regular(path)
+        if why is None and path.is_dir():
+            continue
+        if why is not None:
+            table = _contract_table(path)
+            if table is not None:
+                sources.append(Source(table, path, refused=why))
+            else:
+                warnings.append(f"{path.name}: {why}; ignored")
             continue
         found, note = sources_in_file(path)
         sources.extend(found)
@@ -175,35 +196,49 @@ def find_sources(directory: Path) -> tuple[list[Source], list[str]]:
     return _one_per_table(sources), warnings
 
 
+def _not_regular(path: Path) -> str | None:
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot read it: {exc.strerror or exc}"
+    if stat.S_ISDIR(mode) or stat.S_ISREG(mode):
+        return None
+    return "not a regular file (a pipe, a device or a socket)"
+
+
+def _contract_table(path: Path) -> Table | None:
+    stem, suffix = path.stem.lower(), path.suffix.lower()
+    return BY_NAME.get(stem) if suffix in (".csv", ".xlsx") else None
+
+
 def sources_in_file(path: Path, data: bytes | None = None) -> tuple[list[Source], list[str]]:
+    """The contract tables in one file (on disk, or an upload's bytes, which are read from
+    memory: nothing of an upload is written to disk, so nothing is left behind)."""
     stem, suffix = path.stem.lower(), path.suffix.lower()
     if suffix == ".csv" and stem in BY_NAME:
         return [Source(BY_NAME[stem], path, None, data)], []
     if suffix == ".xlsx":
-        if data is not None:
-            tmp = QUARANTINE_ROOT.parent / "uploads" / f"{uuid.uuid4().hex}.xlsx"
-            tmp.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            actual = tmp
-        else:
-            actual = path
         try:
-            sheets = xlsx_sheets(actual)
+            if data is not None:
+                check_size(size=len(data))
+            sheets = xlsx_sheets(io.BytesIO(data) if data is not None else path)
         except FileRefused as exc:
             if stem in BY_NAME:
                 # Named like a contract file: report it as that file's failure.
-                return [Source(BY_NAME[stem], actual, None)], []
+                return [Source(BY_NAME[stem], path, None, data)], []
             return [], [f"{path.name}: {exc}; ignored"]
         if stem in BY_NAME:
             sheet = stem if stem in sheets else sheets[0]
             notes = []
             if len(sheets) > 1:
                 notes.append(f"{path.name}: several sheets; read {sheet!r}, ignored the others")
-            return [Source(BY_NAME[stem], actual, sheet)], notes
-        found = [Source(BY_NAME[s.lower()], actual, s) for s in sheets if s.lower() in BY_NAME]
+            return [Source(BY_NAME[stem], path, sheet, data)], notes
+        found = [Source(BY_NAME[s.lower()], path, s, data) for s in sheets if s.lower() in BY_NAME]
         ignored = [s for s in sheets if s.lower() not in BY_NAME]
         notes = (
-            [f"{path.name}: sheets {ignored} are not contract tables; ignored"] if ignored else []
+            [f"{path.name}: sheets {listed(ignored)} are not contract tables; ignored"]
+            if ignored
+            else []
         )
         return found, notes
     return [], [f"{path.name}: not a contract file; ignored"]
@@ -225,17 +260,18 @@ def _one_per_table(sources: list[Source]) -> list[Source]:
 
 
 def _read(source: Source, report: FileReport) -> RawTable:
-    if source.data is None:
-        check_size(source.path)
-    else:
+    if source.refused is not None:
+        raise FileRefused(source.refused)
+    if source.data is not None:
         check_size(size=len(source.data))
+        data = source.data
+    else:
+        data = read_regular(source.path)
+    report.sha256 = hashlib.sha256(data).hexdigest()
     if source.sheet is not None or source.path.suffix.lower() == ".xlsx":
         if source.sheet is None:
-            xlsx_sheets(source.path)  # raises the precise "not a workbook" reason
-        report.sha256 = hashlib.sha256(source.path.read_bytes()).hexdigest()
-        return read_xlsx_sheet(source.path, source.sheet or "")
-    data = source.data if source.data is not None else source.path.read_bytes()
-    report.sha256 = hashlib.sha256(data).hexdigest()
+            xlsx_sheets(io.BytesIO(data))  # raises the precise "not a workbook" reason
+        return read_xlsx_sheet(io.BytesIO(data), source.sheet or "")
     return read_csv_bytes(data)
 
 
@@ -252,7 +288,7 @@ def _map_header(raw: RawTable, table: Table, report: FileReport) -> dict[str, st
         else:
             columns[name] = header
     if unknown:
-        report.warnings.append(f"unknown columns ignored: {', '.join(unknown)}")
+        report.warnings.append(f"unknown columns ignored: {listed(unknown)}")
     missing = [c.name for c in table.columns if c.required and c.name not in columns]
     if missing:
         raise FileRefused(f"missing required column(s): {', '.join(missing)}")
@@ -484,6 +520,7 @@ def _database_phase(
     n_sources: int,
 ) -> None:
     step(n_sources / (n_sources + 1), "writing to the database")
+    stage = "opening the database"
     with engine.connect() as conn:
         trans = conn.begin()
         try:
@@ -496,6 +533,7 @@ def _database_phase(
             for source, file_report, parquet in checked:
                 if parquet is None:
                     continue
+                stage = f"staging {source.label}"
                 stg = _stage(conn, source.table, parquet, meta)
                 staged[source.table.name] = stg
                 _reject_unknown_references(conn, source.table, stg, staged, file_report)
@@ -503,19 +541,67 @@ def _database_phase(
             if all_or_nothing and (report.rejected or report.refused_files):
                 trans.rollback()
                 _write_quarantine(report, quarantine_root)
+                with engine.begin() as audit_conn:
+                    _audit(audit_conn, report, user)
                 return
             for source, file_report, _rows in checked:
                 if source.table.name in staged:
+                    stage = f"writing {source.label}"
                     _upsert(conn, source.table, staged[source.table.name], file_report)
+            stage = "recording the batch"
             _record(conn, report, started, user, source_label)
+            report.committed = True  # as recorded in the audit row; reset if the commit fails
+            _audit(conn, report, user)
             for stg in staged.values():
                 conn.execute(text(f'DROP TABLE "{stg.name}"'))
             _hold_point()
+            stage = "committing"
             trans.commit()
+        except DBAPIError as exc:
+            # The importer checks every rule and reference before writing, so this is a
+            # constraint it does not know of (or a database fault). A user gets a plain sentence,
+            # the log gets the database's own words; nothing was written.
+            report.committed = False
+            trans.rollback()
+            log.warning(
+                "import %s refused by the database while %s: %s", report.batch_id, stage, exc
+            )
+            try:
+                with engine.begin() as audit_conn:
+                    _audit(audit_conn, report, user)
+            except DBAPIError:  # the database is unusable: the refusal itself is what matters
+                log.warning("could not audit the refused import %s", report.batch_id)
+            raise ImportRefused(
+                f"the database refused the batch while {stage} ({_kind_of(exc)}); "
+                "nothing was written"
+            ) from None
         except BaseException:
+            report.committed = False
             trans.rollback()
             raise
-    report.committed = True
+
+
+def _kind_of(exc: DBAPIError) -> str:
+    """What kind of refusal, in words, without the database's message (which quotes values)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    if isinstance(exc, IntegrityError):
+        return "a constraint of the stored data"
+    if isinstance(exc, OperationalError):
+        return "the database could not complete the write"
+    return "a database error"
+
+
+def _audit(conn: Connection, report: BatchReport, user: str | None) -> None:
+    """Every batch, from the Data page or the command line, committed or refused, is audited
+    (the command line's user is whoever `--user` names, else "(command line)")."""
+    audit.record(
+        conn,
+        user or "(command line)",
+        audit.IMPORT,
+        report.batch_id,
+        {"files": [f.counts() for f in report.files], "committed": report.committed},
+    )
 
 
 def load_dir(engine: Engine, directory: Path, **kwargs: object) -> BatchReport:
@@ -539,11 +625,11 @@ def quarantine_csv(file_report: FileReport) -> bytes:
     """The rejected rows of one file as CSV (UTF-8 with BOM, for Excel)."""
     import csv
 
-    names: list[str] = []
+    # A dict keeps first-seen order in linear time (a list's `in` made a wide row quadratic).
+    seen: dict[str, None] = {}
     for problem in file_report.problems:
-        for key in problem.raw:
-            if key not in names:
-                names.append(key)
+        seen.update(dict.fromkeys(problem.raw))
+    names = list(seen)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["file", "line", "column", "reason", *names])

@@ -28,6 +28,38 @@ class ImportInProgress(RuntimeError):
 # Locks this process holds already (by database URL): the command line takes the lock before it
 # first touches the database, and the importer inside it must not trip over its own lock.
 _held: set[str] = set()
+# The DuckDB lock files this process holds (an import from the Data page runs in the dashboard's
+# own process, which shares the database instance and must not stand aside for itself).
+_held_files: set[str] = set()
+
+
+def lock_file(database: str) -> Path:
+    """The file whose `flock` marks an import of the DuckDB file `database`."""
+    return Path(database + ".import.lock")
+
+
+def import_running_elsewhere(database: str) -> bool:
+    """Whether another process is importing into the DuckDB file `database` (holds its import
+    lock). The dashboard asks before it opens the file: it then stands aside, so the import gets
+    the file (DuckDB lets one process hold it) instead of waiting on users' clicks. A probe
+    with a shared lock taken and dropped at once: a few microseconds, and a crashed import's
+    lock is gone with its process, so nothing stale remains."""
+    path = lock_file(database)
+    if str(path) in _held_files:
+        return False
+    try:
+        handle = os.open(path, os.O_RDONLY | os.O_CLOEXEC)
+    except FileNotFoundError:
+        return False  # no import ever ran here
+    except OSError:
+        return False  # cannot tell: behave as before (open, wait if the file is held)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(handle)  # also drops the shared lock if it was granted
+    return False
 
 
 @contextmanager
@@ -51,7 +83,7 @@ def _acquire(engine: Engine) -> Iterator[None]:
         if not database or database == ":memory:":
             yield
             return
-        path = Path(database + ".import.lock")
+        path = lock_file(database)
         handle = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         try:
             try:
@@ -61,7 +93,11 @@ def _acquire(engine: Engine) -> Iterator[None]:
                 raise ImportInProgress(f" (pid {holder})" if holder else "") from None
             os.ftruncate(handle, 0)
             os.pwrite(handle, str(os.getpid()).encode(), 0)
-            yield
+            _held_files.add(str(path))
+            try:
+                yield
+            finally:
+                _held_files.discard(str(path))
         finally:
             os.close(handle)  # closing releases the flock, also when the process dies
         return

@@ -15,6 +15,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from data import limits
 from data.contract import Column, Table
 from data.readers import Problem, RawTable
 
@@ -202,6 +203,8 @@ def check(
     normal: dict[str, pa.Array] = {}
     for col in table.columns:
         source = originals.get(col.name, pa.array([""] * n, pa.string()))
+        if col.kind in ("id", "text") and col.name in originals:
+            _check_length(table, col, source, out)
         normal[col.name] = _check_column(col, source, out, xlsx, raw.damaged)
     _row_rules(table, normal, out, as_of)
     _duplicate_keys(table, normal, raw, out)
@@ -211,6 +214,23 @@ def check(
     data = {name: pc.filter(arr, good) for name, arr in normal.items()}
     data["_line"] = pc.filter(lines, good)
     return Checked(pa.table(data), problems)
+
+
+def _max_chars(table: Table, col: Column) -> int:
+    """A column's declared length (String(200)), else limits.MAX_TEXT_CHARS. PostgreSQL refuses a
+    longer value (the whole batch with it) and DuckDB would store it: the row is rejected here."""
+    length = getattr(table.model.metadata.tables[table.name].c[col.name].type, "length", None)
+    return int(length) if length else limits.MAX_TEXT_CHARS
+
+
+def _check_length(table: Table, col: Column, values: pa.Array, out: _Collector) -> None:
+    limit = _max_chars(table, col)
+    too_long = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(values)), limit)
+    out.add(
+        too_long,
+        col.name,
+        lambda v, n=limit: f"{len(v.strip()):,} characters, over the column's limit of {n:,}",
+    )
 
 
 def _row_rules(table: Table, normal: dict[str, pa.Array], out: _Collector, as_of: dt.date) -> None:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from data import audit
 from data.importer import (
     ImportInProgress,
     ImportRefused,
@@ -60,14 +59,7 @@ if st.button(t("data.import"), type="primary", disabled=not files, key="data_imp
         st.session_state["data_report"] = None
         st.error(t("data.refused", reason=plain(exc)))
     else:
-        with state.get_engine().begin() as conn:
-            audit.record(
-                conn,
-                ctx.identity.username,
-                audit.IMPORT,
-                report.batch_id,
-                {"files": [f.counts() for f in report.files], "committed": report.committed},
-            )
+        # The importer audits the batch itself (in its own transaction), as for the command line.
         st.session_state["data_report"] = report
         state.refresh()
         if report.committed and report.changed:

@@ -382,6 +382,28 @@ def document(results: dict[str, list[Line]]) -> str:
     )
 
 
+# The document's sections, each written by its own test, in this order.
+SECTIONS = ("inputs", "files")
+
+
+def write_section(path: Path, name: str, body: str) -> None:
+    """Replace section `name` of the document at `path` (kept between comment markers), leaving
+    the sections other tests wrote as they are."""
+    found: dict[str, str] = {}
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+        for section in SECTIONS:
+            begin, end = f"<!-- begin {section} -->\n", f"<!-- end {section} -->\n"
+            if begin in text and end in text:
+                found[section] = text.split(begin, 1)[1].split(end, 1)[0]
+        if not found and text.strip():
+            found["inputs"] = text  # the document before it had sections
+    found[name] = body if body.endswith("\n") else body + "\n"
+    parts = [f"<!-- begin {s} -->\n{found[s]}<!-- end {s} -->\n" for s in SECTIONS if s in found]
+    path.parent.mkdir(exist_ok=True)
+    path.write_text("\n".join(parts), encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     from data.db import upgrade
     from data.engine import make_engine

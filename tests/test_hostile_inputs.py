@@ -92,5 +92,4 @@ def test_reliability_table(tmp_path: Path, request: pytest.FixtureRequest) -> No
         for line in lines:
             assert line.tried == len(reliability.HOSTILE), line
             assert (line.crashes, line.lost, line.leaks) == (0, 0, 0), line.notes
-    REPORT.parent.mkdir(exist_ok=True)
-    REPORT.write_text(reliability.document(results), encoding="utf-8")
+    reliability.write_section(REPORT, "inputs", reliability.document(results))

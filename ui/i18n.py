@@ -720,6 +720,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.org": ("Org unit", "机构"),
     "users.staff": ("Staff", "员工"),
     # Strings of the import robustness work (kept together).
+    "import_robust.running": (
+        "An import is in progress: the figures refresh when it ends. Try again in a moment.",
+        "正在导入数据：导入结束后数据会自动刷新，请稍后再试。",
+    ),
     "users.display_name": ("Display name", "显示名"),
     "users.email": ("Email (single sign-on)", "邮箱（单点登录）"),
     # Strings of the security work (kept together).

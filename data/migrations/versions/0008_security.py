@@ -1,7 +1,7 @@
 """security: a per-username sign-in gate (an atomic throttle) and a hash chain over the audit log
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-12-07 09:30:00
 
 `signin_gate` holds one row per username tried; a sign-in updates that row first, so parallel
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0008"
-down_revision = "0006"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
