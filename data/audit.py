@@ -38,6 +38,14 @@ USER_DISABLE = "user_disable"
 USER_ENABLE = "user_enable"
 USER_ROLE = "user_role"
 USER_PASSWORD = "user_password"
+# The appraisal cycle (metrics/appraisal/cycle.py).
+RESULTS_PUBLISH = "results_publish"
+RESULTS_ACKNOWLEDGE = "results_acknowledge"
+RESULTS_INQUIRE = "results_inquire"
+RESULTS_ANSWER = "results_answer"
+RESULTS_CORRECT = "results_correct"
+RESULTS_SIGN_OFF = "results_sign_off"
+RESULTS_REOPEN = "results_reopen"
 
 ACTIONS: tuple[str, ...] = (
     SIGNIN,
@@ -56,6 +64,13 @@ ACTIONS: tuple[str, ...] = (
     USER_ENABLE,
     USER_ROLE,
     USER_PASSWORD,
+    RESULTS_PUBLISH,
+    RESULTS_ACKNOWLEDGE,
+    RESULTS_INQUIRE,
+    RESULTS_ANSWER,
+    RESULTS_CORRECT,
+    RESULTS_SIGN_OFF,
+    RESULTS_REOPEN,
 )
 
 COLUMNS = ("at", "username", "action", "target", "detail")
