@@ -44,6 +44,8 @@ DASHBOARD = (
 APPRAISAL = (
     ("schemes", "page.schemes", ":material/rule:", None),
     ("snapshots", "page.snapshots", ":material/photo_camera:", ("director", "head")),
+    ("my_appraisal", "page.my_appraisal", ":material/assignment_ind:", None),
+    ("results", "page.results", ":material/fact_check:", ("director", "head")),
 )
 ADMIN = (
     ("data", "page.data", ":material/upload_file:", ("director",)),

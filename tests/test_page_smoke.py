@@ -24,13 +24,16 @@ PAGES = {
         "metrics",
         "schemes",
         "snapshots",
+        "my_appraisal",
+        "results",
         "data",
         "settings",
         "audit",
         "users",
     ],
-    HEAD: ["overview", "scorecards", "planner", "supervision", "health", "metrics", "schemes"],
-    PLANNER: ["scorecards", "planner", "metrics", "schemes"],
+    HEAD: ["overview", "scorecards", "planner", "supervision", "health", "metrics", "schemes"]
+    + ["my_appraisal", "results"],
+    PLANNER: ["scorecards", "planner", "metrics", "schemes", "my_appraisal"],
 }
 
 
