@@ -191,6 +191,19 @@ def get_publication(conn: Connection, publication_id: str) -> Publication:
     return _publication(conn, row)
 
 
+def find_publication(conn: Connection, scheme_id: str, period: str) -> Publication:
+    """The published results of one scheme for one period."""
+    found = sql.run(
+        conn,
+        select(publications_table.c.publication_id).where(
+            publications_table.c.scheme_id == scheme_id, publications_table.c.period == period
+        ),
+    ).scalar()
+    if found is None:
+        raise CycleRefused("no_results", f"no published results of scheme {scheme_id} for {period}")
+    return get_publication(conn, found)
+
+
 def _all_publications(conn: Connection) -> list[Publication]:
     rows = (
         sql.run(

@@ -74,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     cat.add_argument("--markdown", action="store_true", help="the docs/metrics.md table")
     cat.add_argument("--readme", action="store_true", help="the README's compact metric table")
     _add_scheme_commands(sub)
+    from metrics.cli.results import add_results_commands
+
+    add_results_commands(sub)
     return parser
 
 
@@ -227,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from metrics.cli.schemes import run_scheme_command
 
             run_scheme_command(args, out)
+        elif args.command == "results":
+            from metrics.cli.results import run_results_command
+
+            run_results_command(args, out)
         else:
             run_table(args, out)
     except Refused as exc:
