@@ -57,8 +57,12 @@ else:
         t("results.scheme"), refs, key="results_scheme", format_func=lambda r: by_ref[r].label
     )
     scheme = by_ref[ref]
+    # The scheme's own period, else the latest complete period of its cycle in the data.
+    latest = state.periods(scheme.cycle, ctx.version) if not ctx.empty else []
     text = st.text_input(
-        t("results.period"), value=scheme.period or "", key=f"results_period_{ref}"
+        t("results.period"),
+        value=scheme.period or (latest[0] if latest else ""),
+        key=f"results_period_{ref}",
     )
 
     def publish() -> None:

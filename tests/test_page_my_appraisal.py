@@ -192,3 +192,52 @@ def test_sign_off_is_refused_with_an_open_inquiry_on_screen(app_db: str, lang: s
     said = {"en": "1 inquiry(ies) still open: answer them before signing off.",
             "zh": "仍有 1 项申诉未处理，须先答复才能审批确认。"}[lang]  # fmt: skip
     assert [e.value for e in director.error] == [said]
+
+
+def test_the_head_publishes_and_corrects_on_the_page(app_db: str) -> None:
+    engine = make_engine(app_db)
+    with engine.begin() as conn:
+        accounts.create_user(conn, HEAD2, "head", org_id="B01S02", password=PASSWORD)
+        draft = from_dict(
+            {"name": "B01S02 quarterly", "org_id": "B01S02", "role": "planner", "cycle": "quarter",
+             "items": [{"kpi": "aum_stock", "weight": 100, "target": 5000000, "rule": "linear"}]}
+        )  # fmt: skip
+        publish(conn, save_draft(conn, draft, HEAD2).scheme_id or "", 1, HEAD2)
+    engine.dispose()
+    head = goto(signed_in(HEAD2), "results")
+    # No period in the scheme: the latest complete quarter of the data is offered.
+    (period,) = [i for i in head.text_input if i.label == "Period"]
+    assert period.value == "2026Q3"
+    head.button(key="results_publish").click().run()
+    assert not errors(head), errors(head)
+    assert [s.value for s in head.success] == ["Published B01S02 quarterly for 2026Q3 to 2 staff."]
+    status = frame(head, "Status")
+    assert sorted(status["Staff id"]) == [ME, COLLEAGUE]
+    assert set(status["Status"]) == {"published"}
+    # Publishing the same period again is refused, in words.
+    head.button(key="results_publish").click().run()
+    assert [e.value for e in head.error] == [
+        "The results of B01S02 quarterly for 2026Q3 are already published; a change is made by "
+        "answering an inquiry with a correction."
+    ]
+
+    engine = make_engine(app_db)
+    with engine.begin() as conn:
+        (publication,) = cycle.publications_for(conn, Account(HEAD2, "head", org_id="B01S02"))
+        cycle.inquire(conn, Account("planner1", "planner", staff_id=ME), publication.publication_id,
+                      "aum_stock", "My client's transfer is missing")  # fmt: skip
+    engine.dispose()
+    head = goto(signed_in(HEAD2), "results")
+    (answer_box,) = [a for a in head.text_area if a.key and a.key.startswith("answer_")]
+    answer_box.input("Re-imported with the transfer")
+    head.button(key=answer_box.key.replace("answer_", "correct_")).click().run()
+    assert not errors(head), errors(head)
+    assert [s.value for s in head.success] == ["Corrected: version 2 of the results."]
+    versions = frame(head, "Reason")
+    versions = versions.astype(object).where(versions.notna(), None)  # the grid's NaN: no reason
+    assert versions[["Version", "Reason", "By"]].values.tolist() == [
+        [1, None, HEAD2],
+        [2, "Re-imported with the transfer", HEAD2],
+    ]
+    status = frame(head, "Status")
+    assert dict(zip(status["Staff id"], status["Status"], strict=True))[ME] == "corrected"
