@@ -316,3 +316,29 @@ def test_trend_lists_the_persons_own_published_periods(golden: Engine) -> None:
         assert cycle.trend(conn, P1, "P1", "month").empty
     assert [(r.period, shown(r.total), r.rank, r.n, r.grade) for r in got.itertuples()] == expected
     assert len(expected) == 2
+
+
+def test_a_head_sees_their_people_in_the_directors_results_but_does_not_answer(
+    golden: Engine,
+) -> None:
+    engine = golden
+    with engine.begin() as conn:
+        bank_wide = sub_branch_scheme(conn, "BR", "zhou")  # the director's, over SB1 and SB2
+        pid = cycle.publish_results(conn, DIRECTOR, bank_wide, Q3).publication_id
+        inquiry = cycle.inquire(conn, P1, pid, "aum_increment", "Why 0?")
+    with engine.connect() as conn:
+        assert [p.publication_id for p in cycle.publications_for(conn, H1)] == [pid]
+        assert cycle.publications_for(conn, H1, managed=True) == []
+        assert cycle.open_inquiries(conn, H1).empty
+        assert list(cycle.open_inquiries(conn, DIRECTOR)["inquiry_id"]) == [inquiry]
+        # Ranks are among all four planners; the head of SB1 sees only P1 and P2's rows.
+        seen = cycle.status_of(conn, H1, pid)
+        assert seen[["staff_id", "rank", "status"]].values.tolist() == [
+            ["P2", 1, "published"],
+            ["P1", 3, "inquiry_open"],
+        ]
+        assert cycle.my_result(conn, H1, pid, "P1").n == 4
+        refused("not_own", cycle.my_result, conn, H1, pid, "P3")
+    with engine.begin() as conn:
+        refused("other_unit", cycle.answer, conn, H1, inquiry, "not mine to answer")
+        cycle.answer(conn, DIRECTOR, inquiry, "The AUM fell in September.")

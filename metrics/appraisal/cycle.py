@@ -253,6 +253,15 @@ def _may_manage(actor: Actor, publication: Publication) -> str | None:
     return "only the sub-branch head or the director answers inquiries and publishes results"
 
 
+def _head_team(conn: Connection, actor: Actor) -> set[str]:
+    """The staff of a head's sub-branch (their org unit's subtree)."""
+    from metrics.appraisal.scoring import visible_staff
+
+    if not actor.org_id:
+        return set()
+    return visible_staff(conn, Scope.org(actor.org_id)) or set()
+
+
 def _may_see_person(conn: Connection, actor: Actor, staff_id: str) -> bool:
     if actor.role == "director":
         return True
@@ -261,14 +270,19 @@ def _may_see_person(conn: Connection, actor: Actor, staff_id: str) -> bool:
     return actor.staff_id is not None and actor.staff_id == staff_id
 
 
-def publications_for(conn: Connection, actor: Actor) -> list[Publication]:
+def publications_for(conn: Connection, actor: Actor, *, managed: bool = False) -> list[Publication]:
     """The published results `actor` may look at, newest period first: the director all; a head
-    those of their sub-branch's schemes; a planner or advisor those that cover them."""
+    those of their sub-branch's schemes and (unless `managed`: only those they publish and answer
+    for) any other covering someone of their sub-branch; a planner or advisor those that cover
+    them."""
     found = _all_publications(conn)
     if actor.role == "director":
         return found
     if actor.role == "head":
-        return [p for p in found if _may_manage(actor, p) is None]
+        if managed:
+            return [p for p in found if _may_manage(actor, p) is None]
+        team = _head_team(conn, actor)
+        return [p for p in found if _may_manage(actor, p) is None or team & _covered(conn, p)]
     if not actor.staff_id:
         return []
     return [p for p in found if actor.staff_id in _covered(conn, p)]
@@ -786,13 +800,18 @@ def _statuses(conn: Connection, publication: Publication) -> dict[str, str]:
 def status_of(conn: Connection, actor: Actor, publication_id: str) -> pd.DataFrame:
     """Per covered person in `actor`'s reach: staff_id, name, total, rank, grade, status."""
     publication = get_publication(conn, publication_id)
+    reach: set[str] | None = None
     if actor.role in ("planner", "advisor"):
-        reach = {actor.staff_id}
-    else:
-        refusal = _may_manage(actor, publication)
-        if refusal:
-            raise CycleRefused("other_unit", refusal)
-        reach = None
+        reach = {actor.staff_id or ""}
+    elif actor.role == "head" and _may_manage(actor, publication) is not None:
+        # Another unit's scheme (e.g. the director's, branch-wide): only the head's own people.
+        reach = _head_team(conn, actor) & _covered(conn, publication)
+        if not reach:
+            raise CycleRefused(
+                "other_unit", "a sub-branch head sees only the results of their own sub-branch"
+            )
+    elif actor.role not in ("head", "director"):
+        raise CycleRefused("not_own", "you may see only your own appraisal result")
     statuses = _statuses(conn, publication)
     rows = _snapshot_rows(conn, publication)
     out = [
@@ -818,7 +837,7 @@ def open_inquiries(conn: Connection, actor: Actor) -> pd.DataFrame:
         raise CycleRefused(
             "not_manager", "only a sub-branch head or the director answers inquiries"
         )
-    reach = {p.publication_id: p for p in publications_for(conn, actor)}
+    reach = {p.publication_id: p for p in publications_for(conn, actor, managed=True)}
     names = dict(
         sql.run(conn, select(staff_table.c.staff_id, staff_table.c.name)).all()  # type: ignore[arg-type]
     )
