@@ -60,7 +60,7 @@ publication = result.publication
 st.caption(
     t(
         "my.caption",
-        scheme=names[publication_id],
+        scheme=cycle_view.md(names[publication_id]),
         period=publication.period,
         version=publication.version,
         state=t(f"cycle.state.{publication.state}"),
@@ -68,7 +68,11 @@ st.caption(
 )
 if publication.state == "signed_off":
     st.info(
-        t("my.signed_off", by=publication.signed_off_by, at=f"{publication.signed_off_at:%Y-%m-%d}")
+        t(
+            "my.signed_off",
+            by=cycle_view.md(publication.signed_off_by),
+            at=f"{publication.signed_off_at:%Y-%m-%d}",
+        )
     )
 tiles = st.columns(4)
 tiles[0].metric(t("my.total"), str(shown(result.total)))

@@ -81,7 +81,7 @@ else:
                 "success",
                 t(
                     "results.published_ok",
-                    scheme=scheme.name,
+                    scheme=cycle_view.md(scheme.name),
                     period=done.period,
                     n=done.population,
                 ),
@@ -98,7 +98,8 @@ if queue.empty:
 for row in queue.itertuples():
     with st.container(border=True, key=f"inquiry_{row.inquiry_id}"):
         st.markdown(
-            f"**{t('results.inquiry')}** · {row.period} · {row.name} ({row.staff_id}) · {metric_name(row.kpi)}"
+            f"**{t('results.inquiry')}** · {row.period} · {cycle_view.md(row.name)} "
+            f"({cycle_view.md(row.staff_id)}) · {metric_name(row.kpi)}"
         )
         st.text(row.message)
         key = f"answer_{row.inquiry_id}"

@@ -241,3 +241,10 @@ def test_the_head_publishes_and_corrects_on_the_page(app_db: str) -> None:
     ]
     status = frame(head, "Status")
     assert dict(zip(status["Staff id"], status["Status"], strict=True))[ME] == "corrected"
+
+
+def test_names_inside_markdown_are_shown_as_typed() -> None:
+    from ui.cycle_view import md
+
+    assert md("[win](http://x.cn) **now** a_b") == r"\[win\]\(http\://x\.cn\) \*\*now\*\* a\_b"
+    assert md("孟鹏") == "孟鹏"

@@ -11,6 +11,7 @@ points to at most 2 decimals without trailing zeros.
 
 from __future__ import annotations
 
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -21,11 +22,19 @@ from metrics.core.catalogue import BY_ID
 from ui.i18n import has, t
 
 FLASH = "_cycle_flash"
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def md(text: object) -> str:
+    """Data (a staff or scheme name, typed by someone) inside Markdown, shown as typed: every
+    Markdown character escaped, so a name cannot become a link, an image or emphasis."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
 
 
 def refusal(exc: CycleRefused) -> str:
     key = f"cycle.refused.{exc.code}"
-    return t(key, **exc.params) if has(key) else str(exc)
+    # Parameters may be names typed by someone (a scheme's): shown as typed, never as Markdown.
+    return t(key, **{k: md(v) for k, v in exc.params.items()}) if has(key) else md(exc)
 
 
 def flash(kind: str, text: str) -> None:
