@@ -15,6 +15,7 @@ import streamlit as st
 from metrics.appraisal import cycle
 from metrics.appraisal.scoring import shown
 from ui import common, cycle_view, state, tables
+from ui.format import period_label
 from ui.i18n import labels, lang, metric_name, t
 
 ctx = state.context()
@@ -35,7 +36,7 @@ publication_id = common.select(
     t("my.results"),
     ids,
     key="my_results",
-    format_func=lambda i: f"{names[i]} · {by_id[i].period}",
+    format_func=lambda i: f"{names[i]} · {period_label(by_id[i].period, lang())}",
 )
 
 own = identity.role in ("planner", "advisor")
@@ -61,7 +62,7 @@ st.caption(
     t(
         "my.caption",
         scheme=cycle_view.md(names[publication_id]),
-        period=publication.period,
+        period=period_label(publication.period, lang()),
         version=publication.version,
         state=t(f"cycle.state.{publication.state}"),
     )
@@ -102,7 +103,7 @@ st.subheader(t("my.trend"))
 tables.table(
     pd.DataFrame(
         {
-            t("my.col_period"): history["period"],
+            t("my.col_period"): [period_label(p, lang()) for p in history["period"]],
             t("my.total"): [str(shown(v)) for v in history["total"]],
             t("my.rank"): [
                 t("my.rank_of", rank=r, n=n)

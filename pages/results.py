@@ -17,7 +17,8 @@ from metrics.appraisal.scoring import shown
 from metrics.core.periods import Period, PeriodError
 from ui import common, cycle_view, state, tables
 from ui.auth import require_role
-from ui.i18n import metric_name, t
+from ui.format import period_label
+from ui.i18n import lang, metric_name, t
 
 ctx = state.context()
 identity = ctx.identity
@@ -82,7 +83,7 @@ else:
                 t(
                     "results.published_ok",
                     scheme=cycle_view.md(scheme.name),
-                    period=done.period,
+                    period=period_label(done.period, lang()),
                     n=done.population,
                 ),
             )
@@ -98,7 +99,7 @@ if queue.empty:
 for row in queue.itertuples():
     with st.container(border=True, key=f"inquiry_{row.inquiry_id}"):
         st.markdown(
-            f"**{t('results.inquiry')}** · {row.period} · {cycle_view.md(row.name)} "
+            f"**{t('results.inquiry')}** · {period_label(row.period, lang())} · {cycle_view.md(row.name)} "
             f"({cycle_view.md(row.staff_id)}) · {metric_name(row.kpi)}"
         )
         st.text(row.message)
@@ -132,7 +133,10 @@ publication_id = common.select(
     t("results.chosen"),
     list(by_id),
     key="results_chosen",
-    format_func=lambda i: f"{names[i]} · {by_id[i].period} · " + t(f"cycle.state.{by_id[i].state}"),
+    format_func=lambda i: (
+        f"{names[i]} · {period_label(by_id[i].period, lang())} · "
+        + t(f"cycle.state.{by_id[i].state}")
+    ),
 )
 publication = by_id[publication_id]
 with engine.connect() as conn:

@@ -135,6 +135,8 @@ def test_my_appraisal_in_chinese(app_db: str) -> None:
     )
     assert list(items["规则"]) == ["线性", "排名"]
     assert any(b.label == "确认考核结果" for b in at.button)
+    assert list(frame(at, "期间")["期间"]) == ["2026年第3季度"]
+    assert any("2026年第3季度" in c.value and "第 1 版结果" in c.value for c in at.caption)
 
 
 def test_inquiry_reaches_the_heads_queue_and_the_answer_comes_back(app_db: str) -> None:
