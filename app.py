@@ -46,6 +46,8 @@ APPRAISAL = (
     ("schemes", "page.schemes", ":material/rule:", None),
     ("snapshots", "page.snapshots", ":material/photo_camera:", ("director", "head")),
     ("subscriptions", "page.subscriptions", ":material/schedule_send:", None),
+    ("my_appraisal", "page.my_appraisal", ":material/assignment_ind:", None),
+    ("results", "page.results", ":material/fact_check:", ("director", "head")),
 )
 ADMIN = (
     ("data", "page.data", ":material/upload_file:", ("director",)),

@@ -44,6 +44,14 @@ USER_PASSWORD = "user_password"
 SUBSCRIBE = "subscribe"
 UNSUBSCRIBE = "unsubscribe"
 DELIVER = "deliver"
+# The appraisal cycle (metrics/appraisal/cycle.py).
+RESULTS_PUBLISH = "results_publish"
+RESULTS_ACKNOWLEDGE = "results_acknowledge"
+RESULTS_INQUIRE = "results_inquire"
+RESULTS_ANSWER = "results_answer"
+RESULTS_CORRECT = "results_correct"
+RESULTS_SIGN_OFF = "results_sign_off"
+RESULTS_REOPEN = "results_reopen"
 
 ACTIONS: tuple[str, ...] = (
     SIGNIN,
@@ -65,6 +73,13 @@ ACTIONS: tuple[str, ...] = (
     SUBSCRIBE,
     UNSUBSCRIBE,
     DELIVER,
+    RESULTS_PUBLISH,
+    RESULTS_ACKNOWLEDGE,
+    RESULTS_INQUIRE,
+    RESULTS_ANSWER,
+    RESULTS_CORRECT,
+    RESULTS_SIGN_OFF,
+    RESULTS_REOPEN,
 )
 
 COLUMNS = ("at", "username", "action", "target", "detail")

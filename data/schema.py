@@ -468,6 +468,66 @@ class Delivery(Base):
     at: Mapped[dt.datetime] = mapped_column(DateTime)
 
 
+class ResultPublication(Base):
+    """Published appraisal results (考核结果公布): one scheme's results for one period, made
+    visible to the staff it covers; `state` is published or signed_off (审批确认)."""
+
+    __tablename__ = "result_publications"
+    __table_args__ = (Index(None, "scheme_id", "period", unique=True),)
+    publication_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    scheme_id: Mapped[str] = mapped_column(String(36))
+    scheme_version: Mapped[int] = mapped_column(Integer)  # the version first published
+    period: Mapped[str] = mapped_column(String(16))
+    org_id: Mapped[str | None] = mapped_column(ID)  # the scheme's org unit (None: bank-wide)
+    role: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))  # published | signed_off
+    published_by: Mapped[str | None] = mapped_column(String(64))
+    published_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    signed_off_by: Mapped[str | None] = mapped_column(String(64))
+    signed_off_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ResultVersion(Base):
+    """One version of published results: a snapshot, never edited; a correction is version N+1
+    linked to the snapshot it replaces, with its reason."""
+
+    __tablename__ = "result_versions"
+    publication_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    scheme_version: Mapped[int] = mapped_column(Integer)
+    snapshot_id: Mapped[str] = mapped_column(String(36))
+    previous_snapshot_id: Mapped[str | None] = mapped_column(String(36))
+    population: Mapped[int] = mapped_column(Integer)  # staff covered: ranks are "of n"
+    reason: Mapped[str | None] = mapped_column(Text)
+    changed: Mapped[str | None] = mapped_column(Text)  # JSON: staff ids whose rows changed
+    seq: Mapped[int] = mapped_column(Integer)  # order of events within the publication
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
+class ResultResponse(Base):
+    """A covered person's response to published results: an acknowledgement (确认) or an inquiry
+    (申诉) on one item, which the head answers once (upheld or corrected)."""
+
+    __tablename__ = "result_responses"
+    __table_args__ = (Index(None, "publication_id", "staff_id"),)
+    response_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    publication_id: Mapped[str] = mapped_column(String(36))
+    staff_id: Mapped[str] = mapped_column(ID)
+    kind: Mapped[str] = mapped_column(String(16))  # acknowledge | inquiry
+    kpi: Mapped[str | None] = mapped_column(String(64))
+    message: Mapped[str | None] = mapped_column(Text)
+    result_version: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    created_by: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(16))  # upheld | corrected
+    answered_by: Mapped[str | None] = mapped_column(String(64))
+    answered_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    answered_seq: Mapped[int | None] = mapped_column(Integer)
+
+
 # The contract's tables in load order (parents before children), with their keys.
 CONTRACT_TABLES: tuple[type[Base], ...] = (
     OrgUnit,

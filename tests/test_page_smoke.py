@@ -25,6 +25,9 @@ PAGES = {
         "metrics",
         "schemes",
         "snapshots",
+        "my_appraisal",
+        "results",
+        "subscriptions",
         "data",
         "settings",
         "audit",
@@ -39,8 +42,20 @@ PAGES = {
         "compliance",
         "metrics",
         "schemes",
+        "snapshots",
+        "my_appraisal",
+        "results",
+        "subscriptions",
     ],
-    PLANNER: ["scorecards", "planner", "compliance", "metrics", "schemes"],
+    PLANNER: [
+        "scorecards",
+        "planner",
+        "compliance",
+        "metrics",
+        "schemes",
+        "my_appraisal",
+        "subscriptions",
+    ],
 }
 
 

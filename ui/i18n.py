@@ -745,6 +745,246 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.account": ("Account", "用户"),
     "users.disable": ("Disable", "停用"),
     "users.enable": ("Enable", "启用"),
+    # the appraisal cycle: My appraisal and Published results (issue 15.2-15.4)
+    "page.my_appraisal": ("My appraisal", "我的考核"),
+    "page.results": ("Published results", "考核结果公布"),
+    "cycle.status.published": ("published", "已公布"),
+    "cycle.status.acknowledged": ("acknowledged", "已确认"),
+    "cycle.status.inquiry_open": ("inquiry open", "申诉处理中"),
+    "cycle.status.answered": ("answered", "申诉已答复"),
+    "cycle.status.corrected": ("corrected", "已更正"),
+    "cycle.state.published": ("published", "已公布"),
+    "cycle.state.signed_off": ("signed off", "已审批确认"),
+    "cycle.kind.acknowledge": ("acknowledgement", "确认"),
+    "cycle.kind.inquiry": ("inquiry", "申诉"),
+    "cycle.outcome.upheld": ("upheld", "维持原结果"),
+    "cycle.outcome.corrected": ("corrected", "已更正"),
+    "cycle.rule.linear": ("linear", "线性"),
+    "cycle.rule.threshold": ("threshold", "达标"),
+    "cycle.rule.rank": ("rank", "排名"),
+    "cycle.explain.linear": (
+        "actual {actual} / target {target} = {ratio} × weight {weight} = {score}",
+        "实际 {actual} / 目标 {target} = {ratio} × 权重 {weight} = {score}分",
+    ),
+    "cycle.explain.linear_clamped": (
+        "actual {actual} / target {target} = {ratio}, counted as {counted} × weight {weight} "
+        "= {score}",
+        "实际 {actual} / 目标 {target} = {ratio}，按 {counted} 计 × 权重 {weight} = {score}分",
+    ),
+    "cycle.explain.linear_lower": (
+        "target {target} / actual {actual} = {ratio} × weight {weight} = {score}",
+        "目标 {target} / 实际 {actual} = {ratio} × 权重 {weight} = {score}分",
+    ),
+    "cycle.explain.linear_lower_clamped": (
+        "target {target} / actual {actual} = {ratio}, counted as {counted} × weight {weight} "
+        "= {score}",
+        "目标 {target} / 实际 {actual} = {ratio}，按 {counted} 计 × 权重 {weight} = {score}分",
+    ),
+    "cycle.explain.threshold_met": (
+        "actual {actual} meets the target {target}: full weight {weight} = {score}",
+        "实际 {actual} 达到目标 {target}：得全部权重 {weight} = {score}分",
+    ),
+    "cycle.explain.threshold_missed": (
+        "actual {actual} misses the target {target}: 0 points",
+        "实际 {actual} 未达目标 {target}：0分",
+    ),
+    "cycle.explain.rank": (
+        "rank {rank} of {n}: weight {weight} × (1 − ({rank} − 1) / ({n} − 1)) = {score}",
+        "排名第 {rank}（共 {n} 人）：权重 {weight} × (1 − ({rank} − 1) / ({n} − 1)) = {score}分",
+    ),
+    "cycle.explain.rank_alone": (
+        "the only one appraised: full weight {weight} = {score}",
+        "仅一人参评：得全部权重 {weight} = {score}分",
+    ),
+    "cycle.explain.null": ("no figure for the period: 0 points", "本期无数据：0分"),
+    "cycle.explain.gate_below": (
+        "actual {actual} is below the gate {gate}: 0 points",
+        "实际 {actual} 低于门槛 {gate}：0分",
+    ),
+    "cycle.explain.gate_above": (
+        "actual {actual} is above the gate {gate}: 0 points",
+        "实际 {actual} 高于门槛 {gate}：0分",
+    ),
+    "cycle.explain.max": (
+        ", capped at the item's maximum {score}",
+        "，封顶 {score}分",
+    ),
+    "cycle.refused.no_results": ("No such published results.", "没有这份已公布的考核结果。"),
+    "cycle.refused.not_stored": (
+        "Only a saved scheme's results can be published.",
+        "只有已保存方案的结果才能公布。",
+    ),
+    "cycle.refused.scheme_not_published": (
+        "Only a published scheme's results are published; this version is {status}.",
+        "只能公布已发布方案的结果；该版本状态为 {status}。",
+    ),
+    "cycle.refused.publisher": (
+        "Only a sub-branch head or the director publishes results.",
+        "只有支行主管或财富中心主任可以公布考核结果。",
+    ),
+    "cycle.refused.other": ("{detail}", "{detail}"),
+    "cycle.refused.already_published": (
+        "The results of {name} for {period} are already published; a change is made by answering "
+        "an inquiry with a correction.",
+        "{name} {period} 的考核结果已公布；如需变更，请在答复申诉时更正结果。",
+    ),
+    "cycle.refused.nobody": (
+        "The scheme covers nobody in {period}: nothing to publish.",
+        "该方案在 {period} 没有覆盖任何员工，无结果可公布。",
+    ),
+    "cycle.refused.not_appraised": (
+        "Only the person appraised acknowledges or inquires on a result.",
+        "只有被考核人本人可以确认或申诉考核结果。",
+    ),
+    "cycle.refused.not_own": (
+        "You may act on and see only your own result.",
+        "您只能查看和处理本人的考核结果。",
+    ),
+    "cycle.refused.not_covered": (
+        "These results do not cover {staff}.",
+        "该考核结果不包含 {staff}。",
+    ),
+    "cycle.refused.inquiry_open": (
+        "Your inquiry is still open: wait for the answer before confirming.",
+        "您的申诉仍在处理中，请待答复后再确认。",
+    ),
+    "cycle.refused.signed_off_inquiry": (
+        "These results are signed off: an inquiry needs the director to reopen them.",
+        "该考核结果已审批确认；如需申诉，须由主任重新开放。",
+    ),
+    "cycle.refused.not_item": ("That is not an item of the scheme.", "该指标不属于本方案。"),
+    "cycle.refused.no_message": (
+        "An inquiry needs a message saying what is wrong.",
+        "申诉须写明理由。",
+    ),
+    "cycle.refused.already_open": (
+        "You already have an open inquiry on these results.",
+        "您对该考核结果已有一项申诉在处理中。",
+    ),
+    "cycle.refused.no_inquiry": ("No such inquiry.", "没有这项申诉。"),
+    "cycle.refused.other_unit": (
+        "A sub-branch head acts only on the results of their own sub-branch's scheme.",
+        "支行主管只能处理本支行方案的考核结果。",
+    ),
+    "cycle.refused.answered": ("This inquiry is already answered.", "该申诉已答复。"),
+    "cycle.refused.no_answer": (
+        "An answer needs a message for the person who asked.",
+        "答复须填写答复内容。",
+    ),
+    "cycle.refused.signed_off_correction": (
+        "These results are signed off: a correction needs the director to reopen them first.",
+        "该考核结果已审批确认；更正前须由主任重新开放。",
+    ),
+    "cycle.refused.no_reason": ("A reason is required.", "须填写理由。"),
+    "cycle.refused.draft": (
+        "That scheme version is a draft: publish it before correcting with it.",
+        "该方案版本仍为草稿，须先发布才能用于更正。",
+    ),
+    "cycle.refused.director_only": (
+        "Only the director signs off or reopens results.",
+        "只有财富中心主任可以审批确认或重新开放考核结果。",
+    ),
+    "cycle.refused.already_signed_off": (
+        "These results are already signed off.",
+        "该考核结果已审批确认。",
+    ),
+    "cycle.refused.open_inquiries": (
+        "{n} inquiry(ies) still open: answer them before signing off.",
+        "仍有 {n} 项申诉未处理，须先答复才能审批确认。",
+    ),
+    "cycle.refused.not_signed_off": (
+        "These results are not signed off: nothing to reopen.",
+        "该考核结果尚未审批确认，无需重新开放。",
+    ),
+    "cycle.refused.not_manager": (
+        "Only a sub-branch head or the director answers inquiries.",
+        "只有支行主管或财富中心主任可以答复申诉。",
+    ),
+    "my.none": (
+        "No appraisal results have been published for you yet.",
+        "尚未向您公布考核结果。",
+    ),
+    "my.results": ("Results", "考核结果"),
+    "my.staff": ("Staff member", "员工"),
+    "my.total": ("Total", "总分"),
+    "my.rank": ("Rank", "名次"),
+    "my.rank_of": ("{rank} of {n}", "第 {rank} 名 / 共 {n} 人"),
+    "my.grade": ("Grade", "等级"),
+    "my.status": ("Status", "状态"),
+    "my.caption": (
+        "{scheme} · {period} · version {version} of the results · {state}",
+        "{scheme} · {period} · 第 {version} 版结果 · {state}",
+    ),
+    "my.items": ("How each item was scored", "各项得分说明"),
+    "my.col_kpi": ("KPI", "指标"),
+    "my.col_weight": ("Weight", "权重"),
+    "my.col_rule": ("Rule", "规则"),
+    "my.col_actual": ("Actual", "实际"),
+    "my.col_target": ("Target", "目标"),
+    "my.col_score": ("Score", "得分"),
+    "my.col_how": ("How the score was reached", "计分过程"),
+    "my.trend": ("Your last published periods", "近期已公布的考核"),
+    "my.col_period": ("Period", "期间"),
+    "my.acknowledge": ("Acknowledge my result", "确认考核结果"),
+    "my.acknowledged": ("Acknowledged.", "已确认。"),
+    "my.inquire": ("Raise an inquiry on one item", "对单项指标提出申诉"),
+    "my.inquire_item": ("Item", "申诉指标"),
+    "my.inquire_message": ("What is wrong?", "申诉理由"),
+    "my.inquire_send": ("Send the inquiry", "提交申诉"),
+    "my.inquiry_sent": ("Your inquiry was sent to your head.", "申诉已提交主管。"),
+    "my.responses": ("Your acknowledgements and inquiries", "确认与申诉记录"),
+    "my.col_kind": ("Kind", "类型"),
+    "my.col_message": ("Message", "内容"),
+    "my.col_answer": ("Answer", "答复"),
+    "my.col_outcome": ("Outcome", "处理结果"),
+    "my.col_at": ("When", "时间"),
+    "my.signed_off": (
+        "Signed off by {by} on {at}: these results are final.",
+        "已于 {at} 由 {by} 审批确认，结果为最终结果。",
+    ),
+    "results.publish_title": ("Publish a period's results", "公布考核结果"),
+    "results.scheme": ("Published scheme", "已发布方案"),
+    "results.period": ("Period", "期间"),
+    "results.publish": ("Publish results", "公布结果"),
+    "results.published_ok": (
+        "Published {scheme} for {period} to {n} staff.",
+        "已向 {n} 名员工公布 {scheme} {period} 的考核结果。",
+    ),
+    "results.no_scheme": (
+        "No published scheme of yours to publish results of.",
+        "暂无可公布结果的已发布方案。",
+    ),
+    "results.none": ("No results have been published yet.", "尚未公布任何考核结果。"),
+    "results.chosen": ("Results", "考核结果"),
+    "results.status_title": ("Status per person", "人员确认状态"),
+    "results.col_staff": ("Staff id", "员工号"),
+    "results.col_name": ("Name", "姓名"),
+    "results.queue": ("Open inquiries", "待处理申诉"),
+    "results.queue_empty": ("No open inquiry.", "暂无待处理申诉。"),
+    "results.inquiry": ("Inquiry", "申诉"),
+    "results.answer_text": ("Answer, or the reason of the correction", "答复内容或更正理由"),
+    "results.uphold": ("Answer and uphold", "答复并维持"),
+    "results.correct": ("Correct the results", "更正结果"),
+    "results.correct_help": (
+        "Freezes the results again on today's data (after a corrected extract was re-imported) "
+        "as a new version linked to the previous one; nothing is edited.",
+        "按当前数据（例如重新导入更正后的数据之后）重新冻结考核结果，生成与上一版关联的新版本，"
+        "不修改原结果。",
+    ),
+    "results.answered": ("Answered.", "已答复。"),
+    "results.corrected": (
+        "Corrected: version {version} of the results.",
+        "已更正：第 {version} 版结果。",
+    ),
+    "results.sign_off": ("Sign off", "审批确认"),
+    "results.signed_off": ("Signed off.", "已审批确认。"),
+    "results.reopen_reason": ("Reason for reopening", "重新开放理由"),
+    "results.reopen": ("Reopen", "重新开放"),
+    "results.reopened": ("Reopened.", "已重新开放。"),
+    "results.versions": ("Versions of the results", "结果版本记录"),
+    "results.col_version": ("Version", "版本"),
+    "results.col_reason": ("Reason", "理由"),
+    "results.col_by": ("By", "操作人"),
 }
 
 

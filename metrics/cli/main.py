@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     from metrics.cli.delivery import add_commands
 
     add_commands(sub)
+    from metrics.cli.results import add_results_commands
+
+    add_results_commands(sub)
     return parser
 
 
@@ -234,6 +237,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from metrics.cli.schemes import run_scheme_command
 
             run_scheme_command(args, out)
+        elif args.command == "results":
+            from metrics.cli.results import run_results_command
+
+            run_results_command(args, out)
         else:
             run_table(args, out)
     except Refused as exc:
