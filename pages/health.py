@@ -12,7 +12,7 @@ from metrics.core.catalogue import health_ids
 from ui import charts, common, state, tables
 from ui.format import period_label
 from ui.i18n import metric_name, t
-from ui.tables import display, raw_config
+from ui.tables import display
 
 CARE_DAYS = 14
 
@@ -69,9 +69,8 @@ with left:
         alerts = alerts.sort_values(["followed_up", "alert_day"], ascending=[True, False])
         alerts["primary_staff_id"] = alerts["primary_staff_id"].map(lambda s: names.get(s, s))
         shown = alerts.drop(columns=["event_at"])
-        tables.table(
+        tables.raw(
             shown,
-            column_config=raw_config(shown),
             hide_index=True,
             key="health_alerts",
             height=common.fit(len(shown), 360),
@@ -85,4 +84,4 @@ with right:
     if care.empty:
         st.info(t("health.no_care"))
     else:
-        tables.table(care, column_config=raw_config(care), hide_index=True, key="health_care")
+        tables.raw(care, hide_index=True, key="health_care")

@@ -11,7 +11,6 @@ from metrics.measures.lists import TIERS
 from ui import charts, common, state, tables
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import label, labels, metric_name, t
-from ui.tables import raw_config
 
 ctx = state.context()
 common.header("page.planner", ctx)
@@ -114,19 +113,8 @@ with left:
     if book.empty:
         st.info(t("empty.no_clients"))
     else:
-        book["tier"] = book["tier"].map(lambda x: t(f"tier.{x}"))
-        book["contact_cycle"] = book["contact_cycle"].map(
-            lambda c: t(f"cycle.{c}") if isinstance(c, str) else c
-        )
-        divisor, money_unit = money_scale(ctx.lang)
-        book["aum"] = [float(v) / divisor for v in book["aum"]]
-        config = raw_config(book)
-        config["aum"] = st.column_config.NumberColumn(
-            f"{label('aum')} ({money_unit})", format="%,.2f" if divisor > 1 else "%,d"
-        )
-        tables.table(
+        tables.raw(
             book,
-            column_config=config,
             hide_index=True,
             key="planner_book",
             height=common.fit(len(book)),
@@ -161,10 +149,8 @@ with right:
     if activity.empty:
         st.info(t("empty.no_activity"))
     else:
-        activity["kind"] = activity["kind"].map(lambda k: t(f"activity.{k}"))
-        tables.table(
+        tables.raw(
             activity,
-            column_config=raw_config(activity),
             hide_index=True,
             key="planner_activity",
             height=common.fit(len(activity)),
@@ -187,9 +173,8 @@ st.caption(
 if rows.empty:
     st.info(t("empty.no_rows"))
 else:
-    tables.table(
-        rows.drop(columns=["entity_id"], errors="ignore"),
-        column_config=raw_config(rows),
+    tables.raw(
+        rows,
         hide_index=True,
         key="planner_drill_rows",
         height=common.fit(len(rows)),

@@ -11,7 +11,7 @@ from metrics.core.catalogue import WORK_KINDS, supervision_ids
 from metrics.measures.flags import idle_staff
 from ui import charts, common, state, tables
 from ui.i18n import label, metric_name, t
-from ui.tables import display, raw_config
+from ui.tables import display
 
 CALENDAR_MAX_PEOPLE = 40  # a taller heat map stops being readable; the least diligent come first
 
@@ -58,9 +58,8 @@ with st.container(border=True):
         if rows.empty:
             st.info(t("empty.no_rows"))
         else:
-            tables.table(
-                rows.drop(columns=["entity_id"], errors="ignore"),
-                column_config=raw_config(rows),
+            tables.raw(
+                rows,
                 hide_index=True,
                 key="supervision_rows",
                 height=common.fit(len(rows), 300),
@@ -128,9 +127,8 @@ else:
     due = due.sort_values(["breach", "deadline"], ascending=[False, True])
     columns = ["request_id", "name", "client_id", "tier", "received_at", "acknowledged_at"]
     columns += ["deadline", "resolved_at", "met", "breach"]
-    tables.table(
+    tables.raw(
         due[columns],
-        column_config=raw_config(due[columns]),
         hide_index=True,
         key="supervision_requests",
         height=min(360, 38 + 35 * len(due)),
@@ -142,6 +140,4 @@ proxies = ctx.lookup("proxies", period.end)
 if proxies.empty:
     st.caption(t("supervision.no_proxies"))
 else:
-    tables.table(
-        proxies, column_config=raw_config(proxies), hide_index=True, key="supervision_proxies"
-    )
+    tables.raw(proxies, hide_index=True, key="supervision_proxies")

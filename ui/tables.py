@@ -15,6 +15,7 @@ import streamlit as st
 
 from metrics.core.catalogue import BY_ID
 from metrics.core.values import is_null
+from ui import raw_rows
 from ui.format import money_scale
 from ui.i18n import label, lang, metric_description, metric_name, role_name, t
 
@@ -91,8 +92,25 @@ def display(
 
 
 def table(data: Any, **kwargs: Any) -> Any:
-    """`st.dataframe` with the dashboard's rendering of missing values; every page uses it."""
+    """`st.dataframe` with the dashboard's rendering of missing values; every page uses it.
+
+    A plain frame also gets its enum values and headers in the reader's language here, once for
+    every page (an audit action, an import status, an alert reason would otherwise show as its
+    code); a column a page configured itself keeps that configuration."""
+    if isinstance(data, pd.DataFrame):
+        data = raw_rows.translate_values(data)
+        config = dict(kwargs.pop("column_config", None) or {})
+        for column in data.columns:
+            config.setdefault(column, st.column_config.Column(raw_rows.header(str(column))))
+        kwargs["column_config"] = config
     return st.dataframe(data, placeholder=NULL_TEXT, **kwargs)
+
+
+def raw(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """A table of raw rows (a drill-through, a register): translated headers and values, money in
+    the reader's unit, 0/1 flags as ticks, amounts as numbers that sort."""
+    shown, config = raw_rows.present(frame)
+    return table(shown, column_config=config, **kwargs)
 
 
 def editor(data: Any, **kwargs: Any) -> Any:
@@ -104,7 +122,7 @@ def raw_config(frame: pd.DataFrame) -> dict[str, Any]:
     """Headers for a frame of raw rows (a drill-through, a log): translated where known."""
     config: dict[str, Any] = {}
     for column in frame.columns:
-        config[column] = st.column_config.Column(label(column))
+        config[column] = st.column_config.Column(raw_rows.header(column))
     return config
 
 
@@ -149,6 +167,7 @@ __all__ = [
     "editor",
     "legend",
     "quartile_band",
+    "raw",
     "raw_config",
     "table",
 ]
