@@ -36,13 +36,16 @@ def follow_pick() -> None:
     st.session_state["planner_id"] = st.session_state["planner_pick"]
 
 
-staff_id = st.selectbox(
-    t("planner.pick"),
-    ids,
-    format_func=labels(ids, lambda s: f"{names[s]} · {s}"),
-    key="planner_pick",
-    on_change=follow_pick,
-)
+if len(ids) == 1:  # a planner or advisor sees themself only: nothing to pick
+    staff_id = ids[0]
+else:
+    staff_id = st.selectbox(
+        t("planner.pick"),
+        ids,
+        format_func=labels(ids, lambda s: f"{names[s]} · {s}"),
+        key="planner_pick",
+        on_change=follow_pick,
+    )
 person = people[people["staff_id"] == staff_id].iloc[0]
 narrowed = ctx.lookup("narrow", "staff", staff_id)
 if narrowed is None:  # not visible to this user (cannot happen through the picker)

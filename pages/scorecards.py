@@ -21,25 +21,30 @@ if card.empty:
     st.stop()
 
 unit_names = ctx.unit_names()
-left, right = st.columns([3, 2])
-org_options = ["*", *sorted(card["org_id"].unique())]
-with left:
-    org = common.select(
-        t("scorecards.filter_unit"),
-        org_options,
-        format_func=lambda o: t("scorecards.all") if o == "*" else unit_names.get(o, o),
-        key="scorecards_unit",
+org: object = "*"
+role: object = "*"
+# A planner or advisor sees only their own row: filters by sub-branch and role would filter nothing.
+if ctx.identity.role not in ("planner", "advisor"):
+    left, right = st.columns([3, 2])
+    org_options = ["*", *sorted(card["org_id"].unique())]
+    with left:
+        org = common.select(
+            t("scorecards.filter_unit"),
+            org_options,
+            format_func=lambda o: t("scorecards.all") if o == "*" else unit_names.get(o, o),
+            key="scorecards_unit",
+        )
+    role = right.segmented_control(
+        t("scorecards.filter_role"),
+        ["*", "planner", "advisor"],
+        format_func=labels(
+            ["*", "planner", "advisor"],
+            lambda r: t("scorecards.all") if r == "*" else role_name(r),
+        ),
+        default="*",
+        required=True,
+        key="scorecards_role",
     )
-role = right.segmented_control(
-    t("scorecards.filter_role"),
-    ["*", "planner", "advisor"],
-    format_func=labels(
-        ["*", "planner", "advisor"], lambda r: t("scorecards.all") if r == "*" else role_name(r)
-    ),
-    default="*",
-    required=True,
-    key="scorecards_role",
-)
 if org != "*":
     card = card[card["org_id"] == org]
 if role not in (None, "*"):

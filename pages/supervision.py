@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics.core.catalogue import WORK_KINDS, supervision_ids
 from metrics.measures.flags import idle_staff
-from ui import charts, common, state, tables
+from ui import charts, common, raw_rows, state, tables
 from ui.i18n import label, metric_name, t
 from ui.tables import display
 
@@ -125,8 +125,10 @@ else:
     names = dict(zip(staff["entity_id"], staff["name"], strict=True))
     due.insert(1, "name", due["staff_id"].map(names))
     due = due.sort_values(["breach", "deadline"], ascending=[False, True])
-    columns = ["request_id", "name", "client_id", "tier", "received_at", "acknowledged_at"]
-    columns += ["deadline", "resolved_at", "met", "breach"]
+    due["breach_leg"] = raw_rows.breach_legs(due)  # which leg of the SLA failed, in words
+    columns = ["request_id", "name", "client_id", "tier", "received_at", "ack_deadline"]
+    columns += ["acknowledged_at", "ack_met", "deadline", "resolved_at", "result_met", "met"]
+    columns += ["breach", "breach_leg"]
     tables.raw(
         due[columns],
         hide_index=True,

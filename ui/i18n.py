@@ -555,6 +555,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "snapshot_label": ("{title} · {period} · taken {when}", "{title} · {period} · 拍摄于 {when}"),
     "col.flags": ("Flags", "提示"),
+    "col.ack_deadline": ("Acknowledge by", "响应时限"),
+    "col.ack_met": ("Acknowledged in time", "按时响应"),
+    "col.result_met": ("Resolved in time", "按时办结"),
+    "col.breach_leg": ("What failed", "超时环节"),
     "col.explain_of": ("{metric} · how scored", "{metric} · 计分说明"),
     "snapshot.taken": ("Snapshot taken: {label}", "已拍摄快照：{label}"),
     "snapshot.verified": (

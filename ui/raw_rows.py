@@ -110,6 +110,27 @@ def _sentences(column: str) -> Any:
     return flags_zh if column == "flags" else None
 
 
+def breach_legs(requests: pd.DataFrame) -> list[str | None]:
+    """Per request of the `request_sla` drill, which leg of its SLA failed: 'ack' (acknowledged
+    late or never, platinum only), 'result' (resolved late), 'open' (not resolved by the
+    deadline), 'both', or None when the SLA was met or does not apply."""
+    out: list[str | None] = []
+    for ack, result, resolved in zip(
+        requests["ack_met"], requests["result_met"], requests["resolved_at"], strict=True
+    ):
+        ack_failed = _flag(ack) is False
+        result_failed = _flag(result) is False
+        if ack_failed and result_failed:
+            out.append("both")
+        elif ack_failed:
+            out.append("ack")
+        elif result_failed:
+            out.append("open" if resolved is None or pd.isna(resolved) else "result")
+        else:
+            out.append(None)
+    return out
+
+
 def _number(value: Any) -> float | None:
     if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
         return None
@@ -150,4 +171,13 @@ def present(frame: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, Any]]:
     return shown, config
 
 
-__all__ = ["FLAGS", "MONEY", "VALUE_KEYS", "header", "present", "translate_values", "value_text"]
+__all__ = [
+    "breach_legs",
+    "FLAGS",
+    "MONEY",
+    "VALUE_KEYS",
+    "header",
+    "present",
+    "translate_values",
+    "value_text",
+]
