@@ -41,7 +41,7 @@ units = ctx.health("sub_branch")
 if unit.level == "branch":  # the branch's own row first, then its sub-branches
     branch = ctx.health("branch")
     units = pd.concat([branch[branch["entity_id"] == unit.entity_id], units], ignore_index=True)
-shown, config = display(units, health_ids(), descriptive=("name",))
+shown, config = display(units, health_ids(), descriptive=("name",), rows_are_units=True)
 tables.table(shown, column_config=config, hide_index=True, key="health_units")
 st.caption(t("empty.null_metric"))
 
@@ -54,7 +54,7 @@ if planners.empty:
     st.info(t("empty.no_staff"))
 else:
     st.altair_chart(
-        charts.load_vs_limit(planners, limit, load_title=metric_name("load")), width="stretch"
+        charts.load_vs_limit(planners, limit, load_title=metric_name("load")), width="content"
     )
 
 # --- retention alerts -------------------------------------------------------------------------------

@@ -88,7 +88,7 @@ with right:
             ctx.health("sub_branch")[["entity_id", "coverage"]], on="entity_id"
         ).sort_values("aum_stock", ascending=False, ignore_index=True)
         metrics = [*LEAGUE, "coverage", "login_day_rate", "request_sla"]
-        shown, config = display(league, metrics, descriptive=("name",))
+        shown, config = display(league, metrics, descriptive=("name",), rows_are_units=True)
         # The selection callback runs before the next rerun, so it may set the sidebar's unit.
         st.session_state["_league_ids"] = list(league["entity_id"])
 

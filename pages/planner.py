@@ -75,7 +75,7 @@ common.tiles(
     now_row,
     prev_row,
     ctx.lang,
-    per_row=5,
+    per_row=4,  # five to a row cut the Chinese figures and the longer English names off
     prev_label=t("overview.vs_prev", period=period_label(period.prev().label(), ctx.lang)),
 )
 st.caption(t("empty.null_metric"))
@@ -103,7 +103,7 @@ st.altair_chart(
         pd.DataFrame(values),
         title,
         percent=unit == "ratio",
-        axis_format=",.0f" if unit == "yuan" else ",~s",
+        axis_format=",.2f" if unit == "yuan" else ",~s",
     ),
     width="stretch",
 )

@@ -1,5 +1,5 @@
 """Metric frames made ready for `st.dataframe`: translated headers, each metric's definition as the
-column's hover help, money in yuan (English) or 万元 (Chinese), ratios as percentages, and the
+column's hover help, money in millions of yuan (English) or 万元 (Chinese), ratios as percentages, and the
 good / warning / bad colouring of a scorecard.
 
 Figures stay numbers (never preformatted text) so that sorting a column sorts by value.
@@ -43,8 +43,10 @@ def display(
     *,
     descriptive: Iterable[str] = (),
     units: dict[str, str] | None = None,
+    rows_are_units: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """(frame to show, column_config) for `descriptive` columns followed by `metrics`."""
+    """(frame to show, column_config) for `descriptive` columns followed by `metrics`;
+    `rows_are_units`: each row is an org unit, so its `name` is headed "Org unit", not "Name"."""
     language = lang()
     divisor, money_unit = money_scale(language)
     unit_names = units or {}
@@ -57,9 +59,8 @@ def display(
         elif column == "org_id" and "unit_names" in st.session_state:
             values = values.map(lambda v: st.session_state["unit_names"].get(v, v))
         shown[column] = values
-        config[column] = st.column_config.TextColumn(
-            label("unit" if column == "org_id" else column)
-        )
+        is_unit = column == "org_id" or (column == "name" and rows_are_units)
+        config[column] = st.column_config.TextColumn(label("unit" if is_unit else column))
     for column in metrics:
         unit = _unit(column)
         name = metric_name(column)
@@ -70,7 +71,7 @@ def display(
         ).astype("float64")
         if unit == "yuan":
             shown[column] = values / divisor
-            fmt = "%,.2f" if language == "zh" else "%,d"
+            fmt = "%,.2f"  # 万元 or millions of yuan (`money_scale`), never whole yuan
             config[column] = st.column_config.NumberColumn(
                 f"{name} ({money_unit})", help=help_text, format=fmt
             )
