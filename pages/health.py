@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import health_ids
-from ui import charts, common, state, tables
+from ui import charts, common, raw_table, state, tables
 from ui.format import period_label
 from ui.i18n import metric_name, t
 from ui.tables import display
@@ -69,8 +69,11 @@ with left:
         alerts = alerts.sort_values(["followed_up", "alert_day"], ascending=[True, False])
         alerts["primary_staff_id"] = alerts["primary_staff_id"].map(lambda s: names.get(s, s))
         shown = alerts.drop(columns=["event_at"])
-        tables.raw(
+        raw_table.show(
             shown,
+            ctx=ctx,
+            what="retention alerts",
+            filename=f"alerts_{unit.entity_id}_{period.label()}.csv",
             hide_index=True,
             key="health_alerts",
             height=common.fit(len(shown), 360),

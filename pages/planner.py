@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics.core.catalogue import BY_ID, appraisal_ids
 from metrics.measures.lists import TIERS
-from ui import charts, common, state, tables
+from ui import charts, common, raw_table, state, tables
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import label, labels, metric_name, t
 
@@ -176,16 +176,12 @@ st.caption(
 if rows.empty:
     st.info(t("empty.no_rows"))
 else:
-    tables.raw(
+    raw_table.show(
         rows,
-        hide_index=True,
         key="planner_drill_rows",
-        height=common.fit(len(rows)),
-    )
-    common.csv_download(
-        rows,
-        f"{drill_id}_{staff_id}_{period.label()}.csv",
-        key="planner_drill_download",
         ctx=ctx,
         what=f"drill {drill_id}",
+        filename=f"{drill_id}_{staff_id}_{period.label()}.csv",
+        hide_index=True,
+        height=common.fit(len(rows)),
     )

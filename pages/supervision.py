@@ -9,7 +9,7 @@ import streamlit as st
 
 from metrics.core.catalogue import WORK_KINDS, supervision_ids
 from metrics.measures.flags import idle_staff
-from ui import charts, common, raw_rows, state, tables
+from ui import charts, common, raw_rows, raw_table, state, tables
 from ui.i18n import label, metric_name, t
 from ui.tables import display
 
@@ -58,8 +58,11 @@ with st.container(border=True):
         if rows.empty:
             st.info(t("empty.no_rows"))
         else:
-            tables.raw(
+            raw_table.show(
                 rows,
+                ctx=ctx,
+                what=f"drill {metric_id}",
+                filename=f"{metric_id}_{who['entity_id']}_{period.label()}.csv",
                 hide_index=True,
                 key="supervision_rows",
                 height=common.fit(len(rows), 300),
@@ -129,8 +132,11 @@ else:
     columns = ["request_id", "name", "client_id", "tier", "received_at", "ack_deadline"]
     columns += ["acknowledged_at", "ack_met", "deadline", "resolved_at", "result_met", "met"]
     columns += ["breach", "breach_leg"]
-    tables.raw(
+    raw_table.show(
         due[columns],
+        ctx=ctx,
+        what="requests",
+        filename=f"requests_{unit.entity_id}_{period.label()}.csv",
         hide_index=True,
         key="supervision_requests",
         height=min(360, 38 + 35 * len(due)),
