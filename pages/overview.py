@@ -10,7 +10,7 @@ import streamlit as st
 from metrics.core.catalogue import appraisal_ids
 from metrics.measures.flags import needs_action
 from metrics.store.landing import PREV_HEALTH, PREV_SUPERVISION, TILES, overview_requests
-from ui import charts, common, state, tables
+from ui import charts, common, snapshot_button, state, tables
 from ui.format import period_label
 from ui.i18n import metric_name, t
 from ui.tables import display
@@ -108,6 +108,8 @@ with right:
             selection_mode="single-row",
             height=min(420, 38 + 35 * len(shown)),
         )
+        # The Overview's league table frozen for a meeting, like a published scheme's results.
+        snapshot_button.offer(ctx, "scorecard", "sub_branch", key="overview_snapshot")
 
 # --- planners of the unit -----------------------------------------------------------------------
 staff_card = ctx.scorecard("staff")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.core.catalogue import appraisal_ids
-from ui import common, state, tables
+from ui import common, snapshot_button, state, tables
 from ui.i18n import labels, role_name, t
 from ui.tables import colour, display
 
@@ -71,6 +71,7 @@ if picked is not None:
     common.open_planner(card["entity_id"].iloc[picked])
 
 st.caption(t("empty.null_metric"))
+snapshot_button.offer(ctx, "scorecard", "staff", key="scorecards_snapshot")
 export = card[["entity_id", "name", "org_id", "role", *ids]]
 common.csv_download(
     export,

@@ -555,6 +555,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "snapshot_label": ("{title} · {period} · taken {when}", "{title} · {period} · 拍摄于 {when}"),
     "col.flags": ("Flags", "提示"),
+    "snapshot.take_table": ("Snapshot this table for a meeting", "将此表拍摄为会议快照"),
     "rows.filter": ("Filter rows (any text)", "筛选（任意文字）"),
     "rows.only": ("Only rows where", "仅显示"),
     "rows.all": ("all rows", "全部行"),
