@@ -3,10 +3,11 @@ sortable, each column's definition on hover; a selected row opens the planner.""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import appraisal_ids
-from ui import common, snapshot_button, state, tables
+from ui import attainment, common, snapshot_button, state, tables
 from ui.i18n import labels, role_name, t
 from ui.tables import colour, display
 
@@ -56,6 +57,16 @@ if card.empty:
 
 ids = appraisal_ids()
 shown, config = display(card, ids, descriptive=("name", "org_id", "role"))
+# Actual against a published scheme's targets, for the staff that scheme covers.
+scheme = attainment.pick(ctx, card, key="scorecards_targets")
+if scheme is not None:
+    extra = attainment.columns(card, scheme)
+    covered = (card["role"] == scheme.role) & (
+        card["org_id"] == scheme.org_id if scheme.org_id else True
+    )
+    extra = extra.astype(object).where(covered, None)
+    shown = pd.concat([shown, extra], axis=1)
+    config.update(attainment.config(scheme))
 st.caption(t("scorecards.hint"))
 event = tables.table(
     colour(shown, card, ids),

@@ -555,6 +555,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "snapshot_label": ("{title} · {period} · taken {when}", "{title} · {period} · 拍摄于 {when}"),
     "col.flags": ("Flags", "提示"),
+    "attain.scheme": ("Read against the targets of", "对照考核方案目标"),
+    "attain.off": ("(no targets)", "（不对照目标）"),
+    "attain.none": (
+        "No published scheme covers these staff yet: no targets to compare with.",
+        "尚无覆盖这些人员的已发布考核方案，无目标可对照。",
+    ),
     "snapshot.take_table": ("Snapshot this table for a meeting", "将此表拍摄为会议快照"),
     "rows.filter": ("Filter rows (any text)", "筛选（任意文字）"),
     "rows.only": ("Only rows where", "仅显示"),
