@@ -20,7 +20,7 @@ from metrics.core.scope import Scope
 
 # Imported here so that altair loads while the sign-in form shows, not after the click.
 from ui import charts as _charts  # noqa: F401
-from ui import state
+from ui import icon, state
 from ui.auth import require_identity, sign_out_button
 from ui.common import keep, remember
 from ui.format import period_label
@@ -158,7 +158,7 @@ def unit_picker(identity: object, version: str) -> tuple[state.Unit | None, obje
 def main() -> None:
     st.set_page_config(
         page_title="财富中心看板 · Wealth centre",
-        page_icon=":material/account_balance:",
+        page_icon=icon.page_icon(),  # served by the dashboard itself, see ui/icon.py
         layout="wide",
         initial_sidebar_state="expanded",
     )

@@ -266,10 +266,13 @@ def cmd_users(args: argparse.Namespace) -> int:
         if args.users_command == "list":
             with engine.connect() as conn:
                 frame = accounts.list_accounts(conn)
+            import pandas as pd  # only this command needs it; the CLI starts without it
+
             columns = ["username", "role", "org_id", "staff_id", "active", "may_unmask", "email"]
             print("\t".join(columns))
             for row in frame[columns].itertuples(index=False, name=None):
-                print("\t".join("" if v is None else str(v) for v in row))
+                # An empty field prints empty (pandas gives NaN / NA for a missing value, not None).
+                print("\t".join("" if v is None or pd.isna(v) else str(v) for v in row))
             return EXIT_OK
         if args.users_command == "add":
             if not args.password_stdin and not args.email:

@@ -32,7 +32,9 @@ action = c_action.selectbox(
     t("audit.action"),
     ["", *audit.ACTIONS],
     key="audit_action",
-    format_func=labels(["", *audit.ACTIONS], lambda a: a or t("audit.all")),
+    format_func=labels(
+        ["", *audit.ACTIONS], lambda a: t(f"val.action.{a}") if a else t("audit.all")
+    ),
 )
 since = c_since.date_input(t("audit.since"), value=today - dt.timedelta(days=30), key="audit_since")
 until = c_until.date_input(t("audit.until"), value=today, key="audit_until")

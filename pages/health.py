@@ -9,11 +9,11 @@ import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import health_ids
-from ui import charts, common, state, tables
+from ui import charts, common, raw_table, state, tables
 from ui.compliance_view import care_view
 from ui.format import period_label
 from ui.i18n import metric_name, t
-from ui.tables import display, raw_config
+from ui.tables import display
 
 CARE_DAYS = 14
 
@@ -42,7 +42,7 @@ units = ctx.health("sub_branch")
 if unit.level == "branch":  # the branch's own row first, then its sub-branches
     branch = ctx.health("branch")
     units = pd.concat([branch[branch["entity_id"] == unit.entity_id], units], ignore_index=True)
-shown, config = display(units, health_ids(), descriptive=("name",))
+shown, config = display(units, health_ids(), descriptive=("name",), rows_are_units=True)
 tables.table(shown, column_config=config, hide_index=True, key="health_units")
 st.caption(t("empty.null_metric"))
 
@@ -55,7 +55,7 @@ if planners.empty:
     st.info(t("empty.no_staff"))
 else:
     st.altair_chart(
-        charts.load_vs_limit(planners, limit, load_title=metric_name("load")), width="stretch"
+        charts.load_vs_limit(planners, limit, load_title=metric_name("load")), width="content"
     )
 
 # --- retention alerts -------------------------------------------------------------------------------
@@ -70,9 +70,11 @@ with left:
         alerts = alerts.sort_values(["followed_up", "alert_day"], ascending=[True, False])
         alerts["primary_staff_id"] = alerts["primary_staff_id"].map(lambda s: names.get(s, s))
         shown = alerts.drop(columns=["event_at"])
-        tables.table(
+        raw_table.show(
             shown,
-            column_config=raw_config(shown),
+            ctx=ctx,
+            what="retention alerts",
+            filename=f"alerts_{unit.entity_id}_{period.label()}.csv",
             hide_index=True,
             key="health_alerts",
             height=common.fit(len(shown), 360),
@@ -89,4 +91,4 @@ with right:
         st.info(t("health.no_care"))
     else:
         care = care_view(care)
-        tables.table(care, column_config=raw_config(care), hide_index=True, key="health_care")
+        tables.raw(care, hide_index=True, key="health_care")

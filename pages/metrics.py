@@ -29,6 +29,6 @@ for tab, family in zip(tabs, families, strict=True):
                 better = t(f"better.{metric.better}") if metric.better else t("better.none")
                 st.caption(
                     f"{t('metrics.unit')}: {t(f'unit.{metric.unit}')} · "
-                    f"{t('metrics.better')}: {better} · {t('metrics.rollup')}: {metric.rollup}"
+                    f"{t('metrics.better')}: {better} · {t('metrics.rollup')}: {t(f'rollup.{metric.rollup}')}"
                 )
                 st.markdown(text)

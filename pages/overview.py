@@ -16,7 +16,7 @@ from metrics.store.landing import (
     TILES,
     overview_requests,
 )
-from ui import charts, common, state, tables
+from ui import charts, common, snapshot_button, state, tables
 from ui.format import period_label
 from ui.i18n import metric_name, t
 from ui.tables import display
@@ -98,7 +98,7 @@ with right:
             ctx.health("sub_branch")[["entity_id", "coverage"]], on="entity_id"
         ).sort_values("aum_stock", ascending=False, ignore_index=True)
         metrics = [*LEAGUE, "coverage", "login_day_rate", "request_sla"]
-        shown, config = display(league, metrics, descriptive=("name",))
+        shown, config = display(league, metrics, descriptive=("name",), rows_are_units=True)
         # The selection callback runs before the next rerun, so it may set the sidebar's unit.
         st.session_state["_league_ids"] = list(league["entity_id"])
 
@@ -118,6 +118,8 @@ with right:
             selection_mode="single-row",
             height=min(420, 38 + 35 * len(shown)),
         )
+        # The Overview's league table frozen for a meeting, like a published scheme's results.
+        snapshot_button.offer(ctx, "scorecard", "sub_branch", key="overview_snapshot")
 
 # --- planners of the unit -----------------------------------------------------------------------
 staff_card = ctx.scorecard("staff")

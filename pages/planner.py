@@ -8,7 +8,7 @@ import streamlit as st
 
 from metrics.core.catalogue import BY_ID, appraisal_ids
 from metrics.measures.lists import TIERS
-from ui import charts, common, state, tables
+from ui import charts, common, raw_table, state, tables
 from ui.compliance_view import register_view
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import label, labels, metric_name, t
@@ -38,13 +38,16 @@ def follow_pick() -> None:
     st.session_state["planner_id"] = st.session_state["planner_pick"]
 
 
-staff_id = st.selectbox(
-    t("planner.pick"),
-    ids,
-    format_func=labels(ids, lambda s: f"{names[s]} · {s}"),
-    key="planner_pick",
-    on_change=follow_pick,
-)
+if len(ids) == 1:  # a planner or advisor sees themself only: nothing to pick
+    staff_id = ids[0]
+else:
+    staff_id = st.selectbox(
+        t("planner.pick"),
+        ids,
+        format_func=labels(ids, lambda s: f"{names[s]} · {s}"),
+        key="planner_pick",
+        on_change=follow_pick,
+    )
 person = people[people["staff_id"] == staff_id].iloc[0]
 narrowed = ctx.lookup("narrow", "staff", staff_id)
 if narrowed is None:  # not visible to this user (cannot happen through the picker)
@@ -74,7 +77,7 @@ common.tiles(
     now_row,
     prev_row,
     ctx.lang,
-    per_row=5,
+    per_row=4,  # five to a row cut the Chinese figures and the longer English names off
     prev_label=t("overview.vs_prev", period=period_label(period.prev().label(), ctx.lang)),
 )
 st.caption(t("empty.null_metric"))
@@ -102,7 +105,7 @@ st.altair_chart(
         pd.DataFrame(values),
         title,
         percent=unit == "ratio",
-        axis_format=",.0f" if unit == "yuan" else ",~s",
+        axis_format=",.2f" if unit == "yuan" else ",~s",
     ),
     width="stretch",
 )
@@ -115,19 +118,8 @@ with left:
     if book.empty:
         st.info(t("empty.no_clients"))
     else:
-        book["tier"] = book["tier"].map(lambda x: t(f"tier.{x}"))
-        book["contact_cycle"] = book["contact_cycle"].map(
-            lambda c: t(f"cycle.{c}") if isinstance(c, str) else c
-        )
-        divisor, money_unit = money_scale(ctx.lang)
-        book["aum"] = [float(v) / divisor for v in book["aum"]]
-        config = raw_config(book)
-        config["aum"] = st.column_config.NumberColumn(
-            f"{label('aum')} ({money_unit})", format="%,.2f" if divisor > 1 else "%,d"
-        )
-        tables.table(
+        tables.raw(
             book,
-            column_config=config,
             hide_index=True,
             key="planner_book",
             height=common.fit(len(book)),
@@ -162,10 +154,8 @@ with right:
     if activity.empty:
         st.info(t("empty.no_activity"))
     else:
-        activity["kind"] = activity["kind"].map(lambda k: t(f"activity.{k}"))
-        tables.table(
+        tables.raw(
             activity,
-            column_config=raw_config(activity),
             hide_index=True,
             key="planner_activity",
             height=common.fit(len(activity)),
@@ -204,17 +194,12 @@ st.caption(
 if rows.empty:
     st.info(t("empty.no_rows"))
 else:
-    tables.table(
-        rows.drop(columns=["entity_id"], errors="ignore"),
-        column_config=raw_config(rows),
-        hide_index=True,
-        key="planner_drill_rows",
-        height=common.fit(len(rows)),
-    )
-    common.csv_download(
+    raw_table.show(
         rows,
-        f"{drill_id}_{staff_id}_{period.label()}.csv",
-        key="planner_drill_download",
+        key="planner_drill_rows",
         ctx=ctx,
         what=f"drill {drill_id}",
+        filename=f"{drill_id}_{staff_id}_{period.label()}.csv",
+        hide_index=True,
+        height=common.fit(len(rows)),
     )

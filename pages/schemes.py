@@ -17,10 +17,10 @@ from metrics.appraisal import schemes, snapshots
 from metrics.appraisal import scoring as appraisal
 from metrics.core.catalogue import BY_ID, appraisal_ids
 from metrics.core.periods import Period, PeriodError
-from ui import state, tables
+from ui import messages, state, tables
 from ui.auth import require_identity
 from ui.i18n import labels as i18n_labels
-from ui.i18n import lang, t
+from ui.i18n import lang, metric_name, role_name, t
 from ui.plain import plain
 
 engine = state.get_engine()
@@ -54,7 +54,7 @@ if identity.role in ("planner", "advisor"):
     if not mine:
         st.info(t("schemes.none_for_you"))
         st.stop()
-    chosen = st.selectbox(t("schemes.scheme"), mine, format_func=lambda s: s.label)
+    chosen = st.selectbox(t("schemes.scheme"), mine, format_func=messages.scheme_label)
     period = period_input(t("schemes.period"), chosen.period, "own_period")
     if period is None:
         st.stop()
@@ -103,7 +103,7 @@ with engine.connect() as conn:
     stored = schemes.list_schemes(conn, own_org)
 NEW = "new"
 options = [NEW, *[s.ref for s in stored]]
-labels = {s.ref: s.label for s in stored}
+labels = {s.ref: messages.scheme_label(s) for s in stored}
 ref = st.selectbox(
     t("schemes.version"),
     options,
@@ -122,7 +122,11 @@ base = (
 )
 if base.status != "draft":
     st.caption(
-        t("schemes.frozen", label=plain(base.label), status=t(f"schemes.status.{base.status}"))
+        t(
+            "schemes.frozen",
+            label=plain(messages.scheme_label(base)),
+            status=t(f"schemes.status.{base.status}"),
+        )
     )
 
 name = st.text_input(t("schemes.name"), base.name)
@@ -131,11 +135,21 @@ if identity.role == "head":
     org_id = identity.org_id
     role = "planner"
     left.text_input(t("schemes.org"), org_id or "", disabled=True)
-    middle.text_input(t("schemes.role"), role, disabled=True)
+    middle.text_input(t("schemes.role"), role_name(role), disabled=True)
 else:
     org_id = left.text_input(t("schemes.org_any"), base.org_id or "") or None
-    role = middle.selectbox(t("schemes.role"), schemes.ROLES, index=schemes.ROLES.index(base.role))
-cycle = right.selectbox(t("schemes.cycle"), schemes.CYCLES, index=schemes.CYCLES.index(base.cycle))
+    role = middle.selectbox(
+        t("schemes.role"),
+        schemes.ROLES,
+        index=schemes.ROLES.index(base.role),
+        format_func=i18n_labels(list(schemes.ROLES), role_name),
+    )
+cycle = right.selectbox(
+    t("schemes.cycle"),
+    schemes.CYCLES,
+    index=schemes.CYCLES.index(base.cycle),
+    format_func=i18n_labels(list(schemes.CYCLES), lambda c: t(f"kind.{c}")),
+)
 first_period = st.text_input(t("schemes.first_period"), base.period or "")
 
 items_frame = pd.DataFrame(
@@ -148,14 +162,20 @@ edited = tables.editor(
     key=f"items_{ref}",
     column_config={
         "kpi": st.column_config.SelectboxColumn(
-            t("schemes.col_kpi"), options=appraisal_ids(), required=True
+            t("schemes.col_kpi"),
+            options=appraisal_ids(),
+            required=True,
+            format_func=i18n_labels(appraisal_ids(), metric_name),
         ),
         "weight": st.column_config.NumberColumn(
             t("schemes.col_weight"), min_value=0, required=True
         ),
         "target": st.column_config.NumberColumn(t("schemes.col_target")),
         "rule": st.column_config.SelectboxColumn(
-            t("schemes.col_rule"), options=schemes.RULES, required=True
+            t("schemes.col_rule"),
+            options=schemes.RULES,
+            required=True,
+            format_func=i18n_labels(list(schemes.RULES), lambda r: t(f"val.rule.{r}")),
         ),
         "cap": st.column_config.NumberColumn(t("schemes.col_cap"), help=t("schemes.cap_help")),
         "gate": st.column_config.NumberColumn(t("schemes.col_gate")),
@@ -207,7 +227,7 @@ except schemes.SchemeError as exc:
     draft = None
     # Checked as the head types: an unfinished draft is a warning to act on, not a failure.
     for message in exc.messages:
-        st.warning(plain(message))
+        st.warning(plain(messages.scheme_message(message)))
 
 refusal = schemes.editable_by(identity.role, identity.org_id, draft or base)
 if refusal:
@@ -219,24 +239,24 @@ if b1.button(t("schemes.save"), disabled=disabled):
     assert draft is not None
     with engine.begin() as conn:
         saved = schemes.save_draft(conn, draft, identity.username)
-    st.success(t("schemes.saved", label=plain(saved.label)))
+    st.success(t("schemes.saved", label=plain(messages.scheme_label(saved))))
 if b2.button(
     t("schemes.publish"), disabled=disabled or base.status != "draft" or base.scheme_id is None
 ):
     with engine.begin() as conn:
         assert base.scheme_id is not None and base.version is not None
         done = schemes.publish(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.published", label=plain(done.label)))
+    st.success(t("schemes.published", label=plain(messages.scheme_label(done))))
 if b3.button(t("schemes.archive"), disabled=refusal is not None or base.scheme_id is None):
     with engine.begin() as conn:
         assert base.scheme_id is not None and base.version is not None
         done = schemes.archive(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.archived", label=plain(done.label)))
+    st.success(t("schemes.archived", label=plain(messages.scheme_label(done))))
 if b4.button(t("schemes.copy"), disabled=refusal is not None or base.scheme_id is None):
     with engine.begin() as conn:
         assert base.scheme_id is not None and base.version is not None
         copy = schemes.copy_to_next_cycle(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.copied", label=plain(copy.label)))
+    st.success(t("schemes.copied", label=plain(messages.scheme_label(copy))))
 
 # --- what-if preview --------------------------------------------------------------------------
 st.subheader(t("schemes.whatif"))
@@ -251,7 +271,12 @@ if draft is not None and period is not None:
             moves = None
     if moves is not None:
         st.caption(
-            t("schemes.vs", label=plain(published.label) if published else t("schemes.vs_none"))
+            t(
+                "schemes.vs",
+                label=plain(messages.scheme_label(published))
+                if published
+                else t("schemes.vs_none"),
+            )
         )
         tables.table(moves, hide_index=True)
     if published is not None and identity.role in ("head", "director"):
@@ -260,4 +285,9 @@ if draft is not None and period is not None:
                 record = snapshots.take_appraisal(
                     conn, published, period, identity.scope, identity.username
                 )
-            st.success(t("schemes.snapshot_taken", id=record.snapshot_id, sha=record.sha256))
+            st.success(
+                t(
+                    "snapshot.taken",
+                    label=messages.snapshot_label(record.title, record.period, record.created_at),
+                )
+            )

@@ -3,10 +3,11 @@ sortable, each column's definition on hover; a selected row opens the planner.""
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import appraisal_ids
-from ui import common, state, tables
+from ui import attainment, common, snapshot_button, state, tables
 from ui.i18n import labels, role_name, t
 from ui.tables import colour, display
 
@@ -21,25 +22,30 @@ if card.empty:
     st.stop()
 
 unit_names = ctx.unit_names()
-left, right = st.columns([3, 2])
-org_options = ["*", *sorted(card["org_id"].unique())]
-with left:
-    org = common.select(
-        t("scorecards.filter_unit"),
-        org_options,
-        format_func=lambda o: t("scorecards.all") if o == "*" else unit_names.get(o, o),
-        key="scorecards_unit",
+org: object = "*"
+role: object = "*"
+# A planner or advisor sees only their own row: filters by sub-branch and role would filter nothing.
+if ctx.identity.role not in ("planner", "advisor"):
+    left, right = st.columns([3, 2])
+    org_options = ["*", *sorted(card["org_id"].unique())]
+    with left:
+        org = common.select(
+            t("scorecards.filter_unit"),
+            org_options,
+            format_func=lambda o: t("scorecards.all") if o == "*" else unit_names.get(o, o),
+            key="scorecards_unit",
+        )
+    role = right.segmented_control(
+        t("scorecards.filter_role"),
+        ["*", "planner", "advisor"],
+        format_func=labels(
+            ["*", "planner", "advisor"],
+            lambda r: t("scorecards.all") if r == "*" else role_name(r),
+        ),
+        default="*",
+        required=True,
+        key="scorecards_role",
     )
-role = right.segmented_control(
-    t("scorecards.filter_role"),
-    ["*", "planner", "advisor"],
-    format_func=labels(
-        ["*", "planner", "advisor"], lambda r: t("scorecards.all") if r == "*" else role_name(r)
-    ),
-    default="*",
-    required=True,
-    key="scorecards_role",
-)
 if org != "*":
     card = card[card["org_id"] == org]
 if role not in (None, "*"):
@@ -51,6 +57,16 @@ if card.empty:
 
 ids = appraisal_ids()
 shown, config = display(card, ids, descriptive=("name", "org_id", "role"))
+# Actual against a published scheme's targets, for the staff that scheme covers.
+scheme = attainment.pick(ctx, card, key="scorecards_targets")
+if scheme is not None:
+    extra = attainment.columns(card, scheme)
+    covered = (card["role"] == scheme.role) & (
+        card["org_id"] == scheme.org_id if scheme.org_id else True
+    )
+    extra = extra.astype(object).where(covered, None)
+    shown = pd.concat([shown, extra], axis=1)
+    config.update(attainment.config(scheme))
 st.caption(t("scorecards.hint"))
 event = tables.table(
     colour(shown, card, ids),
@@ -66,6 +82,7 @@ if picked is not None:
     common.open_planner(card["entity_id"].iloc[picked])
 
 st.caption(t("empty.null_metric"))
+snapshot_button.offer(ctx, "scorecard", "staff", key="scorecards_snapshot")
 export = card[["entity_id", "name", "org_id", "role", *ids]]
 common.csv_download(
     export,

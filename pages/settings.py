@@ -10,7 +10,7 @@ import streamlit as st
 from data import audit
 from data.settings import SETTINGS, save_setting
 from metrics.store import landing
-from ui import common, state
+from ui import common, messages, state
 from ui.i18n import t
 from ui.plain import plain
 
@@ -24,10 +24,12 @@ with st.form("settings_form"):
     typed: dict[str, str] = {}
     for spec in SETTINGS:
         value = current.get(spec.name, spec.default)
+        # A person reads the setting's name; its key stays in the help for the command line.
         typed[spec.name] = st.text_input(
-            spec.name,
+            t(f"setting.{spec.name}"),
             value=str(value),
-            help=f"{spec.help} ({t('settings.default', value=spec.default)})",
+            help=f"{t(f'setting_help.{spec.name}')} ({t('settings.default', value=spec.default)})"
+            f" · `{spec.name}`",
             key=f"setting_{spec.name}",
         )
     submitted = st.form_submit_button(t("settings.save"), key="settings_save")
@@ -49,7 +51,8 @@ if submitted:
                 )
             saved.append((name, value))
         except (ValueError, ArithmeticError) as exc:
-            problems.append(t("settings.invalid", name=name, reason=plain(exc)))
+            reason = messages.setting_reason(exc, raw)
+            problems.append(t("settings.invalid", name=t(f"setting.{name}"), reason=plain(reason)))
     for problem in problems:
         st.error(problem)
     if saved:
@@ -57,6 +60,6 @@ if submitted:
         with st.spinner(t("data.warming")):
             landing.warm(state.get_engine())
         for name, value in saved:
-            st.success(t("settings.saved", name=name, value=value))
+            st.success(t("settings.saved", name=t(f"setting.{name}"), value=value))
     elif not problems:
         st.info(t("settings.unchanged"))

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from metrics.appraisal import snapshots
+from metrics.appraisal import schemes, snapshots
 from metrics.exports import formats
 from metrics.exports.documents import ExportError
-from ui import common, state, tables
+from ui import common, messages, state, tables
 from ui.auth import require_identity
-from ui.i18n import t
+from ui.format import period_label
+from ui.i18n import labels, lang, t
 from ui.plain import plain
 
 engine = state.get_engine()
@@ -26,25 +27,46 @@ with engine.connect() as conn:
 if listed.empty:
     st.info(t("snapshots.none"))
     st.stop()
+
+
+def _name(i: str) -> str:
+    row = listed.set_index("snapshot_id").loc[i]
+    return messages.snapshot_label(str(row["title"]), str(row["period"]), row["created_at"])
+
+
 bad = listed[~listed["verified"]]
 if not bad.empty:
-    st.error(t("snapshots.some_failed", n=len(bad), ids=", ".join(bad["snapshot_id"])))
-tables.table(listed, hide_index=True)
+    titles = ", ".join(_name(i) for i in bad["snapshot_id"])
+    st.error(t("snapshot.failed_titles", n=len(bad), titles=titles))
+# A person tells snapshots apart by title, period and time; the ids and hashes stay on the
+# command line (`metrics export --snapshot ID`) and in the chosen snapshot's checksum line.
+schemes_named = {}
+with engine.connect() as conn:
+    for ref in listed["scheme"].dropna().unique():
+        try:
+            schemes_named[ref] = messages.scheme_label(schemes.get_ref(conn, ref))
+        except LookupError:
+            schemes_named[ref] = ref
+shown = listed.drop(columns=["snapshot_id", "sha256"]).assign(
+    scheme=listed["scheme"].map(lambda r: schemes_named.get(r, r) if isinstance(r, str) else r),
+    title=listed["title"].map(lambda v: messages.snapshot_title(str(v))),
+    period=listed["period"].map(lambda p: period_label(str(p), lang())),
+)
+tables.table(shown, hide_index=True)
 
 chosen = st.selectbox(
     t("snapshots.snapshot"),
     list(listed["snapshot_id"]),
-    format_func=lambda i: f"{i[:8]} · " + str(listed.set_index("snapshot_id").at[i, "title"]),
+    format_func=labels(list(listed["snapshot_id"]), _name),
 )
 with engine.connect() as conn:
     record = snapshots.read(conn, chosen, identity.scope, strict=False)
 if not record.verified:
-    st.error(t("snapshots.failed", id=chosen), icon=":material/gpp_bad:")
+    st.error(t("snapshots.failed", id=_name(chosen)), icon=":material/gpp_bad:")
     st.stop()
-st.success(t("snapshots.verified", sha=record.sha256))
+st.success(t("snapshot.verified", sha=record.sha256))
 st.caption(
-    f"{plain(record.title)} · {record.period} · {plain(record.created_by)}"
-    f" {record.created_at:%Y-%m-%d %H:%M} · {t('snapshots.batches', n=len(record.batches))}"
+    f"{plain(_name(chosen))} · {plain(record.created_by)} · {t('snapshots.batches', n=len(record.batches))}"
 )
 frame = record.frame
 tables.table(frame, hide_index=True)

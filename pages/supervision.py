@@ -9,10 +9,10 @@ import streamlit as st
 
 from metrics.core.catalogue import WORK_KINDS, supervision_ids
 from metrics.measures.flags import idle_staff
-from ui import charts, common, state, tables
+from ui import charts, common, raw_rows, raw_table, state, tables
 from ui.i18n import label, metric_name, t
 from ui.plain import plain
-from ui.tables import display, raw_config
+from ui.tables import display
 
 CALENDAR_MAX_PEOPLE = 40  # a taller heat map stops being readable; the least diligent come first
 
@@ -59,9 +59,11 @@ with st.container(border=True):
         if rows.empty:
             st.info(t("empty.no_rows"))
         else:
-            tables.table(
-                rows.drop(columns=["entity_id"], errors="ignore"),
-                column_config=raw_config(rows),
+            raw_table.show(
+                rows,
+                ctx=ctx,
+                what=f"drill {metric_id}",
+                filename=f"{metric_id}_{who['entity_id']}_{period.label()}.csv",
                 hide_index=True,
                 key="supervision_rows",
                 height=common.fit(len(rows), 300),
@@ -127,11 +129,15 @@ else:
     names = dict(zip(staff["entity_id"], staff["name"], strict=True))
     due.insert(1, "name", due["staff_id"].map(names))
     due = due.sort_values(["breach", "deadline"], ascending=[False, True])
-    columns = ["request_id", "name", "client_id", "tier", "received_at", "acknowledged_at"]
-    columns += ["deadline", "resolved_at", "met", "breach"]
-    tables.table(
+    due["breach_leg"] = raw_rows.breach_legs(due)  # which leg of the SLA failed, in words
+    columns = ["request_id", "name", "client_id", "tier", "received_at", "ack_deadline"]
+    columns += ["acknowledged_at", "ack_met", "deadline", "resolved_at", "result_met", "met"]
+    columns += ["breach", "breach_leg"]
+    raw_table.show(
         due[columns],
-        column_config=raw_config(due[columns]),
+        ctx=ctx,
+        what="requests",
+        filename=f"requests_{unit.entity_id}_{period.label()}.csv",
         hide_index=True,
         key="supervision_requests",
         height=min(360, 38 + 35 * len(due)),
@@ -143,6 +149,4 @@ proxies = ctx.lookup("proxies", period.end)
 if proxies.empty:
     st.caption(t("supervision.no_proxies"))
 else:
-    tables.table(
-        proxies, column_config=raw_config(proxies), hide_index=True, key="supervision_proxies"
-    )
+    tables.raw(proxies, hide_index=True, key="supervision_proxies")

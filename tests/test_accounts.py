@@ -250,7 +250,10 @@ def test_users_command_line(
     assert run("disable", "head1")[0] == 0
     assert not attempt(golden, "head1", PASSWORD, T0 + dt.timedelta(minutes=1)).ok
     code, out, _ = run("list")
-    assert code == 0 and "head1\thead\tSB1" in out and "argon2" not in out
+    assert code == 0 and "argon2" not in out
+    # username, role, org_id, staff_id (none: empty, never "nan"), active, may_unmask, email (none)
+    assert "head1\thead\tSB1\t\tFalse\tFalse\t" in out.splitlines(), out
+    assert "nan" not in out.split(), out
     assert run("set-password", "boss", "--password-stdin", stdin="new pw 1234567\n")[0] == 0
     assert attempt(golden, "boss", "new pw 1234567", T0 + dt.timedelta(minutes=2)).ok
 

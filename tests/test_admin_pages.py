@@ -26,7 +26,7 @@ def test_audit_page_searches_the_log(db: str) -> None:
     at = goto(signed_in(), "audit")
     assert not errors(at)
     events = at.dataframe[0].value
-    assert "signin" in set(events["action"])
+    assert "sign-in" in set(events["action"])  # the action's name, not its code `signin`
     at.text_input(key="audit_user").input("' OR 1=1 --").run()
     assert at.dataframe[0].value.empty
 

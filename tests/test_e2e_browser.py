@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui_support import DIRECTOR, PASSWORD, ROOT, build_tiny_db
+from tests.ui_support import DIRECTOR, HEAD, PASSWORD, PLANNER, ROOT, build_tiny_db
 
 pytestmark = pytest.mark.browser
 playwright = pytest.importorskip("playwright.sync_api")
@@ -125,9 +125,20 @@ def settle(page: object) -> None:
     expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
-def shoot(page: object, name: str) -> None:
+def finished(page: object) -> None:
+    """Wait until the script run is over on a page that may stop early (`st.stop`, so app.py's
+    last element never comes): Streamlit's running indicator gone, nothing stale."""
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
+    charts = page.get_by_test_id("stVegaLiteChart")
+    for i in range(charts.count()):
+        charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
+    expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=TIMEOUT_MS)
+
+
+def shoot(page: object, name: str, finished: object = None) -> None:
     """A screenshot of the whole page: Streamlit scrolls inside its own container, so the window
     is made tall enough for the page instead of relying on full_page."""
+    settle = finished or globals()["settle"]
     SHOTS.mkdir(parents=True, exist_ok=True)
     settle(page)
     size = page.viewport_size
@@ -288,4 +299,46 @@ def test_compliance_drill(server: str, browser: object) -> None:
         expect(rows).to_contain_text(client)
     expect(rows).not_to_contain_text("0295170233")  # the unmaintained client: another rule
     shoot(page, "en_compliance_drill")
+
+
+def outside(server: str, urls: list[str]) -> list[str]:
+    """The requests that left the dashboard's own server (data: and blob: never leave)."""
+    return sorted({u for u in urls if not u.startswith((server, "data:", "blob:", "about:"))})
+
+
+@pytest.mark.parametrize("user", [DIRECTOR, HEAD, PLANNER])
+def test_every_page_of_every_role_in_both_languages(
+    server: str, browser: object, user: str
+) -> None:
+    """Every page a role's navigation offers, in English then in Chinese, photographed to
+    tests/screenshots/<user>_<lang>_<n>.png; not one request leaves the dashboard's server (a bank
+    intranet blocks outside hosts: the page icon once came from fonts.gstatic.com)."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(server)
+    page.get_by_role("textbox", name="Username").fill(user)
+    page.get_by_role("textbox", name="Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    nav = page.get_by_test_id("stSidebarNav")
+    expect(nav.get_by_role("link").first).to_be_visible()
+    for lang in ("en", "zh"):
+        if lang == "zh":
+            page.get_by_test_id("stSidebar").get_by_role("radio", name="简体中文").click()
+            expect(nav.get_by_role("link").filter(has_text="考核记分卡")).to_have_count(1)
+        links = nav.get_by_role("link")
+        # A link's text is its icon's ligature name, then its label.
+        titles = [links.nth(i).inner_text().strip().split("\n")[-1] for i in range(links.count())]
+        assert len(titles) >= 4, titles
+        for n, title in enumerate(titles):
+            print(user, lang, title, flush=True)  # noqa: T201 - which page, should one fail
+            links.nth(n).click()
+            expect(page.get_by_role("heading", level=1).first).to_have_text(title)
+            expect(page.get_by_text("Traceback")).to_have_count(0)
+            shoot(page, f"{user}_{lang}_{n:02d}_{title}", finished=finished)
+    # The favicon is one of the requests: it is the dashboard's own.
+    assert any("/media/" in u for u in requested), requested
+    assert outside(server, requested) == []
     context.close()

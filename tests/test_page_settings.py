@@ -14,8 +14,10 @@ def test_settings_save_and_validate(app_db: str) -> None:
     at.text_input(key="setting_load.max_clients").input("150")
     at.text_input(key="setting_tier.platinum").input("abc")
     at.button(key="settings_save").click().run()
-    assert any("tier.platinum" in e.value for e in at.error)
-    assert any("load.max_clients = 150" in s.value for s in at.success)
+    assert any("Platinum threshold (yuan)" in e.value for e in at.error), at.error
+    # Settings are named as a person reads them, not by their keys.
+    assert any("Most clients per planner = 150" in s.value for s in at.success), at.success
+    assert at.text_input(key="setting_load.max_clients").label == "Most clients per planner"
     engine = make_engine(app_db)
     with engine.connect() as conn:
         assert int(load_settings(conn)["load.max_clients"]) == 150

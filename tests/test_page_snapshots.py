@@ -67,5 +67,7 @@ def test_checksum_shown_then_tampering_flagged(app_db: str) -> None:
     engine.dispose()
     at = goto(signed_in(lang="zh"), "snapshots")
     flagged = [e.value for e in at.error]
-    assert any("校验失败" in text and snapshot_id in text for text in flagged), flagged
+    # Named by its period and time (a person does not read UUIDs; its title is not trusted).
+    assert any("校验失败" in text and "2026年第3季度" in text for text in flagged), flagged
+    assert not any(snapshot_id in text for text in flagged), flagged
     assert not at.success  # the tampered figures are not shown as verified

@@ -13,16 +13,23 @@ from ui.tables import quartile_band
 
 
 def test_money_formats() -> None:
-    assert money(Decimal("12345678.9"), "en") == "¥12,345,679"
+    # Millions and billions in English, 万元 / 亿元 in Chinese (issue 13, item 10: 505,358,192).
+    assert money(Decimal("12345678.9"), "en") == "¥12.35 M"
+    assert money(505_358_192, "en") == "¥505.36 M"
+    assert money(2_191_554_321, "en") == "¥2.19 bn"
+    assert money(999_999, "en") == "¥999,999"
     assert money(Decimal("12345678.9"), "zh") == "1,234.57万元"
     assert money(250_000_000, "zh") == "2.50亿元"
     assert money(950, "zh") == "950元"
     assert money(-1500, "en") == "-¥1,500"
+    assert money(-67_781_622, "en", signed=True) == "-¥67.78 M"
+    assert money(-67_781_622, "zh", signed=True) == "-6,778.16万元"
     assert money(None, "en") == "—"
     assert percent(0.8567) == "85.7%"
     assert metric_value("retention_rate", float("nan"), "en") == "—"
     assert delta("retention_rate", 0.9, 0.8, "zh") == "+10.0个百分点"
     assert delta("aum_stock", 30000, 10000, "zh") == "+2.00万元"
+    assert delta("aum_stock", 3_000_000, 1_000_000, "en") == "+¥2.00 M"
     assert delta("top_clients", 3, None, "en") is None
     assert period_label("2026Q3", "zh") == "2026年第3季度"
     assert period_label("2026-09", "zh") == "2026年9月"
@@ -83,12 +90,21 @@ def test_spread_heatmap_migration_work_load() -> None:
     assert spec["mark"]["type"] == "rect"
     assert spec["encoding"]["color"]["condition"]["field"] == "logins"  # days off: grey
     migration = pd.DataFrame({"from": ["a", "a"], "to": ["a", "b"], "clients": [2, 0]})
-    assert charts.tier_migration(migration, from_title="f", to_title="t").to_dict()["layer"]
+    spec = charts.tier_migration(migration, from_title="f", to_title="t").to_dict()
+    assert spec["layer"]
+    # Each tier column wide enough for its label ("black-gold" is about 60 px at 11 px).
+    assert spec["width"] == {"step": charts.MIGRATION_STEP} and charts.MIGRATION_STEP >= 90
+    axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert axis["labelOverlap"] is False and axis["labelLimit"] == charts.MIGRATION_STEP
     work = pd.DataFrame({"kind": ["sms", "sms"], "measure": ["created", "done"], "items": [3, 2]})
     assert charts.work_items(work, measure_title="").to_dict()["mark"]["type"] == "bar"
     load = pd.DataFrame({"name": ["x", "y"], "load": [250, 100]})
     spec = charts.load_vs_limit(load, 200, load_title="Load").to_dict()
     assert spec["layer"][1]["mark"]["type"] == "rule"
+    # Every planner named: no label hidden for overlapping, a step per planner.
+    x_axis = spec["layer"][0]["encoding"]["x"]["axis"]
+    assert x_axis["labelOverlap"] is False and x_axis["labelAngle"] == -60
+    assert spec["width"] == {"step": charts.LOAD_STEP}
     trend = pd.DataFrame({"period": ["2026Q2", "2026Q3"], "value": [0.5, None]})
     assert charts.kpi_trend(trend, "Rate", percent=True).to_dict()["layer"]
 
@@ -112,4 +128,8 @@ def test_money_compact_for_tiles() -> None:
     assert money_compact(-3_500_000, "en") == "-¥3.50 M"
     assert money_compact(999_999, "en") == "¥999,999"
     assert money_compact(Decimal("2191554321.50"), "zh") == "21.92亿元"
+    # A planner's 21,725,300 fitted a tile as "2,172.5…" (万元 lost): fewer digits from 1,000万.
+    assert money_compact(21_725_300, "zh") == "2,173万元"
+    assert money_compact(-21_725_300, "zh") == "-2,173万元"
+    assert money_compact(3_413_300, "zh") == "341.33万元"
     assert metric_value("aum_stock", 12_345_678, "en", compact=True) == "¥12.35 M"

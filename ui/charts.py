@@ -17,6 +17,10 @@ OFF_DAY = "#e0e0e0"
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
 
 
+MIGRATION_STEP = 96  # px per tier column of the migration matrix
+LOAD_STEP = 26  # px per planner of the load chart
+
+
 def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     # Set on the chart just built rather than through `configure()`, which deep-copies it.
     chart.config = alt.Config(font=FONT, view=alt.ViewConfig(strokeWidth=0))
@@ -227,7 +231,9 @@ def tier_migration(frame: pd.DataFrame, *, from_title: str, to_title: str) -> al
             "to:N",
             title=to_title,
             sort=cols,
-            axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False),
+            axis=alt.Axis(
+                labelAngle=0, orient="top", labelOverlap=False, labelLimit=MIGRATION_STEP
+            ),
         ),
         y=alt.Y("from:N", title=from_title, sort=rows),
     )
@@ -238,7 +244,9 @@ def tier_migration(frame: pd.DataFrame, *, from_title: str, to_title: str) -> al
         text=alt.Text("clients:Q"),
         color=alt.condition("datum.clients > 0", alt.value("black"), alt.value("#9e9e9e")),
     )
-    return _theme((cells + text).properties(height=200, width=400))
+    # A fixed step per tier, wide enough for "black-gold" beside "platinum" (a 400 px chart gave
+    # 80 px to each and the labels ran into each other: "black-goldplatinum").
+    return _theme((cells + text).properties(height=200, width=alt.Step(MIGRATION_STEP)))
 
 
 def work_items(frame: pd.DataFrame, *, measure_title: str) -> alt.TopLevelMixin:
@@ -272,7 +280,14 @@ def load_vs_limit(frame: pd.DataFrame, limit: int, *, load_title: str) -> alt.To
         alt.Chart(data)
         .mark_bar()
         .encode(
-            x=alt.X("name:N", title=None, sort="-y", axis=alt.Axis(labelAngle=-45)),
+            # Every planner named: Vega hides overlapping labels (every other name was missing), so
+            # each bar gets a step wide enough for a label turned at -60°, none hidden.
+            x=alt.X(
+                "name:N",
+                title=None,
+                sort="-y",
+                axis=alt.Axis(labelAngle=-60, labelOverlap=False, labelLimit=120),
+            ),
             y=alt.Y("load:Q", title=load_title),
             color=alt.condition("datum.over", alt.value(BAD), alt.value(NEUTRAL)),
             tooltip=["name:N", "load:Q"],
@@ -283,4 +298,4 @@ def load_vs_limit(frame: pd.DataFrame, limit: int, *, load_title: str) -> alt.To
         .mark_rule(color=BAD, strokeDash=[6, 4], strokeWidth=2)
         .encode(y="limit:Q")
     )
-    return _theme((bars + rule).properties(height=240))
+    return _theme((bars + rule).properties(height=240, width=alt.Step(LOAD_STEP)))

@@ -1,5 +1,5 @@
-"""Number formats in the reader's language: yuan with thousands separators in English, 万元 / 亿元
-in Chinese (how a Chinese bank reads money), percentages, and a dash for a null figure.
+"""Number formats in the reader's language: money in millions / billions of yuan in English and in
+万元 / 亿元 in Chinese (how a Chinese bank reads money), percentages, and a dash for a null figure.
 
 Pure functions (no Streamlit), so they are tested directly.
 """
@@ -16,6 +16,8 @@ from metrics.core.values import is_null
 NULL = "—"
 WAN = 10_000
 YI = 100_000_000
+MILLION = 1_000_000
+BILLION = 1_000_000_000
 
 
 def _float(value: Any) -> float:
@@ -23,32 +25,36 @@ def _float(value: Any) -> float:
 
 
 def money(value: Any, lang: str, *, signed: bool = False) -> str:
-    """12345678.9 -> '¥12,345,679' in English, '1,234.57万元' in Chinese (亿元 from 1e8)."""
+    """The dashboard's one money format, as each language reads money: millions and billions of
+    yuan in English ('¥12.35 M', '¥2.19 bn', '¥950' below a million), 万元 / 亿元 in Chinese
+    ('1,234.57万元', '2.50亿元', '950元')."""
     if is_null(value):
         return NULL
     v = _float(value)
-    sign = "+" if signed and v > 0 else ""
+    sign = "+" if signed and v > 0 else "-" if v < 0 else ""
+    size = abs(v)
     if lang == "zh":
-        if abs(v) >= YI:
-            return f"{sign}{v / YI:,.2f}亿元"
-        if abs(v) >= WAN:
-            return f"{sign}{v / WAN:,.2f}万元"
-        return f"{sign}{v:,.0f}元"
-    if v < 0:
-        return f"-¥{-v:,.0f}"
-    return f"{sign}¥{v:,.0f}"
+        if size >= YI:
+            return f"{sign}{size / YI:,.2f}亿元"
+        if size >= WAN:
+            return f"{sign}{size / WAN:,.2f}万元"
+        return f"{sign}{size:,.0f}元"
+    if size >= BILLION:
+        return f"{sign}¥{size / BILLION:,.2f} bn"
+    if size >= MILLION:
+        return f"{sign}¥{size / MILLION:,.2f} M"
+    return f"{sign}¥{size:,.0f}"
 
 
 def money_compact(value: Any, lang: str) -> str:
-    """For a headline tile, where a branch's ¥2,191,554,321 does not fit: '¥2.19 bn', '¥12.35 M'
-    in English; Chinese is compact already (万元 / 亿元)."""
-    if lang == "zh" or is_null(value):
+    """For a headline tile, where a long figure is cut off ('2,172.5…' lost its 万元): the same
+    units as `money` with fewer digits in Chinese from 1,000万元 on ('2,173万元')."""
+    if lang != "zh" or is_null(value):
         return money(value, lang)
-    v = _float(value)
-    sign = "-" if v < 0 else ""
-    for size, suffix in ((1e9, " bn"), (1e6, " M")):
-        if abs(v) >= size:
-            return f"{sign}¥{abs(v) / size:,.2f}{suffix}"
+    size = abs(_float(value))
+    if WAN * 1000 <= size < YI:
+        sign = "-" if _float(value) < 0 else ""
+        return f"{sign}{size / WAN:,.0f}万元"
     return money(value, lang)
 
 
@@ -112,8 +118,9 @@ def delta(metric_id: str, now: Any, prev: Any, lang: str) -> str | None:
 
 
 def money_scale(lang: str) -> tuple[float, str]:
-    """(divisor, unit label) for money columns of a table: yuan in English, 万元 in Chinese."""
-    return (WAN, "万元") if lang == "zh" else (1, "¥")
+    """(divisor, unit label) for money columns of a table or a chart axis, with the units of
+    `money`: millions of yuan in English, 万元 in Chinese (two decimals in both)."""
+    return (WAN, "万元") if lang == "zh" else (MILLION, "¥ M")
 
 
 def day(value: Any, lang: str) -> str:

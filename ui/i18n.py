@@ -6,6 +6,8 @@ Metric names and definitions, in both languages, come from the catalogue
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from metrics.core.catalogue import BY_ID
@@ -691,7 +693,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.ref": ("Reference", "关联记录"),
     "col.staff_name": ("Staff", "员工"),
     "col.org_name": ("Org unit", "机构"),
-    "col.org_id": ("Org unit id", "机构号"),
     "col.opening_id": ("Opening id", "开户编号"),
     "col.opened_at": ("Opened at", "开户时间"),
     "col.assets_at_opening": ("Assets at opening", "开户时金融资产"),
@@ -701,7 +702,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.risk_assessed_at": ("Risk assessed", "风险评估完成时间"),
     "col.end_on": ("To", "结束"),
     "col.created_on": ("Created", "建档日期"),
-    "col.created_by": ("Created by", "建档人"),
     "col.sealed_on": ("Sealed", "封存日期"),
     "col.assessed_on": ("Assessed", "评估日期"),
     "col.month_day": ("Date (MM-DD)", "日期（月-日）"),
@@ -741,6 +741,371 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.add_button": ("Add", "新增"),
     "users.added": ("Added {username}", "已新增 {username}"),
     # Strings of the screens, packs and layout work (kept together).
+    "scheme_label.unsaved": ("{name} (not saved yet)", "{name}（尚未保存）"),
+    "scheme_label.saved": (
+        "{name} · version {version} · {status} · {date}",
+        "{name} · 第{version}版 · {status} · {date}",
+    ),
+    "snapshot_label": ("{title} · {period} · taken {when}", "{title} · {period} · 拍摄于 {when}"),
+    "col.flags": ("Flags", "提示"),
+    "attain.scheme": ("Read against the targets of", "对照考核方案目标"),
+    "attain.off": ("(no targets)", "（不对照目标）"),
+    "attain.none": (
+        "No published scheme covers these staff yet: no targets to compare with.",
+        "尚无覆盖这些人员的已发布考核方案，无目标可对照。",
+    ),
+    "snapshot.take_table": ("Snapshot this table for a meeting", "将此表拍摄为会议快照"),
+    "rows.filter": ("Filter rows (any text)", "筛选（任意文字）"),
+    "rows.only": ("Only rows where", "仅显示"),
+    "rows.all": ("all rows", "全部行"),
+    "rows.only_yes": ("{column}: yes", "{column}：是"),
+    "rows.only_no": ("{column}: no", "{column}：否"),
+    "rows.count": ("{n} of {total} rows", "共 {total} 行，显示 {n} 行"),
+    "col.ack_deadline": ("Acknowledge by", "响应时限"),
+    "col.ack_met": ("Acknowledged in time", "按时响应"),
+    "col.result_met": ("Resolved in time", "按时办结"),
+    "col.breach_leg": ("What failed", "超时环节"),
+    "col.explain_of": ("{metric} · how scored", "{metric} · 计分说明"),
+    "snapshot.taken": ("Snapshot taken: {label}", "已拍摄快照：{label}"),
+    "snapshot.verified": (
+        "Checksum verified (SHA-256 `{sha}`)",
+        "校验通过（SHA-256 `{sha}`）",
+    ),
+    "snapshot.failed_titles": (
+        "⚠ {n} snapshot(s) FAILED their checksum (changed after they were taken): {titles}",
+        "⚠ {n} 个快照校验失败（拍摄后被改动）：{titles}",
+    ),
+    "setting_msg.whole": ("must be a whole number, not {value}", "须为整数，而不是 {value}"),
+    "setting_msg.negative": ("must not be negative, not {value}", "不能为负数，而不是 {value}"),
+    "setting_msg.number": ("must be a number, not {value}", "须为数字，而不是 {value}"),
+    "snapshot.untrusted_title": ("(title not shown: checksum failed)", "（校验失败，不显示标题）"),
+    "scheme_label.version": ("version {v}", "第{v}版"),
+    # -- column headers of raw rows, logs and lists that had none
+    "col.username": ("User", "用户名"),
+    "col.action": ("Action", "操作"),
+    "col.target": ("Target", "对象"),
+    "col.display_name": ("Display name", "显示名"),
+    "col.email": ("Email", "邮箱"),
+    "col.may_unmask": ("May unmask", "可查看明文"),
+    "col.org_id": ("Org unit", "机构"),
+    "col.active": ("Active", "启用"),
+    "col.updated_at": ("Updated", "更新时间"),
+    "col.last_login_on": ("Last login", "最近登录日"),
+    "col.login_days": ("Login days", "登录天数"),
+    "col.idle_days": ("Days without login", "未登录天数"),
+    "col.proxy_staff_id": ("Stand-in staff id", "代理人员工号"),
+    "col.done_on_time": ("Done on time", "按时完成"),
+    "col.snapshot_id": ("Snapshot", "快照编号"),
+    "col.title": ("Title", "标题"),
+    "col.level": ("Level", "层级"),
+    "col.scheme": ("Scheme", "考核方案"),
+    "col.rows": ("Rows", "行数"),
+    "col.created_by": ("Created by", "创建人"),
+    "col.sha256": ("Checksum (SHA-256)", "校验值（SHA-256）"),
+    "col.verified": ("Checksum verified", "校验通过"),
+    "col.entity_id": ("Id", "编号"),
+    "col.column": ("Column", "字段"),
+    "col.before": ("In the snapshot", "快照时"),
+    "col.after": ("Today", "今日"),
+    "col.total": ("Total score", "总分"),
+    "col.total_draft": ("Total (draft)", "总分（草稿）"),
+    "col.total_change": ("Total change", "总分变化"),
+    "col.rank_change": ("Rank change", "排名变化"),
+    "col.movement": ("Movement", "变动"),
+    "col.score_of": ("{metric} · score", "{metric} · 得分"),
+    "col.actual_of": ("{metric} · actual", "{metric} · 实际值"),
+    "col.target_of": ("{metric} · target", "{metric} · 目标值"),
+    "col.attainment_of": ("{metric} · attainment", "{metric} · 达成率"),
+    "col.suffix_draft": ("{name} (draft)", "{name}（草稿）"),
+    "col.suffix_published": ("{name} (published)", "{name}（已发布）"),
+    "col.suffix_change": ("{name} · change", "{name} · 变化"),
+    "val.movement.up": ("up", "上升"),
+    "val.movement.down": ("down", "下降"),
+    "val.movement.same": ("same", "不变"),
+    "val.movement.new": ("new", "新增"),
+    "val.movement.gone": ("gone", "移出"),
+    "val.level.staff": ("staff", "员工"),
+    "val.level.sub_branch": ("sub-branch", "支行"),
+    "val.level.branch": ("branch", "分行"),
+    "col.total_published": ("Total (published)", "总分（已发布）"),
+    "col.rank": ("Rank", "排名"),
+    "col.rank_draft": ("Rank (draft)", "排名（草稿）"),
+    "col.rank_published": ("Rank (published)", "排名（已发布）"),
+    "col.grade": ("Grade", "等级"),
+    "col.grade_draft": ("Grade (draft)", "等级（草稿）"),
+    "col.grade_published": ("Grade (published)", "等级（已发布）"),
+    "col.move": ("Change", "变化"),
+    "col.batch_id": ("Batch", "批次"),
+    "col.started_at": ("Started", "开始时间"),
+    "col.finished_at": ("Finished", "结束时间"),
+    "col.as_of": ("As of", "数据截止日"),
+    "col.rows_read": ("Rows read", "读取行数"),
+    "col.rows_rejected": ("Rows rejected", "拒绝行数"),
+    "col.tables": ("Tables", "数据表"),
+    "col.amount": ("Amount", "金额"),
+    "col.client_count": ("Clients", "客户数"),
+    "col.line": ("Line", "行号"),
+    "col.raw": ("Row as read", "原始内容"),
+    "col.file": ("File", "文件"),
+    "col.weight": ("Weight", "权重"),
+    "col.target_value": ("Target", "目标值"),
+    "col.cap": ("Cap", "封顶"),
+    "col.gate": ("Gate", "门槛"),
+    "col.max_score": ("Maximum score", "最高分"),
+    "col.kpi": ("KPI", "KPI"),
+    "col.share": ("Share", "比例"),
+    "col.care_kind": ("Care date", "关怀日类型"),
+    # -- enum values, translated wherever a table shows them (ui/tables.py `VALUE_KEYS`)
+    "val.period.P": ("this period", "本期"),
+    "val.period.P-1": ("previous period", "上期"),
+    "val.need_kind.need": ("need", "需求"),
+    "val.need_kind.suggestion": ("suggestion", "建议"),
+    "val.plan_kind.plan": ("plan", "方案"),
+    "val.plan_kind.quarterly_report": ("quarterly report", "季度报告"),
+    "val.field_group.basic": ("basic", "基本信息"),
+    "val.field_group.comprehensive": ("comprehensive", "综合信息"),
+    "val.field_group.private": ("private", "私密信息"),
+    "val.status.open": ("open", "未完成"),
+    "val.status.done": ("done", "已完成"),
+    "val.status.cancelled": ("cancelled", "已取消"),
+    "val.status.committed": ("committed", "已提交"),
+    "val.status.committed_with_rejections": (
+        "committed with rejected rows",
+        "已提交（部分行被拒）",
+    ),
+    "val.status.refused": ("refused", "已拒绝"),
+    "val.status.unchanged": ("nothing changed", "无变化"),
+    "val.status.draft": ("draft", "草稿"),
+    "val.status.published": ("published", "已发布"),
+    "val.status.archived": ("archived", "已归档"),
+    "val.reason.aum_drop": ("AUM fell", "资产下降"),
+    "val.reason.tier_drop": ("tier fell", "层级下降"),
+    "val.reason.large_outflow": ("large outflow", "大额转出"),
+    "val.reason.closure": ("account closed", "销户"),
+    "val.source.web": ("web", "网页端"),
+    "val.source.mobile": ("mobile", "移动端"),
+    "val.source.cli": ("command line", "命令行"),
+    "val.source.upload": ("upload", "页面上传"),
+    "val.source.upload_of": ("upload: {file}", "页面上传：{file}"),
+    "val.source.first-start": ("first start", "首次启动"),
+    "val.kind.reward": ("reward", "奖励"),
+    "val.kind.penalty": ("penalty", "惩罚"),
+    "val.kind.appraisal": ("appraisal", "考核结果"),
+    "val.kind.scorecard": ("scorecard", "记分卡"),
+    "val.kind.supervision": ("supervision", "履职督导"),
+    "val.kind.health": ("portfolio health", "客户健康度"),
+    "val.kind.overview": ("overview", "总览"),
+    "val.assignment.primary": ("primary", "主管户"),
+    "val.assignment.secondary": ("secondary", "副管户"),
+    "val.rule.linear": ("linear", "线性"),
+    "val.rule.threshold": ("threshold", "达标制"),
+    "val.rule.rank": ("rank", "排名制"),
+    "val.leg.ack": ("acknowledgement late", "响应超时"),
+    "val.leg.result": ("result late", "办结超时"),
+    "val.leg.both": ("acknowledgement and result late", "响应与办结均超时"),
+    "val.leg.open": ("not resolved", "未办结"),
+    "val.yes": ("yes", "是"),
+    "val.no": ("no", "否"),
+    "val.action.signin": ("sign-in", "登录"),
+    "val.action.signin_failed": ("failed sign-in", "登录失败"),
+    "val.action.signin_locked": ("sign-in locked", "登录锁定"),
+    "val.action.signout": ("sign-out", "退出"),
+    "val.action.import": ("import", "数据导入"),
+    "val.action.export": ("export", "导出"),
+    "val.action.scheme_edit": ("scheme edit", "方案编辑"),
+    "val.action.scheme_publish": ("scheme publication", "方案发布"),
+    "val.action.snapshot": ("snapshot", "快照"),
+    "val.action.settings": ("settings change", "参数修改"),
+    "val.action.unmask": ("unmasked view", "查看明文"),
+    "val.action.user_add": ("user added", "新增用户"),
+    "val.action.user_disable": ("user disabled", "停用用户"),
+    "val.action.user_enable": ("user enabled", "启用用户"),
+    "val.action.user_role": ("role changed", "角色变更"),
+    "val.action.user_password": ("password changed", "密码变更"),
+    # -- roll-ups on the Metrics page
+    "rollup.sum": ("sum", "求和"),
+    "rollup.stock": ("stock at period end", "期末存量"),
+    "rollup.distinct": ("distinct count", "去重计数"),
+    "rollup.mean": ("mean", "平均"),
+    "rollup.max": ("maximum", "最大值"),
+    "rollup.min": ("minimum", "最小值"),
+    "rollup.ratio": ("ratio of sums", "比率（分子分母分别汇总）"),
+    "rollup.count": ("count", "计数"),
+    # -- Settings: a name and a help text per setting, in both languages
+    "setting.tier.black_gold": ("Black-gold threshold (yuan)", "黑金客户门槛（元）"),
+    "setting.tier.platinum": ("Platinum threshold (yuan)", "白金客户门槛（元）"),
+    "setting.tier.wealth": ("Wealth-client threshold (yuan)", "财富客户门槛（元）"),
+    "setting.load.max_clients": ("Most clients per planner", "单人管户上限"),
+    "setting.supervision.idle_days": ("Idle after days without login", "未登录视为闲置的天数"),
+    "setting.alert.aum_drop": ("AUM fall that raises an alert", "触发预警的资产降幅"),
+    "setting.alert.followup_days": ("Alert follow-up window (days)", "预警跟进时限（天）"),
+    "setting.sla.black_gold_hours": (
+        "Black-gold request: result within (hours)",
+        "黑金诉求办结时限（小时）",
+    ),
+    "setting.sla.platinum_ack_hours": (
+        "Platinum request: acknowledged within (hours)",
+        "白金诉求响应时限（小时）",
+    ),
+    "setting.sla.platinum_working_days": (
+        "Platinum request: result within (working days)",
+        "白金诉求办结时限（工作日）",
+    ),
+    "setting.cycle.days.monthly": ("Monthly contact cycle (days)", "每月联络周期（天）"),
+    "setting.cycle.days.bimonthly": ("Two-monthly contact cycle (days)", "每两月联络周期（天）"),
+    "setting.cycle.days.quarterly": ("Quarterly contact cycle (days)", "每季联络周期（天）"),
+    "setting.opening.followup_working_days": (
+        "New client: first contact within (working days)",
+        "新开户首次联络时限（工作日）",
+    ),
+    "setting.opening.archive_working_days": (
+        "New client: information within (working days)",
+        "新开户建档时限（工作日）",
+    ),
+    "setting.kyc.valid_days": ("Risk assessment valid for (days)", "风险评估有效期（天）"),
+    "setting.intro.first_contact_working_days": (
+        "New assignment: first contact within (working days)",
+        "新分配客户首次联络时限（工作日）",
+    ),
+    "setting.care.lead_days": ("Care reminder lead (days)", "关怀提前天数"),
+    "setting.lifecycle.grace_months": (
+        "Grace after a tier change (month-ends)",
+        "层级变化宽限（月末数）",
+    ),
+    "setting.lifecycle.grace_days": ("Grace after a closure (days)", "销户后宽限（天）"),
+    "setting_help.tier.black_gold": (
+        "Avg daily AUM at or above which a client is black-gold (top client).",
+        "月日均金融资产达到该值（含）的客户为黑金客户（顶端客户）。",
+    ),
+    "setting_help.tier.platinum": (
+        "Avg daily AUM at or above which (below black-gold) a client is platinum.",
+        "月日均金融资产达到该值（含）且低于黑金门槛的客户为白金客户（高端客户）。",
+    ),
+    "setting_help.tier.wealth": (
+        "Avg daily AUM at or above which a client must have a primary manager (coverage).",
+        "月日均金融资产达到该值（含）的客户必须有主管户经理（覆盖率）。",
+    ),
+    "setting_help.load.max_clients": (
+        "Most clients one planner may maintain as primary manager.",
+        "一名理财经理作为主管户最多维护的客户数。",
+    ),
+    "setting_help.supervision.idle_days": (
+        "A planner or advisor with no login for more than this many days is flagged idle.",
+        "理财经理或理财师超过该天数未登录即标记为闲置。",
+    ),
+    "setting_help.alert.aum_drop": (
+        "A month-on-month AUM fall of at least this share raises a retention alert.",
+        "客户资产环比降幅达到该比例即触发流失预警。",
+    ),
+    "setting_help.alert.followup_days": (
+        "A contact within this many days after an alert counts as follow-up.",
+        "预警后该天数内的联络计为已跟进。",
+    ),
+    "setting_help.sla.black_gold_hours": (
+        "Black-gold request: result fed back within this many hours.",
+        "黑金客户诉求须在该小时数内反馈结果。",
+    ),
+    "setting_help.sla.platinum_ack_hours": (
+        "Platinum request: acknowledged within this many hours.",
+        "白金客户诉求须在该小时数内响应。",
+    ),
+    "setting_help.sla.platinum_working_days": (
+        "Platinum request: result within this many working days.",
+        "白金客户诉求须在该工作日数内办结。",
+    ),
+    "setting_help.cycle.days.monthly": (
+        "Contact cycle length in days for monthly clients.",
+        "每月联络客户的周期天数。",
+    ),
+    "setting_help.cycle.days.bimonthly": (
+        "Contact cycle length in days for two-monthly clients.",
+        "每两月联络客户的周期天数。",
+    ),
+    "setting_help.cycle.days.quarterly": (
+        "Contact cycle length in days for quarterly clients.",
+        "每季联络客户的周期天数。",
+    ),
+    "setting_help.opening.followup_working_days": (
+        "A newly opened wealth client gets a contact from its primary manager within this many working days after the opening day.",
+        "新开户财富客户须在开户日后该工作日数内由主管户经理联络。",
+    ),
+    "setting_help.opening.archive_working_days": (
+        "A newly opened wealth client's comprehensive information is due within this many working days after the opening day.",
+        "新开户财富客户的综合信息须在开户日后该工作日数内完成维护。",
+    ),
+    "setting_help.kyc.valid_days": (
+        "A risk assessment is valid this many days; a wealth client whose latest one is older is due for reassessment.",
+        "风险评估有效天数；最近一次评估已超期的财富客户须重新评估。",
+    ),
+    "setting_help.intro.first_contact_working_days": (
+        "A client newly assigned to a manager gets a first contact from that manager within this many working days.",
+        "新分配给客户经理的客户须在分配后该工作日数内首次联络。",
+    ),
+    "setting_help.care.lead_days": (
+        "A care date (birthday, relative's birthday, anniversary) is reminded this many days before; a care contact from then to the day itself counts as done.",
+        "关怀日（生日、亲属生日、纪念日）提前该天数提醒；自提醒日至当日的关怀联络计为已完成。",
+    ),
+    "setting_help.lifecycle.grace_months": (
+        "Month-ends a tier change must have lasted before the housekeeping it requires is an exception.",
+        "层级变化持续超过该月末数后，未完成相应维护（增减副管户、封存档案）即为异常。",
+    ),
+    "setting_help.lifecycle.grace_days": (
+        "Days after a closure before the housekeeping it requires (managers removed, archives sealed) is an exception.",
+        "销户后超过该天数未完成相应维护（解除管户、封存档案）即为异常。",
+    ),
+    # -- scheme validation messages (ui/messages.py matches the English and fills these in)
+    "scheme_msg.name": ("the scheme needs a name", "方案需要名称"),
+    "scheme_msg.role": (
+        "role must be planner or advisor, not {value}",
+        "岗位须为理财经理或理财师，而不是 {value}",
+    ),
+    "scheme_msg.cycle": (
+        "cycle must be month, quarter or year, not {value}",
+        "周期须为月度、季度或年度，而不是 {value}",
+    ),
+    "scheme_msg.period_kind": (
+        "period {period} is a {kind}, but the cycle is {cycle}",
+        "期间 {period} 是{kind}，但方案周期是{cycle}",
+    ),
+    "scheme_msg.no_items": ("the scheme needs at least one item", "方案至少需要一个考核项"),
+    "scheme_msg.not_kpi": (
+        "{where}: {kpi} is not an appraisal KPI of the catalogue",
+        "{where}：{kpi} 不是指标目录中的考核指标",
+    ),
+    "scheme_msg.twice": ("{where}: {kpi} appears twice", "{where}：{kpi} 重复出现"),
+    "scheme_msg.weight": ("{where}: the weight must be more than 0", "{where}：权重必须大于0"),
+    "scheme_msg.rule": (
+        "{where}: rule must be linear, threshold or rank, not {value}",
+        "{where}：计分规则须为线性、达标制或排名制，而不是 {value}",
+    ),
+    "scheme_msg.needs_target": (
+        "{where}: a {rule} item needs a target",
+        "{where}：{rule}考核项需要目标值",
+    ),
+    "scheme_msg.linear_target": (
+        "{where}: a linear item needs a target above 0",
+        "{where}：线性考核项的目标值必须大于0",
+    ),
+    "scheme_msg.cap": ("{where}: the cap must be more than 0", "{where}：封顶必须大于0"),
+    "scheme_msg.max_score": (
+        "{where}: the maximum score must be more than 0",
+        "{where}：最高分必须大于0",
+    ),
+    "scheme_msg.weights": ("weights add up to {total}, not 100", "权重合计为 {total}，不是100"),
+    "scheme_msg.grade_name": ("every grade needs a name", "每个等级都需要名称"),
+    "scheme_msg.grade_unique": ("grade names must differ", "等级名称不能重复"),
+    "scheme_msg.grade_negative": ("grade shares cannot be negative", "等级比例不能为负数"),
+    "scheme_msg.grade_shares": (
+        "grade shares add up to {total}, not 1",
+        "等级比例合计为 {total}，不是1",
+    ),
+    "scheme_msg.number": (
+        "{what} must be a number, not {value}",
+        "{what} 必须是数字，而不是 {value}",
+    ),
+    "scheme_msg.finite": ("{what} must be a finite number", "{what} 必须是有限数字"),
+    "scheme_msg.item": ("item {n}", "第{n}项"),
+    "scheme_msg.item_kpi": ("item {n} ({kpi})", "第{n}项（{kpi}）"),
     "users.toggle": ("Disable or re-enable", "停用 / 启用"),
     "users.account": ("Account", "用户"),
     "users.disable": ("Disable", "停用"),
@@ -988,6 +1353,15 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
+_SETTING_KEY = re.compile(
+    "|".join(
+        re.escape(k[len("setting.") :])
+        for k in sorted(STRINGS, key=len, reverse=True)
+        if k.startswith("setting.")
+    )
+)
+
+
 def lang() -> str:
     # The remembered choice first: the widget's own key is gone on a run without the sidebar.
     value = st.session_state.get("_keep_lang", st.session_state.get("lang", DEFAULT_LANG))
@@ -1029,7 +1403,11 @@ def metric_name(metric_id: str) -> str:
 
 def metric_description(metric_id: str) -> str:
     metric = BY_ID[metric_id]
-    return metric.description_zh if lang() == "zh" else metric.description
+    if lang() != "zh":
+        return metric.description
+    # The catalogue names settings by their keys (`tier.black_gold`); a Chinese reader gets the
+    # name the Settings page shows.
+    return _SETTING_KEY.sub(lambda m: f"「{t('setting.' + m.group(0))}」", metric.description_zh)
 
 
 def role_name(role: str | None) -> str:

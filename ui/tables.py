@@ -1,5 +1,5 @@
 """Metric frames made ready for `st.dataframe`: translated headers, each metric's definition as the
-column's hover help, money in yuan (English) or 万元 (Chinese), ratios as percentages, and the
+column's hover help, money in millions of yuan (English) or 万元 (Chinese), ratios as percentages, and the
 good / warning / bad colouring of a scorecard.
 
 Figures stay numbers (never preformatted text) so that sorting a column sorts by value.
@@ -15,6 +15,7 @@ import streamlit as st
 
 from metrics.core.catalogue import BY_ID
 from metrics.core.values import is_null
+from ui import raw_rows
 from ui.format import money_scale
 from ui.i18n import label, lang, metric_description, metric_name, role_name, t
 
@@ -42,8 +43,10 @@ def display(
     *,
     descriptive: Iterable[str] = (),
     units: dict[str, str] | None = None,
+    rows_are_units: bool = False,
 ) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """(frame to show, column_config) for `descriptive` columns followed by `metrics`."""
+    """(frame to show, column_config) for `descriptive` columns followed by `metrics`;
+    `rows_are_units`: each row is an org unit, so its `name` is headed "Org unit", not "Name"."""
     language = lang()
     divisor, money_unit = money_scale(language)
     unit_names = units or {}
@@ -56,9 +59,8 @@ def display(
         elif column == "org_id" and "unit_names" in st.session_state:
             values = values.map(lambda v: st.session_state["unit_names"].get(v, v))
         shown[column] = values
-        config[column] = st.column_config.TextColumn(
-            label("unit" if column == "org_id" else column)
-        )
+        is_unit = column == "org_id" or (column == "name" and rows_are_units)
+        config[column] = st.column_config.TextColumn(label("unit" if is_unit else column))
     for column in metrics:
         unit = _unit(column)
         name = metric_name(column)
@@ -69,7 +71,7 @@ def display(
         ).astype("float64")
         if unit == "yuan":
             shown[column] = values / divisor
-            fmt = "%,.2f" if language == "zh" else "%,d"
+            fmt = "%,.2f"  # 万元 or millions of yuan (`money_scale`), never whole yuan
             config[column] = st.column_config.NumberColumn(
                 f"{name} ({money_unit})", help=help_text, format=fmt
             )
@@ -91,8 +93,25 @@ def display(
 
 
 def table(data: Any, **kwargs: Any) -> Any:
-    """`st.dataframe` with the dashboard's rendering of missing values; every page uses it."""
+    """`st.dataframe` with the dashboard's rendering of missing values; every page uses it.
+
+    A plain frame also gets its enum values and headers in the reader's language here, once for
+    every page (an audit action, an import status, an alert reason would otherwise show as its
+    code); a column a page configured itself keeps that configuration."""
+    if isinstance(data, pd.DataFrame):
+        data = raw_rows.translate_values(data)
+        config = dict(kwargs.pop("column_config", None) or {})
+        for column in data.columns:
+            config.setdefault(column, st.column_config.Column(raw_rows.header(str(column))))
+        kwargs["column_config"] = config
     return st.dataframe(data, placeholder=NULL_TEXT, **kwargs)
+
+
+def raw(frame: pd.DataFrame, **kwargs: Any) -> Any:
+    """A table of raw rows (a drill-through, a register): translated headers and values, money in
+    the reader's unit, 0/1 flags as ticks, amounts as numbers that sort."""
+    shown, config = raw_rows.present(frame)
+    return table(shown, column_config=config, **kwargs)
 
 
 def editor(data: Any, **kwargs: Any) -> Any:
@@ -104,7 +123,7 @@ def raw_config(frame: pd.DataFrame) -> dict[str, Any]:
     """Headers for a frame of raw rows (a drill-through, a log): translated where known."""
     config: dict[str, Any] = {}
     for column in frame.columns:
-        config[column] = st.column_config.Column(label(column))
+        config[column] = st.column_config.Column(raw_rows.header(column))
     return config
 
 
@@ -149,6 +168,7 @@ __all__ = [
     "editor",
     "legend",
     "quartile_band",
+    "raw",
     "raw_config",
     "table",
 ]

@@ -10,6 +10,7 @@ viewer's scope (masking) first.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,7 +20,7 @@ from metrics.appraisal.schemes import Scheme
 from metrics.appraisal.snapshots import SnapshotRecord, scope_from_key
 from metrics.core.catalogue import APPRAISAL_FAMILIES, BY_ID, Metric
 from metrics.core.scope import Scope, scoped
-from metrics.exports.values import unit_of
+from metrics.exports.values import number_or_none, unit_of
 
 FAMILY_ZH = {
     "financial": "财务类",
@@ -38,6 +39,7 @@ LABELS = {
     "rank": "名次",
     "grade": "等级",
     "flags": "提示",
+    "org_name": "机构",
 }
 
 
@@ -112,6 +114,84 @@ def from_frame(
     )
 
 
+_FROZEN_LABEL = re.compile(r" v(?P<v>\d+) \(\w+, [0-9a-f-]{36}\)$")
+
+
+def unit_names(document: Document) -> dict[str, str]:
+    return dict(document.extra.get("unit_names") or {})
+
+
+def title_text(title: str) -> str:
+    """A frozen title without the scheme UUID it may end in ("v1 (published, <uuid>)")."""
+    return _FROZEN_LABEL.sub(lambda m: f" 第{m['v']}版", title)
+
+
+def document_scope_text(document: Document) -> str:
+    """What the pack covers: the scheme's own org unit, by name, when it has one (a sub-branch's
+    scheme is about that sub-branch whoever took the snapshot); else the taker's scope."""
+    scheme = document.scheme
+    if scheme is not None and scheme.org_id:
+        name = unit_names(document).get(scheme.org_id)
+        return f"{name} ({scheme.org_id})" if name else f"机构 {scheme.org_id}"
+    return scope_text(document.scope)
+
+
+def who(frame: pd.DataFrame) -> list[str]:
+    """Each row's name for a chart axis or a summary (its id added where names repeat; the id
+    alone where there is no name)."""
+    if "name" not in frame:
+        return [str(e) for e in frame["entity_id"]]
+    names = [str(n) if n is not None and not pd.isna(n) else "" for n in frame["name"]]
+    seen = pd.Series(names).value_counts()
+    return [
+        n if n and seen[n] == 1 else f"{n} {e}".strip()
+        for n, e in zip(names, frame["entity_id"], strict=True)
+    ]
+
+
+def with_targets(document: Document, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a pack shows, with what a meeting reads beside the scores: the org unit's name,
+    and per appraisal item its target and attainment (actual / target; target / actual for a
+    figure where lower is better), empty where the item has no target or the actual is missing."""
+    out = frame.copy()
+    names = unit_names(document)
+    if "org_id" in out and names:
+        out["org_name"] = [names.get(o, o) for o in out["org_id"]]
+    if document.kind != "appraisal" or document.scheme is None:
+        return out
+    for item in document.scheme.items:
+        actual_col = f"actual_{item.kpi}"
+        target = item.target
+        out[f"target_{item.kpi}"] = pd.Series([target] * len(out), index=out.index, dtype=object)
+        attainment: list[float | None] = []
+        for actual in out.get(actual_col, pd.Series([None] * len(out), dtype=object)):
+            value = number_or_none(actual)
+            if target is None or value is None or target == 0:
+                attainment.append(None)
+            elif BY_ID[item.kpi].better == "lower":
+                attainment.append(None if value == 0 else float(target) / value)
+            else:
+                attainment.append(value / float(target))
+        out[f"attain_{item.kpi}"] = attainment
+    return out
+
+
+def summary(document: Document, frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """A few written lines for the meeting: the top and bottom three of a ranking."""
+    if document.kind != "appraisal" or frame.empty or "rank" not in frame:
+        return []
+    ranked = frame.sort_values(["rank", "entity_id"], kind="stable")
+    labels = who(ranked)
+    totals = [number_or_none(v) for v in ranked["total"]]
+    shown = [
+        f"{n}（{t:.2f}分）" if t is not None else n for n, t in zip(labels, totals, strict=True)
+    ]
+    lines = [("前三名 Top three", "、".join(shown[:3]))]
+    if len(shown) > 3:
+        lines.append(("后三名 Bottom three", "、".join(reversed(shown[-3:]))))
+    return lines
+
+
 def scope_text(key: str) -> str:
     scope = scope_from_key(key)
     if scope.is_everything:
@@ -124,9 +204,9 @@ def scope_text(key: str) -> str:
 def facts(document: Document, viewer: str, now: dt.datetime) -> list[tuple[str, str]]:
     """The title page: what, when, for whom, from which snapshot and scheme."""
     out = [
-        ("标题 Title", document.title),
+        ("标题 Title", title_text(document.title)),
         ("期间 Period", document.period),
-        ("范围 Scope", scope_text(document.scope)),
+        ("范围 Scope", document_scope_text(document)),
         ("快照 Snapshot", document.snapshot_id or "当前视图 current view (not frozen)"),
         ("校验和 SHA-256", document.sha256 or ""),
     ]
@@ -135,7 +215,8 @@ def facts(document: Document, viewer: str, now: dt.datetime) -> list[tuple[str, 
         out.append(
             (
                 "方案 Scheme",
-                f"{scheme.name} v{scheme.version or '-'} ({scheme.scheme_id or 'file'})",
+                f"{scheme.name} 第{scheme.version or '-'}版"
+                + (f" · 发布于 {scheme.published_at:%Y-%m-%d}" if scheme.published_at else ""),
             )
         )
     if document.taken_at is not None:
@@ -143,7 +224,9 @@ def facts(document: Document, viewer: str, now: dt.datetime) -> list[tuple[str, 
             ("拍摄 Taken", f"{document.taken_by or ''} {document.taken_at:%Y-%m-%d %H:%M:%S}")
         )
     out.append(("导出 Exported", f"{viewer} {now:%Y-%m-%d %H:%M:%S}"))
-    return out
+    # The summary reads the rows the viewer may see (`formats.export` puts them in `shown`).
+    shown = document.extra.get("shown")
+    return out + (summary(document, shown) if shown is not None else [])
 
 
 # --- columns: which, in what order, with which label and unit ---------------------------------
@@ -163,7 +246,7 @@ def metric_label(metric: Metric, prefix: str = "") -> str:
 
 def ranking_columns(document: Document, frame: pd.DataFrame) -> list[Column]:
     """The main table: a ranking for an appraisal, every column for a KPI table or rows."""
-    described = [c for c in ("name", "org_id") if c in frame]
+    described = [c for c in ("name", "org_name" if "org_name" in frame else "org_id") if c in frame]
     if document.kind == "appraisal":
         cols = [
             Column("rank", LABELS["rank"], "rank"),
@@ -200,6 +283,9 @@ def family_sheets(document: Document, frame: pd.DataFrame) -> list[tuple[str, li
             for k in kpis:
                 metric = BY_ID[k]
                 cols.append(Column(f"actual_{k}", metric_label(metric), metric.unit))
+                if f"target_{k}" in frame:
+                    cols.append(Column(f"target_{k}", metric_label(metric, "目标 "), metric.unit))
+                    cols.append(Column(f"attain_{k}", f"{metric.name_zh}达成率", "ratio"))
                 cols.append(Column(f"score_{k}", f"{metric.name_zh}得分", "points"))
                 cols.append(Column(f"explain_{k}", f"{metric.name_zh}说明", "text"))
             out.append((family, cols))
@@ -218,5 +304,9 @@ def csv_columns(document: Document, frame: pd.DataFrame) -> list[str]:
     """The CSV's columns, by id (as the command line names them)."""
     if document.kind == "appraisal":
         keys = ["entity_id", "total", "rank", "grade", *(f"score_{k}" for k in document.items)]
-        return keys + [c for c in ("name", "org_id", "role", "flags") if c in frame]
+        keys += [c for c in ("name", "org_id", "role", "flags") if c in frame]
+        # Actual against target per item, after the columns the command line always had.
+        for k in document.items:
+            keys += [c for c in (f"actual_{k}", f"target_{k}", f"attain_{k}") if c in frame]
+        return keys
     return list(frame.columns)

@@ -11,14 +11,23 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pandas as pd
+from sqlalchemy import select
 
+from data.schema import OrgUnit
+from metrics.core import sql
 from metrics.core.masking import protect
 from metrics.core.scope import Scope, scoped
-from metrics.exports.documents import Document, ExportError, csv_columns, from_snapshot
+from metrics.exports.documents import (
+    Document,
+    ExportError,
+    csv_columns,
+    from_snapshot,
+    with_targets,
+)
 from metrics.exports.text_formats import csv_bytes, text_rows
 
 
@@ -78,7 +87,9 @@ def export(
     found = FORMATS.get(fmt)
     if found is None:
         raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    return found.write(document, visible(document, scope), viewer, now or dt.datetime.now())
+    frame = with_targets(document, visible(document, scope))
+    document = replace(document, extra={**document.extra, "shown": frame})
+    return found.write(document, frame, viewer, now or dt.datetime.now())
 
 
 @scoped
@@ -89,7 +100,12 @@ def export_snapshot(conn: Any, snapshot_id: str, fmt: str, viewer: str, scope: S
     from metrics.appraisal.snapshots import read, require_visible
 
     record = require_visible(read(conn, snapshot_id, scope), scope)
-    data = export(from_snapshot(record), fmt, viewer, scope)
+    document = from_snapshot(record)
+    # Org units by name on the cover and in the ranking (names are not personal data).
+    org = OrgUnit.__table__
+    names = {r[0]: r[1] for r in sql.run(conn, select(org.c.org_id, org.c.name), "org names")}
+    document = replace(document, extra={**document.extra, "unit_names": names})
+    data = export(document, fmt, viewer, scope)
     audit(
         conn,
         viewer,

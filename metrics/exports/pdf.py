@@ -26,6 +26,7 @@ from metrics.exports.documents import (
     family_sheets,
     metric_label,
     ranking_columns,
+    who,
 )
 from metrics.exports.values import WAN, number_or_none, print_text
 
@@ -43,23 +44,26 @@ SC_FACE = 2
 
 def score_chart(frame: pd.DataFrame, items: list[str]) -> alt.Chart:
     """Item scores stacked to each staff member's total, best first."""
+    # Staff by name on the axis (ids mean nothing at a meeting), best first.
+    frame = frame.sort_values(["rank", "entity_id"]) if len(frame) else frame
+    labels = who(frame) if len(frame) else []
     long = [
         {
-            "entity_id": r["entity_id"],
+            "entity_id": label,
             "item": BY_ID[k].name_zh,
             "points": float(r[f"score_{k}"] or 0),
         }
-        for r in frame.to_dict("records")
+        for label, r in zip(labels, frame.to_dict("records"), strict=True)
         for k in items
     ]
-    order = list(frame.sort_values(["rank", "entity_id"])["entity_id"]) if len(frame) else []
+    order = labels
     return (
         alt.Chart(
             pd.DataFrame(long, columns=["entity_id", "item", "points"]), title="考核得分 Scores"
         )
         .mark_bar()
         .encode(
-            x=alt.X("entity_id:N", sort=order, title="编号"),
+            x=alt.X("entity_id:N", sort=order, title="姓名"),
             y=alt.Y("sum(points):Q", title="得分"),
             color=alt.Color("item:N", title="指标"),
         )
@@ -71,16 +75,16 @@ def metric_chart(frame: pd.DataFrame, metric_id: str) -> alt.Chart:
     metric = BY_ID[metric_id]
     values = [
         {
-            "entity_id": r["entity_id"],
+            "entity_id": label,
             "value": (number_or_none(r[metric_id]) or 0) / (WAN if metric.unit == "yuan" else 1),
         }
-        for r in frame.to_dict("records")
+        for label, r in zip(who(frame), frame.to_dict("records"), strict=True)
     ]
     return (
         alt.Chart(pd.DataFrame(values, columns=["entity_id", "value"]), title=metric_label(metric))
         .mark_bar()
         .encode(
-            x=alt.X("entity_id:N", sort="-y", title="编号"),
+            x=alt.X("entity_id:N", sort="-y", title="名称"),
             y=alt.Y("value:Q", title=metric_label(metric)),
         )
         .properties(width=640, height=220)

@@ -20,6 +20,7 @@ from metrics.exports.documents import (
     family_sheets,
     ranking_columns,
 )
+from metrics.exports.explain_zh import explanation_zh
 from metrics.exports.values import WAN, number_or_none, plain_text
 
 
@@ -66,6 +67,8 @@ def to_xlsx(document: Document, frame: pd.DataFrame, viewer: str, now: dt.dateti
         for r, record in enumerate(frame.to_dict("records"), start=1):
             for c, column in enumerate(columns):
                 value = record.get(column.key)
+                if column.key.startswith("explain_"):
+                    value = explanation_zh(value)  # the pack is Chinese; the snapshot keeps English
                 number = number_or_none(value)
                 if column.unit == "text" or (
                     number is None and value is not None and not is_null(value)
