@@ -49,7 +49,10 @@ if st.button(t("data.import"), type="primary", disabled=not files, key="data_imp
             as_of=as_of,
             user=ctx.identity.username,
             source_label="upload: " + ", ".join(u.name for u in files or []),
-            progress=lambda fraction, message: bar.progress(min(max(fraction, 0.0), 1.0), message),
+            progress=lambda fraction, message: (
+                None,
+                bar.progress(min(max(fraction, 0.0), 1.0), message),
+            )[0],
             warnings=warnings,
         )
     except ImportInProgress:

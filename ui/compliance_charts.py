@@ -99,22 +99,24 @@ def sunburst_nodes(
     for org_id, staff_id in zip(register["org_id"], register["staff_id"], strict=True):
         org_id = str(org_id)
         steps = chains.get(org_id, [org_id])
-        nodes = []
+        path_steps: list[str] = []
         for org in steps:
-            nodes.append(org)
-            meta.setdefault("/".join(nodes), (names.get(org, org), "unit", org))
-        while len(nodes) < depth:  # charged higher up than the deepest ring: a "directly" step
-            nodes.append(f"~{org_id}")
+            path_steps.append(org)
+            meta.setdefault("/".join(path_steps), (names.get(org, org), "unit", org))
+        while len(path_steps) < depth:  # charged higher up than the deepest ring: a "directly" step
+            path_steps.append(f"~{org_id}")
             meta.setdefault(
-                "/".join(nodes), (direct_label(names.get(org_id, org_id)), "direct", org_id)
+                "/".join(path_steps), (direct_label(names.get(org_id, org_id)), "direct", org_id)
             )
         if isinstance(staff_id, str) and staff_id:
-            nodes.append(staff_id)
-            meta.setdefault("/".join(nodes), (staff_label(staff_id, org_id), "staff", staff_id))
-        else:
-            nodes.append(f"-{org_id}")
+            path_steps.append(staff_id)
             meta.setdefault(
-                "/".join(nodes), (unit_alone_label(names.get(org_id, org_id)), "alone", org_id)
+                "/".join(path_steps), (staff_label(staff_id, org_id), "staff", staff_id)
+            )
+        else:
+            path_steps.append(f"-{org_id}")
+            meta.setdefault(
+                "/".join(path_steps), (unit_alone_label(names.get(org_id, org_id)), "alone", org_id)
             )
         paths.append("/".join(nodes))
     counts: dict[str, int] = {}

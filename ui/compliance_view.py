@@ -77,7 +77,9 @@ def register_view(
     shown["rule"] = [rule_name(r) for r in register["rule"]]
     shown["client_id"] = register["client_id"]
     shown["client_name"] = register.get("client_name", pd.Series(None, index=register.index))
-    names = register.get("staff_name", pd.Series(None, index=register.index))
+    names: pd.Series | list[object] = register.get(
+        "staff_name", pd.Series(None, index=register.index)
+    )
     if staff_names:
         names = [
             n if not is_null(n) else staff_names.get(str(s)) if not is_null(s) else None
@@ -112,7 +114,7 @@ def care_view(care: pd.DataFrame) -> pd.DataFrame:
     """The care reminders with the occasion (kind and label together) and the kind translated."""
     out = care.copy()
     out.insert(
-        out.columns.get_loc("kind"),
+        list(out.columns).index("kind"),
         "occasion",
         [occasion(k, lb) for k, lb in zip(care["kind"], care["label"], strict=True)],
     )

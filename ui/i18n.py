@@ -7,6 +7,8 @@ Metric names and definitions, in both languages, come from the catalogue
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import streamlit as st
 
@@ -1375,13 +1377,13 @@ def t(key: str, **kwargs: object) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
-def labels(options: list, text: object) -> object:
+def labels(options: Sequence[Any], text: Callable[[Any], str | None]) -> Callable[[Any], str]:
     """A format_func for a widget: the labels are made now, in this run's language.
 
     A lambda that called `t` later would read the language from the session when the widget is
     formatted outside the script run (AppTest does), and could get the wrong one."""
-    table = {option: text(option) for option in options}  # type: ignore[operator]
-    return table.get
+    table = {option: text(option) for option in options}
+    return lambda option: table.get(option) or str(option)
 
 
 def has(key: str) -> bool:

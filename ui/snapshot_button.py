@@ -7,13 +7,14 @@ from __future__ import annotations
 import streamlit as st
 
 from metrics.appraisal import snapshots
+from metrics.core.entities import Level
 from ui import messages, state
 from ui.i18n import t
 
 TAKERS = ("director", "head")  # the roles with a Snapshots page
 
 
-def offer(ctx: state.Context, kind: str, level: str, *, key: str) -> None:
+def offer(ctx: state.Context, kind: str, level: Level, *, key: str) -> None:
     """A button that freezes table `kind` at `level` for the unit and period on screen."""
     if getattr(ctx.identity, "role", None) not in TAKERS or ctx.period is None:
         return
@@ -26,7 +27,7 @@ def offer(ctx: state.Context, kind: str, level: str, *, key: str) -> None:
             ctx.period,
             level,
             ctx.scope,
-            ctx.identity.username,  # type: ignore[arg-type]
+            ctx.identity.username,
         )
     label = messages.snapshot_label(record.title, record.period, record.created_at)
     st.success(t("snapshot.taken", label=label))
