@@ -543,6 +543,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.may_unmask": ("May see personal data unmasked", "可查看明文个人信息"),
     "users.password": ("Password", "密码"),
     # Strings of the scheme editor and periods work (kept together).
+    "schemes.whole_bank": ("Whole bank", "全行"),
+    "schemes.rule.linear": ("linear", "线性"),
+    "schemes.rule.threshold": ("threshold", "达标"),
+    "schemes.rule.rank": ("rank", "排名"),
     "users.add_button": ("Add", "新增"),
     "users.added": ("Added {username}", "已新增 {username}"),
     # Strings of the screens, packs and layout work (kept together).
