@@ -11,8 +11,8 @@ from metrics.core.catalogue import appraisal_ids
 from metrics.measures.flags import needs_action
 from metrics.store.landing import PREV_HEALTH, PREV_SUPERVISION, TILES, overview_requests
 from ui import charts, common, state, tables
-from ui.format import period_label
 from ui.i18n import metric_name, t
+from ui.periods import vs_text
 from ui.tables import display
 
 ctx = state.context()
@@ -48,7 +48,7 @@ common.tiles(
     now_row,
     prev_row,
     ctx.lang,
-    prev_label=t("overview.vs_prev", period=period_label(prev.label(), ctx.lang)),
+    prev_label=vs_text(period, ctx.version),
 )
 
 # --- what needs action --------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from metrics.measures.lists import TIERS
 from ui import charts, common, state, tables
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import label, labels, metric_name, t
+from ui.periods import vs_text
 from ui.tables import raw_config
 
 ctx = state.context()
@@ -74,7 +75,7 @@ common.tiles(
     prev_row,
     ctx.lang,
     per_row=5,
-    prev_label=t("overview.vs_prev", period=period_label(period.prev().label(), ctx.lang)),
+    prev_label=vs_text(period, ctx.version),
 )
 st.caption(t("empty.null_metric"))
 

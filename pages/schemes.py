@@ -22,6 +22,7 @@ from ui.auth import require_identity
 from ui.common import keep, remember
 from ui.i18n import labels as i18n_labels
 from ui.i18n import lang, t
+from ui.periods import incomplete_notice
 
 engine = state.get_engine()
 identity = require_identity(engine)
@@ -55,8 +56,18 @@ if identity.role in ("planner", "advisor"):
         st.info(t("schemes.none_for_you"))
         st.stop()
     chosen = st.selectbox(t("schemes.scheme"), mine, format_func=lambda s: s.label)
-    period = period_input(t("schemes.period"), chosen.period, "own_period")
+    # The latest complete period of the scheme's cycle, not the scheme's first period (which
+    # may lie ahead of the data): an incomplete period is said, never scored or ranked.
+    version = state.data_version()
+    complete = state.periods(chosen.cycle, version)
+    period = period_input(
+        t("schemes.period"), complete[0] if complete else None, f"own_period_{chosen.ref}"
+    )
     if period is None:
+        st.stop()
+    notice = incomplete_notice(period, version)
+    if notice:
+        st.warning(notice, icon=":material/hourglass_empty:")
         st.stop()
     try:
         with engine.connect() as conn:
@@ -274,8 +285,14 @@ b4.button(
 
 # --- what-if preview --------------------------------------------------------------------------
 st.subheader(t("schemes.whatif"))
-period = period_input(t("schemes.past_period"), base.period, "whatif_period")
-if draft is not None and period is not None:
+latest = state.periods((draft or base).cycle, state.data_version())
+period = period_input(
+    t("schemes.past_period"), latest[0] if latest else None, f"whatif_period_{ref}"
+)
+notice = incomplete_notice(period, state.data_version()) if period is not None else None
+if notice:
+    st.warning(notice, icon=":material/hourglass_empty:")
+elif draft is not None and period is not None:
     with engine.connect() as conn:
         published = schemes.published(conn, base.scheme_id) if base.scheme_id else None
         try:
