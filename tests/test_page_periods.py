@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from data.engine import make_engine
 from metrics.appraisal import schemes
-from tests.ui_support import DIRECTOR, PLANNER, errors, goto, signed_in
+from tests.ui_support import DIRECTOR, PLANNER, errors, frame, goto, signed_in
 
 
 def publish_for_planners(url: str, period: str) -> None:
@@ -95,3 +95,48 @@ def test_quarter_to_date_offered_month_not(app_db: str) -> None:
     at = signed_in(DIRECTOR, period_kind="month")
     picker = at.selectbox(key="period")
     assert picker.options[0] == "2026-10" and picker.value == "2026-10"
+
+
+def expected_side_by_side(url: str, a: str, b: str, lang: str = "en") -> list[list[str]]:
+    """The branch B01's appraisal KPIs in periods a and b, read from the metrics layer."""
+    from metrics.core.catalogue import BY_ID, appraisal_ids
+    from metrics.core.periods import Period
+    from metrics.core.scope import Scope
+    from metrics.measures.tables import scorecard
+    from ui.format import delta, metric_value
+
+    engine = make_engine(url)
+    with engine.connect() as conn:
+        rows = {
+            p: scorecard(conn, Period.parse(p), "branch", Scope.everything())
+            .set_index("entity_id")
+            .loc["B01"]
+            for p in (a, b)
+        }
+    engine.dispose()
+    return [
+        [
+            BY_ID[m].name_en,
+            metric_value(m, rows[a][m], lang),
+            metric_value(m, rows[b][m], lang),
+            delta(m, rows[a][m], rows[b][m], lang) or "—",
+        ]
+        for m in appraisal_ids()
+    ]
+
+
+def test_scorecards_show_two_periods_side_by_side(app_db: str) -> None:
+    """The unit's KPIs this quarter and the same quarter a year earlier (the default), or any
+    other complete quarter chosen; figures from the metrics layer."""
+    at = goto(signed_in(DIRECTOR, period_kind="quarter"), "scorecards")
+    assert not errors(at), errors(at)
+    picker = at.selectbox(key="compare_with")
+    assert picker.value == "2025Q3"
+    shown = frame(at, "Change")
+    assert list(shown.columns) == ["KPI", "2026Q3", "2025Q3", "Change"]
+    assert shown.values.tolist() == expected_side_by_side(app_db, "2026Q3", "2025Q3")
+    assert sum(change != "—" for change in shown["Change"]) >= 5  # figures in both periods
+    picker.set_value("2026Q1").run()
+    shown = frame(at, "Change")
+    assert list(shown.columns) == ["KPI", "2026Q3", "2026Q1", "Change"]
+    assert shown.values.tolist() == expected_side_by_side(app_db, "2026Q3", "2026Q1")

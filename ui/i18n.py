@@ -543,6 +543,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.may_unmask": ("May see personal data unmasked", "可查看明文个人信息"),
     "users.password": ("Password", "密码"),
     # Strings of the scheme editor and periods work (kept together).
+    "compare.title": ("Two periods side by side", "两期对比"),
+    "compare.with": ("Compare with", "对比期间"),
+    "compare.kpi": ("KPI", "指标"),
+    "compare.change": ("Change", "变化"),
     "periods.to_date": ("{period} to date (through {end})", "{period}至今（截至{end}）"),
     "periods.incomplete": (
         "{period} is incomplete: month-end AUM has been imported up to {last}. It is not scored "
