@@ -255,7 +255,7 @@ def test_head_types_decimals_adds_rows_saves_and_publishes(
     page.screenshot(path=str(SHOTS / "en_scheme_editor_typed.png"))
 
     before = runs(page)
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     rerun_after(page, before)
     version = (
         page.get_by_test_id("stMain")
@@ -263,7 +263,7 @@ def test_head_types_decimals_adds_rows_saves_and_publishes(
         .filter(has_text="Scheme version")
     )
     expect(version.get_by_role("combobox")).to_have_value(re.compile(r"^Three items v1 \(draft"))
-    expect(page.get_by_role("button", name="Publish")).to_be_enabled()
+    expect(page.get_by_role("button", name="Publish", exact=True)).to_be_enabled()
     (saved,) = stored(db_url)
     assert (saved.name, saved.org_id, saved.role, saved.status) == (
         "Three items",
@@ -288,12 +288,12 @@ def test_head_types_decimals_adds_rows_saves_and_publishes(
     ]
 
     before = runs(page)
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     rerun_after(page, before)
     expect(version.get_by_role("combobox")).to_have_value(
         re.compile(r"^Three items v1 \(published")
     )
-    expect(page.get_by_role("button", name="Publish")).to_be_disabled()
+    expect(page.get_by_role("button", name="Publish", exact=True)).to_be_disabled()
     (published,) = stored(db_url)
     assert (published.version, published.status) == (1, "published")
     assert published.items == saved.items
@@ -326,10 +326,10 @@ def test_director_builds_a_two_kpi_scheme_for_a_sub_branch_picked_by_name(
     page.keyboard.press("Enter")
     rerun_after(page, before)
     before = runs(page)
-    page.get_by_role("button", name="Save draft").click()
+    page.get_by_role("button", name="Save draft", exact=True).click()
     rerun_after(page, before)
     before = runs(page)
-    page.get_by_role("button", name="Publish").click()
+    page.get_by_role("button", name="Publish", exact=True).click()
     rerun_after(page, before)
     version = (
         page.get_by_test_id("stMain")
