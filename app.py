@@ -25,6 +25,7 @@ from ui.auth import require_identity, sign_out_button
 from ui.common import keep, remember
 from ui.format import period_label
 from ui.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, labels, lang, role_name, t
+from ui.periods import picker_options
 from ui.plain import plain
 
 log = logging.getLogger("wealth.app")
@@ -106,12 +107,13 @@ def period_picker(version: str) -> Period | None:
         on_change=remember,
         args=("period_kind",),
     )
-    options = state.periods(kind or "month", version)
-    if not options:
+    # Complete periods, and the quarter or year under way "to date" (ui/periods.py).
+    options, default = picker_options(kind or "month", version)
+    if not options or default is None:
         st.sidebar.caption(t("sidebar.no_periods"))
         return None
     # The latest complete period is the default; a choice of another kind is replaced.
-    keep("period", options, options[0])
+    keep("period", options, default)
     chosen = st.sidebar.selectbox(
         t("sidebar.period"),
         options,

@@ -11,8 +11,8 @@ import streamlit as st
 from metrics.core.catalogue import health_ids
 from ui import charts, common, raw_table, state, tables
 from ui.compliance_view import care_view
-from ui.format import period_label
 from ui.i18n import metric_name, t
+from ui.periods import vs_text
 from ui.tables import display
 
 CARE_DAYS = 14
@@ -35,7 +35,7 @@ common.tiles(
     {} if before is None else before.to_dict(),
     ctx.lang,
     per_row=5,
-    prev_label=t("overview.vs_prev", period=period_label(period.prev().label(), ctx.lang)),
+    prev_label=vs_text(period, ctx.version),
 )
 st.subheader(t("health.table"))
 units = ctx.health("sub_branch")

@@ -17,8 +17,8 @@ from metrics.store.landing import (
     overview_requests,
 )
 from ui import charts, common, snapshot_button, state, tables
-from ui.format import period_label
 from ui.i18n import metric_name, t
+from ui.periods import vs_text
 from ui.tables import display
 
 ctx = state.context()
@@ -55,7 +55,7 @@ common.tiles(
     now_row,
     prev_row,
     ctx.lang,
-    prev_label=t("overview.vs_prev", period=period_label(prev.label(), ctx.lang)),
+    prev_label=vs_text(period, ctx.version),
 )
 
 # --- what needs action --------------------------------------------------------------------------

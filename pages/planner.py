@@ -12,6 +12,7 @@ from ui import charts, common, raw_table, state, tables
 from ui.compliance_view import register_view
 from ui.format import metric_value, money_scale, period_label
 from ui.i18n import label, labels, metric_name, t
+from ui.periods import vs_text
 from ui.tables import raw_config
 
 ctx = state.context()
@@ -78,7 +79,7 @@ common.tiles(
     prev_row,
     ctx.lang,
     per_row=4,  # five to a row cut the Chinese figures and the longer English names off
-    prev_label=t("overview.vs_prev", period=period_label(period.prev().label(), ctx.lang)),
+    prev_label=vs_text(period, ctx.version),
 )
 st.caption(t("empty.null_metric"))
 

@@ -15,12 +15,14 @@ import streamlit as st
 
 from metrics.appraisal import schemes, snapshots
 from metrics.appraisal import scoring as appraisal
-from metrics.core.catalogue import BY_ID, appraisal_ids
+from metrics.core.catalogue import BY_ID
 from metrics.core.periods import Period, PeriodError
-from ui import messages, state, tables
+from ui import messages, scheme_form, state, tables
 from ui.auth import require_identity
+from ui.common import keep, remember
 from ui.i18n import labels as i18n_labels
-from ui.i18n import lang, metric_name, role_name, t
+from ui.i18n import lang, role_name, t
+from ui.periods import incomplete_notice
 from ui.plain import plain
 
 engine = state.get_engine()
@@ -55,8 +57,18 @@ if identity.role in ("planner", "advisor"):
         st.info(t("schemes.none_for_you"))
         st.stop()
     chosen = st.selectbox(t("schemes.scheme"), mine, format_func=messages.scheme_label)
-    period = period_input(t("schemes.period"), chosen.period, "own_period")
+    # The latest complete period of the scheme's cycle, not the scheme's first period (which
+    # may lie ahead of the data): an incomplete period is said, never scored or ranked.
+    version = state.data_version()
+    complete = state.periods(chosen.cycle, version)
+    period = period_input(
+        t("schemes.period"), complete[0] if complete else None, f"own_period_{chosen.ref}"
+    )
     if period is None:
+        st.stop()
+    notice = incomplete_notice(period, version)
+    if notice:
+        st.warning(notice, icon=":material/hourglass_empty:")
         st.stop()
     try:
         with engine.connect() as conn:
@@ -104,11 +116,20 @@ with engine.connect() as conn:
 NEW = "new"
 options = [NEW, *[s.ref for s in stored]]
 labels = {s.ref: messages.scheme_label(s) for s in stored}
+# The version shown is remembered raw (`keep`), so that a save or a publish can select the
+# version it made for the run that follows (st.rerun), before the box is drawn again.
+keep("scheme_ref", options, NEW)
 ref = st.selectbox(
     t("schemes.version"),
     options,
     format_func=i18n_labels(options, lambda r: t("schemes.new") if r == NEW else labels[r]),
+    key="scheme_ref",
+    on_change=remember,
+    args=("scheme_ref",),
 )
+done_message = st.session_state.pop("_schemes_done", None)
+if done_message:
+    st.success(done_message)
 base = (
     next(s for s in stored if s.ref == ref)
     if ref != NEW
@@ -131,13 +152,33 @@ if base.status != "draft":
 
 name = st.text_input(t("schemes.name"), base.name)
 left, middle, right = st.columns(3)
+# The org unit is picked by name among the units the user may see (a head: their own).
+units = state.context().units
+unit_names = dict(zip(units.get("org_id", []), units.get("name", []), strict=False))
 if identity.role == "head":
     org_id = identity.org_id
     role = "planner"
-    left.text_input(t("schemes.org"), org_id or "", disabled=True)
+    left.selectbox(
+        t("schemes.org"),
+        [org_id],
+        format_func=lambda o: unit_names.get(o, o or ""),
+        disabled=True,
+        key=f"org_{ref}",
+    )
     middle.text_input(t("schemes.role"), role_name(role), disabled=True)
 else:
-    org_id = left.text_input(t("schemes.org_any"), base.org_id or "") or None
+    org_options: list[str | None] = [None, *unit_names]
+    if base.org_id is not None and base.org_id not in unit_names:
+        org_options.append(base.org_id)  # a stored unit since closed: still shown, by id
+    org_id = left.selectbox(
+        t("schemes.org_any"),
+        org_options,
+        index=org_options.index(base.org_id),
+        format_func=i18n_labels(
+            org_options, lambda o: t("schemes.whole_bank") if o is None else unit_names.get(o, o)
+        ),
+        key=f"org_{ref}",
+    )
     role = middle.selectbox(
         t("schemes.role"),
         schemes.ROLES,
@@ -152,60 +193,27 @@ cycle = right.selectbox(
 )
 first_period = st.text_input(t("schemes.first_period"), base.period or "")
 
-items_frame = pd.DataFrame(
-    [item.to_dict() for item in base.items], columns=list(schemes.ITEM_FIELDS)
-)
 edited = tables.editor(
-    items_frame,
+    scheme_form.items_frame(base),
     num_rows="dynamic",
     hide_index=True,
     key=f"items_{ref}",
-    column_config={
-        "kpi": st.column_config.SelectboxColumn(
-            t("schemes.col_kpi"),
-            options=appraisal_ids(),
-            required=True,
-            format_func=i18n_labels(appraisal_ids(), metric_name),
-        ),
-        "weight": st.column_config.NumberColumn(
-            t("schemes.col_weight"), min_value=0, required=True
-        ),
-        "target": st.column_config.NumberColumn(t("schemes.col_target")),
-        "rule": st.column_config.SelectboxColumn(
-            t("schemes.col_rule"),
-            options=schemes.RULES,
-            required=True,
-            format_func=i18n_labels(list(schemes.RULES), lambda r: t(f"val.rule.{r}")),
-        ),
-        "cap": st.column_config.NumberColumn(t("schemes.col_cap"), help=t("schemes.cap_help")),
-        "gate": st.column_config.NumberColumn(t("schemes.col_gate")),
-        "max_score": st.column_config.NumberColumn(t("schemes.col_max")),
-    },
+    column_config=scheme_form.item_columns(),
 )
-weights = pd.to_numeric(edited["weight"], errors="coerce").fillna(0).sum()
+item_rows = scheme_form.item_rows(edited)
+weights = scheme_form.weights_total(item_rows)
 if weights == 100:
     st.success(t("schemes.weights_ok"))
 else:
     st.error(t("schemes.weights_bad", total=f"{weights:g}"))
 
-grades_frame = pd.DataFrame(
-    [{"grade": g, "share": float(s)} for g, s in base.grades], columns=["grade", "share"]
-)
 grades = tables.editor(
-    grades_frame,
+    scheme_form.grades_frame(base),
     num_rows="dynamic",
     hide_index=True,
     key=f"grades_{ref}",
-    column_config={
-        "grade": st.column_config.TextColumn(t("schemes.col_grade")),
-        "share": st.column_config.NumberColumn(t("schemes.col_share"), min_value=0, max_value=1),
-    },
+    column_config=scheme_form.grade_columns(),
 )
-
-
-def _clean(value: object) -> object:
-    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
-
 
 data = {
     "name": name,
@@ -213,10 +221,8 @@ data = {
     "role": role,
     "cycle": cycle,
     "period": first_period or None,
-    "items": [{k: _clean(v) for k, v in r.items()} for r in edited.to_dict("records")],
-    "grades": {
-        str(r["grade"]): r["share"] for r in grades.to_dict("records") if _clean(r["grade"])
-    },
+    "items": item_rows,
+    "grades": scheme_form.grade_rows(grades),
 }
 draft: schemes.Scheme | None
 try:
@@ -226,42 +232,76 @@ try:
 except schemes.SchemeError as exc:
     draft = None
     # Checked as the head types: an unfinished draft is a warning to act on, not a failure.
+    # The weights were said once already, next to the grid.
+    try:
+        said = schemes.weights_message(schemes.from_dict(data, validate_now=False))
+    except schemes.SchemeError:
+        said = None
     for message in exc.messages:
-        st.warning(plain(messages.scheme_message(message)))
+        if message != said:
+            st.warning(plain(messages.scheme_message(message)))
 
 refusal = schemes.editable_by(identity.role, identity.org_id, draft or base)
 if refusal:
     st.warning(plain(refusal))
 
+
+def act(action: str, scheme: schemes.Scheme) -> None:
+    """A button's callback. It runs before the next run of the page, so that run lists the
+    version it made, opens it in the editor and says what was done (a save used to leave the
+    new draft out of "Scheme version", and Publish disabled, until the page was left)."""
+    with engine.begin() as conn:
+        if action == "saved":
+            done = schemes.save_draft(conn, scheme, identity.username)
+        else:
+            assert scheme.scheme_id is not None and scheme.version is not None
+            change = {
+                "published": schemes.publish,
+                "archived": schemes.archive,
+                "copied": schemes.copy_to_next_cycle,
+            }[action]
+            done = change(conn, scheme.scheme_id, scheme.version, identity.username)
+    st.session_state["_keep_scheme_ref"] = done.ref
+    st.session_state["_schemes_done"] = t(
+        f"schemes.{action}", label=plain(messages.scheme_label(done))
+    )
+    # The new scheme's grids start afresh the next time "New scheme" is chosen.
+    for key in ("items_new", "grades_new"):
+        st.session_state.pop(key, None)
+
+
 b1, b2, b3, b4 = st.columns(4)
 disabled = draft is None or refusal is not None
-if b1.button(t("schemes.save"), disabled=disabled):
-    assert draft is not None
-    with engine.begin() as conn:
-        saved = schemes.save_draft(conn, draft, identity.username)
-    st.success(t("schemes.saved", label=plain(messages.scheme_label(saved))))
-if b2.button(
-    t("schemes.publish"), disabled=disabled or base.status != "draft" or base.scheme_id is None
-):
-    with engine.begin() as conn:
-        assert base.scheme_id is not None and base.version is not None
-        done = schemes.publish(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.published", label=plain(messages.scheme_label(done))))
-if b3.button(t("schemes.archive"), disabled=refusal is not None or base.scheme_id is None):
-    with engine.begin() as conn:
-        assert base.scheme_id is not None and base.version is not None
-        done = schemes.archive(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.archived", label=plain(messages.scheme_label(done))))
-if b4.button(t("schemes.copy"), disabled=refusal is not None or base.scheme_id is None):
-    with engine.begin() as conn:
-        assert base.scheme_id is not None and base.version is not None
-        copy = schemes.copy_to_next_cycle(conn, base.scheme_id, base.version, identity.username)
-    st.success(t("schemes.copied", label=plain(messages.scheme_label(copy))))
+b1.button(t("schemes.save"), disabled=disabled, on_click=act, args=("saved", draft))
+b2.button(
+    t("schemes.publish"),
+    disabled=disabled or base.status != "draft" or base.scheme_id is None,
+    on_click=act,
+    args=("published", base),
+)
+b3.button(
+    t("schemes.archive"),
+    disabled=refusal is not None or base.scheme_id is None,
+    on_click=act,
+    args=("archived", base),
+)
+b4.button(
+    t("schemes.copy"),
+    disabled=refusal is not None or base.scheme_id is None,
+    on_click=act,
+    args=("copied", base),
+)
 
 # --- what-if preview --------------------------------------------------------------------------
 st.subheader(t("schemes.whatif"))
-period = period_input(t("schemes.past_period"), base.period, "whatif_period")
-if draft is not None and period is not None:
+latest = state.periods((draft or base).cycle, state.data_version())
+period = period_input(
+    t("schemes.past_period"), latest[0] if latest else None, f"whatif_period_{ref}"
+)
+notice = incomplete_notice(period, state.data_version()) if period is not None else None
+if notice:
+    st.warning(notice, icon=":material/hourglass_empty:")
+elif draft is not None and period is not None:
     with engine.connect() as conn:
         published = schemes.published(conn, base.scheme_id) if base.scheme_id else None
         try:

@@ -7,7 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from metrics.core.catalogue import appraisal_ids
-from ui import attainment, common, snapshot_button, state, tables
+from metrics.core.periods import Period
+from ui import attainment, common, compare, snapshot_button, state, tables
+from ui.format import period_label
 from ui.i18n import labels, role_name, t
 from ui.tables import colour, display
 
@@ -91,3 +93,17 @@ common.csv_download(
     ctx=ctx,
     what="scorecard",
 )
+
+# Two periods side by side: the unit's KPIs now and in another period (a year earlier first).
+st.subheader(t("compare.title"))
+others, year_ago = compare.choices(ctx)
+if year_ago is not None:
+    other = common.select(
+        t("compare.with"),
+        [year_ago, *[o for o in others if o != year_ago]],
+        format_func=lambda p: period_label(p, ctx.lang),
+        key="compare_with",
+    )
+    tables.table(
+        compare.side_by_side(ctx, Period.parse(other)), hide_index=True, key="compare_table"
+    )

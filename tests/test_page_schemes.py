@@ -73,3 +73,5 @@ def test_weights_off_one_hundred_are_said(app_db: str) -> None:
     }
     at.run()
     assert any("权重合计 60，应为 100" in e.value for e in at.error), [e.value for e in at.error]
+    # Said once: not again among the validation warnings.
+    assert not [w.value for w in at.warning if "add up to" in w.value]

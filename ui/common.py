@@ -19,6 +19,7 @@ from metrics.measures.flags import Flag
 from ui import state, tables
 from ui.format import delta, metric_value, period_label
 from ui.i18n import label, labels, metric_description, metric_name, t
+from ui.periods import to_date_caption
 from ui.plain import plain
 
 PLANNER_PAGE = "pages/planner.py"
@@ -66,6 +67,9 @@ def header(title_key: str, ctx: state.Context) -> None:
                 period=period_label(ctx.period.label(), ctx.lang),
             )
         )
+        to_date = to_date_caption(ctx.period)  # a period under way says so on every page
+        if to_date:
+            st.info(to_date, icon=":material/schedule:")
 
 
 def require_ready(ctx: state.Context) -> None:

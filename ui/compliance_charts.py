@@ -118,7 +118,7 @@ def sunburst_nodes(
             meta.setdefault(
                 "/".join(path_steps), (unit_alone_label(names.get(org_id, org_id)), "alone", org_id)
             )
-        paths.append("/".join(nodes))
+        paths.append("/".join(path_steps))
     counts: dict[str, int] = {}
     for path in paths:
         parts = path.split("/")

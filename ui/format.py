@@ -136,7 +136,14 @@ def day(value: Any, lang: str) -> str:
 
 
 def period_label(label: str, lang: str) -> str:
-    """'2026Q3' -> '2026年第3季度', '2026-09' -> '2026年9月', '2026' -> '2026年' in Chinese."""
+    """'2026Q3' -> '2026年第3季度', '2026-09' -> '2026年9月', '2026' -> '2026年' in Chinese; a
+    period to date ('2026~2026-10') says so in both languages."""
+    if "~" in label:
+        from ui.i18n import t
+
+        whole, _, upto = label.partition("~")
+        shown = t("periods.to_date", period=period_label(whole, lang), end=period_label(upto, lang))
+        return shown
     if lang != "zh":
         return label
     if "Q" in label:

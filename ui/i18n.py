@@ -740,6 +740,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "users.may_unmask": ("May see personal data unmasked", "可查看明文个人信息"),
     "users.password": ("Password", "密码"),
     # Strings of the scheme editor and periods work (kept together).
+    "compare.title": ("Two periods side by side", "两期对比"),
+    "compare.with": ("Compare with", "对比期间"),
+    "compare.kpi": ("KPI", "指标"),
+    "compare.change": ("Change", "变化"),
+    "periods.to_date": ("{period} to date (through {end})", "{period}至今（截至{end}）"),
+    "periods.incomplete": (
+        "{period} is incomplete: month-end AUM has been imported up to {last}. It is not scored "
+        "or ranked; the latest complete period is {latest}.",
+        "{period}数据不完整：月末金融资产仅导入至{last}，不予评分或排名；最近的完整期间为{latest}。",
+    ),
+    "periods.vs_partial": (
+        "vs {period} (partial: data from {first} only)",
+        "较{period}（数据不完整：自{first}起）",
+    ),
+    "periods.to_date_caption": (
+        "{period}: stocks at the last imported month end ({last}); compared with the same months "
+        "a year earlier.",
+        "{period}：存量取最近导入的月末（{last}）；与上年同期相同月份比较。",
+    ),
+    "schemes.whole_bank": ("Whole bank", "全行"),
+    "schemes.rule.linear": ("linear", "线性"),
+    "schemes.rule.threshold": ("threshold", "达标"),
+    "schemes.rule.rank": ("rank", "排名"),
     "users.add_button": ("Add", "新增"),
     "users.added": ("Added {username}", "已新增 {username}"),
     # Strings of the screens, packs and layout work (kept together).

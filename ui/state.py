@@ -88,6 +88,13 @@ def data_end(version: str) -> dt.date | None:
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)
+def data_start(version: str) -> dt.date | None:
+    """The first day of the first month with AUM (a period starting before it is partial)."""
+    with get_engine().connect() as conn:
+        return browse.data_start(conn)
+
+
+@st.cache_data(ttl=TTL, show_spinner=False)
 def org_units(scope_key: str, version: str, _scope: Scope) -> pd.DataFrame:
     with get_engine().connect() as conn:
         return browse.org_units(conn, _scope)

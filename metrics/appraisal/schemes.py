@@ -201,9 +201,8 @@ def validate(scheme: Scheme) -> list[str]:
             problems.append(f"{where}: the cap must be more than 0")
         if item.max_score is not None and item.max_score <= 0:
             problems.append(f"{where}: the maximum score must be more than 0")
-    total = scheme.total_weight
-    if scheme.items and total != 100:
-        problems.append(f"weights add up to {_num(total)}, not 100")
+    if scheme.items and scheme.total_weight != 100:
+        problems.append(weights_message(scheme))
     if scheme.grades:
         shares = sum((share for _, share in scheme.grades), Decimal(0))
         names = [grade for grade, _ in scheme.grades]
@@ -216,6 +215,11 @@ def validate(scheme: Scheme) -> list[str]:
         if shares != 1:
             problems.append(f"grade shares add up to {_num(shares)}, not 1")
     return problems
+
+
+def weights_message(scheme: Scheme) -> str:
+    """The one message for weights off 100 (the editor shows it once, next to the grid)."""
+    return f"weights add up to {_num(scheme.total_weight)}, not 100"
 
 
 def check(scheme: Scheme) -> Scheme:

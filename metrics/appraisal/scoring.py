@@ -43,7 +43,7 @@ from sqlalchemy import Connection, and_, or_, select
 from data.schema import Staff
 from data.settings import load_settings
 from metrics.appraisal.schemes import Item, Scheme, check
-from metrics.core import sql
+from metrics.core import completeness, sql
 from metrics.core.catalogue import BY_ID
 from metrics.core.entities import entities
 from metrics.core.periods import Period
@@ -328,6 +328,11 @@ def appraise(
     """
     check(scheme)
     check_period(scheme, period)
+    try:
+        # Never a score or a rank for a period whose month-end AUM is not imported yet.
+        completeness.require_complete(conn, period)
+    except completeness.IncompletePeriodError as exc:
+        raise AppraisalError(str(exc)) from None
     settings = load_settings(conn) if settings is None else settings
     scored = score_actuals(scheme, covered_actuals(conn, scheme, period, settings))
     population = len(scored)

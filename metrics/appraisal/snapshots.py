@@ -31,7 +31,7 @@ from data.schema import Snapshot as SnapshotRow
 from data.settings import load_settings
 from metrics.appraisal.schemes import Scheme, from_dict
 from metrics.appraisal.scoring import appraise, visible_staff
-from metrics.core import sql
+from metrics.core import completeness, sql
 from metrics.core.catalogue import BY_ID, Kind, ids_of
 from metrics.core.entities import Level, entities
 from metrics.core.periods import Period
@@ -319,6 +319,7 @@ def take_table(
     """Freeze a KPI table (scorecard, supervision or health) for a period, level and scope."""
     if kind not in TABLE_KINDS:
         raise ValueError(f"a table snapshot is one of {', '.join(TABLE_KINDS)}, not {kind!r}")
+    completeness.require_complete(conn, period)  # figures are frozen for complete periods only
     settings = load_settings(conn)
     frame = compute_table(conn, kind, period, level, scope, settings)
     return _store(

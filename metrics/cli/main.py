@@ -181,6 +181,13 @@ def run_table(args: argparse.Namespace, out: Any) -> None:
     try:
         with engine.connect() as conn:
             scope = _scope(conn, args.as_user)
+            if args.command == "scorecard":
+                from metrics.core.completeness import IncompletePeriodError, require_complete
+
+                try:
+                    require_complete(conn, period)  # a scorecard ranks; never on partial data
+                except IncompletePeriodError as exc:
+                    raise Refused(str(exc)) from None
             settings = load_settings(conn)
             try:
                 if args.command == "exceptions":

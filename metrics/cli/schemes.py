@@ -19,6 +19,7 @@ from sqlalchemy import Connection
 
 from metrics.appraisal.schemes import Scheme, SchemeError, get_ref, load_file, with_targets
 from metrics.cli.main import Refused, _one_line, _open_database, _scope
+from metrics.core.completeness import IncompletePeriodError
 from metrics.core.periods import Period, PeriodError
 from metrics.exports.text_formats import text_rows, write_csv, write_json
 
@@ -109,7 +110,7 @@ def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
                     else:
                         scheme = _scheme(conn, args.scheme, args.targets)
                         record = snapshots.take_appraisal(conn, scheme, period, scope, user)
-                except (appraisal.AppraisalError, SchemeError) as exc:
+                except (appraisal.AppraisalError, SchemeError, IncompletePeriodError) as exc:
                     raise Refused(str(exc)) from None
                 out.write(f"{record.snapshot_id}\t{record.sha256}\n")
             else:

@@ -1,4 +1,9 @@
-"""Periods: a month `2026-09`, a quarter `2026Q3` or a year `2026` (kpis.md, "Periods and books")."""
+"""Periods: a month `2026-09`, a quarter `2026Q3` or a year `2026` (kpis.md, "Periods and books").
+
+A quarter or a year may also be taken **to date**, `2026~2026-10` (January to October 2026):
+the part of a period still under way that the data cover (`metrics.core.completeness`). Its
+figures read stocks at its last month end; the period before it covers the same months one
+period earlier (2025~2025-10), so a comparison is like with like."""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ _YEAR = re.compile(r"^(\d{4})$")
 
 class PeriodError(ValueError):
     pass
+
+
+LENGTH = {"month": 1, "quarter": 3, "year": 12}
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -38,6 +46,18 @@ class Period:
     @classmethod
     def parse(cls, text: str) -> Period:
         text = text.strip()
+        if "~" in text:
+            whole, _, upto = text.partition("~")
+            full = cls.parse(whole)
+            m = _MONTH.match(upto.strip())
+            if full.kind == "month" or m is None or not 1 <= int(m[2]) <= 12:
+                raise PeriodError(
+                    f"period {text!r}: a quarter or year to a month, e.g. 2026~2026-10"
+                )
+            end = month_end(dt.date(int(m[1]), int(m[2]), 1))
+            if not full.start <= end <= full.end:
+                raise PeriodError(f"period {text!r}: {upto} is not inside {whole}")
+            return full.to(end)
         if m := _MONTH.match(text):
             year, month = int(m[1]), int(m[2])
             if not 1 <= month <= 12:
@@ -55,10 +75,20 @@ class Period:
 
     @property
     def months(self) -> int:
-        return {"month": 1, "quarter": 3, "year": 12}[self.kind]
+        """The months the period covers (fewer than its kind's length when to date)."""
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+
+    @property
+    def is_to_date(self) -> bool:
+        return self.months < LENGTH[self.kind]
+
+    def to(self, end: dt.date) -> Period:
+        """This period to the month end `end` (itself when `end` is its own end)."""
+        return Period(self.kind, self.start, min(month_end(end), self.end))
 
     def shift(self, n: int) -> Period:
-        start = add_months(self.start, n * self.months)
+        """The period `n` of its kind later; one to date covers the same months then."""
+        start = add_months(self.start, n * LENGTH[self.kind])
         return Period(self.kind, start, month_end(add_months(start, self.months - 1)))
 
     def prev(self) -> Period:
@@ -72,8 +102,10 @@ class Period:
         if self.kind == "month":
             return f"{self.start:%Y-%m}"
         if self.kind == "quarter":
-            return f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}"
-        return str(self.start.year)
+            whole = f"{self.start.year}Q{(self.start.month - 1) // 3 + 1}"
+        else:
+            whole = str(self.start.year)
+        return f"{whole}~{self.end:%Y-%m}" if self.is_to_date else whole
 
     def __str__(self) -> str:
         return self.label()

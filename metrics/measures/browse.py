@@ -45,7 +45,7 @@ from data.schema import (
     Staff,
     WorkItem,
 )
-from metrics.core import sql
+from metrics.core import completeness, sql
 from metrics.core.entities import (
     Level,
     book,
@@ -126,9 +126,9 @@ def narrow(conn: Connection, scope: Scope, level: Level, entity_id: str) -> Scop
 def data_end(conn: Connection) -> dt.date | None:
     """The last day the data cover: the end of the latest month with AUM figures (None: no data).
 
-    Stocks need a month's average daily AUM, so a month without AUM rows is not yet complete."""
-    latest = sql.run(conn, select(func.max(aum.c.month))).scalar_one()
-    return None if latest is None else month_end(latest)
+    Stocks need a month's average daily AUM, so a month without AUM rows is not yet complete
+    (the rule is `metrics.core.completeness`)."""
+    return completeness.coverage(conn).last
 
 
 def data_start(conn: Connection) -> dt.date | None:
@@ -138,16 +138,11 @@ def data_start(conn: Connection) -> dt.date | None:
 
 def complete_periods(conn: Connection, kind: str) -> list[Period]:
     """The periods of `kind` that lie wholly inside the data, newest first."""
-    start, end = data_start(conn), data_end(conn)
-    if start is None or end is None:
-        return []
+    covered = completeness.coverage(conn)
+    start, period = covered.first, covered.latest(kind)
     periods: list[Period] = []
-    first = {"month": f"{end:%Y-%m}", "quarter": f"{end.year}Q{(end.month - 1) // 3 + 1}"}.get(
-        kind, str(end.year)
-    )
-    period = Period.parse(first)
-    if period.end > end:
-        period = period.prev()
+    if start is None or period is None:
+        return []
     while period.start >= start:
         periods.append(period)
         period = period.prev()
