@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up the development requirements (and Debian's chromium when missing), then run every check:
-# ruff (lint + format), mypy on metrics/ and data/, pip-audit on requirements.txt, and the whole pytest suite on DuckDB and
+# ruff (lint + format), mypy on metrics/, data/, ui/ and pages/, pip-audit on requirements.txt, and the whole pytest suite on DuckDB and
 # PostgreSQL (WEALTH_TEST_PG, default 127.0.0.1:5432 as postgres).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -20,7 +20,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 fi
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
-.venv/bin/mypy metrics data
+.venv/bin/mypy metrics data ui pages
 # Known CVEs in the pinned runtime requirements (needs PyPI and the advisory database online).
 .venv/bin/pip-audit -r requirements.txt --progress-spinner off
 .venv/bin/python -m pytest -n 2 "$@"

@@ -11,6 +11,7 @@ import pandas as pd
 import streamlit as st
 
 from data.importer import (
+    BatchReport,
     ImportInProgress,
     ImportRefused,
     import_sources,
@@ -42,17 +43,18 @@ if st.button(t("data.import"), type="primary", disabled=not files, key="data_imp
         sources.extend(found)
         warnings.extend(notes)
     bar = st.progress(0.0, text=t("data.progress"))
+
+    def show_progress(fraction: float, message: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), message)
+
     try:
-        report = import_sources(
+        made = import_sources(
             state.get_engine(),
             sources,
             as_of=as_of,
             user=ctx.identity.username,
             source_label="upload: " + ", ".join(u.name for u in files or []),
-            progress=lambda fraction, message: (
-                None,
-                bar.progress(min(max(fraction, 0.0), 1.0), message),
-            )[0],
+            progress=show_progress,
             warnings=warnings,
         )
     except ImportInProgress:
@@ -63,9 +65,9 @@ if st.button(t("data.import"), type="primary", disabled=not files, key="data_imp
         st.error(t("data.refused", reason=plain(exc)))
     else:
         # The importer audits the batch itself (in its own transaction), as for the command line.
-        st.session_state["data_report"] = report
+        st.session_state["data_report"] = made
         state.refresh()
-        if report.committed and report.changed:
+        if made.committed and made.changed:
             # The new data version has no stored figures yet: compute the landing Overview now,
             # while the importer waits anyway, rather than on the next director's first visit.
             bar.progress(1.0, t("data.warming"))
@@ -73,7 +75,7 @@ if st.button(t("data.import"), type="primary", disabled=not files, key="data_imp
     bar.empty()
 
 # --- the report of the last import (kept across reruns, e.g. a download click) ----------------------
-report = st.session_state.get("data_report")
+report: BatchReport | None = st.session_state.get("data_report")
 if report is not None:
     st.subheader(t("data.report"))
     if not report.committed:

@@ -9,6 +9,8 @@ callback, in one transaction with its audit record, and the page then shows the 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -96,7 +98,8 @@ with engine.connect() as conn:
     queue = cycle.open_inquiries(conn, identity)
 if queue.empty:
     st.info(t("results.queue_empty"))
-for row in queue.itertuples():
+inquiries: list[Any] = list(queue.itertuples())  # named tuples of the queue's text columns
+for row in inquiries:
     with st.container(border=True, key=f"inquiry_{row.inquiry_id}"):
         st.markdown(
             f"**{t('results.inquiry')}** · {period_label(row.period, lang())} · {cycle_view.md(row.name)} "

@@ -233,6 +233,7 @@ except schemes.SchemeError as exc:
     draft = None
     # Checked as the head types: an unfinished draft is a warning to act on, not a failure.
     # The weights were said once already, next to the grid.
+    said: str | None
     try:
         said = schemes.weights_message(schemes.from_dict(data, validate_now=False))
     except schemes.SchemeError:
@@ -302,6 +303,7 @@ notice = incomplete_notice(period, state.data_version()) if period is not None e
 if notice:
     st.warning(notice, icon=":material/hourglass_empty:")
 elif draft is not None and period is not None:
+    moves: pd.DataFrame | None
     with engine.connect() as conn:
         published = schemes.published(conn, base.scheme_id) if base.scheme_id else None
         try:

@@ -21,13 +21,17 @@ MIGRATION_STEP = 96  # px per tier column of the migration matrix
 LOAD_STEP = 26  # px per planner of the load chart
 
 
-def _theme(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+# What a builder returns and `st.altair_chart` draws.
+Figure = alt.Chart | alt.LayerChart | alt.HConcatChart | alt.VConcatChart | alt.FacetChart
+
+
+def _theme(chart: Figure) -> Figure:
     # Set on the chart just built rather than through `configure()`, which deep-copies it.
     chart.config = alt.Config(font=FONT, view=alt.ViewConfig(strokeWidth=0))
     return chart
 
 
-def aum_trend(frame: pd.DataFrame, lang: str, *, title: str = "") -> alt.TopLevelMixin:
+def aum_trend(frame: pd.DataFrame, lang: str, *, title: str = "") -> Figure:
     """Monthly AUM stock: `month` (date), `aum` (yuan) -> a line in yuan or 万元."""
     divisor, unit = money_scale(lang)
     data = pd.DataFrame(
@@ -75,7 +79,7 @@ def aum_trend(frame: pd.DataFrame, lang: str, *, title: str = "") -> alt.TopLeve
 
 def kpi_trend(
     frame: pd.DataFrame, value_title: str, *, percent: bool = False, axis_format: str = ",~s"
-) -> alt.TopLevelMixin:
+) -> Figure:
     """One KPI over periods: `period` (label, in order), `value` -> a line."""
     data = frame[["period", "value"]].copy()
     data["value"] = pd.to_numeric(data["value"], errors="coerce")
@@ -119,7 +123,7 @@ def spread_summary(
     return pd.DataFrame(rows), flat
 
 
-def kpi_spread(summary: pd.DataFrame, titles: dict[str, str]) -> alt.TopLevelMixin:
+def kpi_spread(summary: pd.DataFrame, titles: dict[str, str]) -> Figure:
     """The spread of staff on each KPI, from `spread_summary`: one row per KPI, a box from the
     lower to the upper quartile with the median marked, whiskers to the lowest and highest
     figure, both written out; the tooltip gives all five (`titles`: their names).
@@ -181,9 +185,7 @@ def kpi_spread(summary: pd.DataFrame, titles: dict[str, str]) -> alt.TopLevelMix
     return _theme(chart)
 
 
-def login_heatmap(
-    frame: pd.DataFrame, *, logins_title: str, workday_title: str
-) -> alt.TopLevelMixin:
+def login_heatmap(frame: pd.DataFrame, *, logins_title: str, workday_title: str) -> Figure:
     """Login calendar: `name`, `day`, `logins`, `is_workday` -> one row per person, one cell per
     day; working days carry a colour by logins, days off are grey (so a working day without a
     login stands out as white)."""
@@ -222,7 +224,7 @@ def login_heatmap(
     return _theme(chart.properties(height=alt.Step(20)))
 
 
-def tier_migration(frame: pd.DataFrame, *, from_title: str, to_title: str) -> alt.TopLevelMixin:
+def tier_migration(frame: pd.DataFrame, *, from_title: str, to_title: str) -> Figure:
     """Tier migration matrix: long frame `from`, `to`, `clients` -> a heat map with counts."""
     rows = list(dict.fromkeys(frame["from"]))
     cols = list(dict.fromkeys(frame["to"]))
@@ -249,7 +251,7 @@ def tier_migration(frame: pd.DataFrame, *, from_title: str, to_title: str) -> al
     return _theme((cells + text).properties(height=200, width=alt.Step(MIGRATION_STEP)))
 
 
-def work_items(frame: pd.DataFrame, *, measure_title: str) -> alt.TopLevelMixin:
+def work_items(frame: pd.DataFrame, *, measure_title: str) -> Figure:
     """Work items by kind: long frame `kind`, `measure`, `items` -> grouped bars."""
     colors = alt.Scale(range=[NEUTRAL, GOOD, BAD])
     chart = (
@@ -272,7 +274,7 @@ def work_items(frame: pd.DataFrame, *, measure_title: str) -> alt.TopLevelMixin:
     return _theme(chart.properties(height=max(120, 60 * frame["kind"].nunique())))
 
 
-def load_vs_limit(frame: pd.DataFrame, limit: int, *, load_title: str) -> alt.TopLevelMixin:
+def load_vs_limit(frame: pd.DataFrame, limit: int, *, load_title: str) -> Figure:
     """Each planner's load (`name`, `load`) against `limit`: bars, red above the limit."""
     data = frame[["name", "load"]].copy()
     data["over"] = data["load"] > limit

@@ -3,7 +3,7 @@ downloads (audited as exports) and the jump to the planner page."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import partial
 from typing import Any
 
@@ -98,8 +98,8 @@ def row_of(frame: pd.DataFrame, entity_id: str) -> pd.Series | None:
 
 def tiles(
     metrics: Iterable[str],
-    now: dict[str, Any],
-    prev: dict[str, Any],
+    now: Mapping[Any, Any],
+    prev: Mapping[Any, Any],
     lang: str,
     *,
     per_row: int = 4,

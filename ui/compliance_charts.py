@@ -15,7 +15,7 @@ from collections.abc import Callable
 import altair as alt
 import pandas as pd
 
-from ui.charts import NEUTRAL, _theme
+from ui.charts import NEUTRAL, Figure, _theme
 
 SELECTION = "node"  # the name of the sunburst's point selection (Streamlit's selection key)
 RING = 56  # pixels per ring
@@ -23,7 +23,7 @@ HOLE = 28  # the empty centre
 COLOURS = ("#1f4e79", "#2e7d32", "#c77700", "#6a1b9a", "#00838f", "#ad1457", "#5d4037")
 
 
-def exception_trend(frame: pd.DataFrame, *, title: str, month_title: str) -> alt.TopLevelMixin:
+def exception_trend(frame: pd.DataFrame, *, title: str, month_title: str) -> Figure:
     """Exceptions per month: `month` (first day, a date) and `exceptions` (a count) -> a line
     with a point per month whose tooltip gives the month and the count."""
     data = pd.DataFrame(
@@ -172,7 +172,7 @@ def rows_of(paths: pd.Series, node: str) -> pd.Series:
     return (paths == node) | paths.str.startswith(node + "/")
 
 
-def exception_sunburst(nodes: pd.DataFrame, *, count_title: str) -> alt.TopLevelMixin:
+def exception_sunburst(nodes: pd.DataFrame, *, count_title: str) -> Figure:
     """The sunburst of `sunburst_nodes`: one arc per segment, coloured by the first ring below
     the top, with a tooltip naming it and its count; clicking a segment selects its `node`
     (the selection named `SELECTION`), the other segments fading."""

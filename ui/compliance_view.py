@@ -85,10 +85,11 @@ def register_view(
             n if not is_null(n) else staff_names.get(str(s)) if not is_null(s) else None
             for n, s in zip(names, register["staff_id"], strict=True)
         ]
-    shown["staff_name"] = [None if is_null(n) else n for n in names]
+    shown["staff_name"] = pd.Series([None if is_null(n) else n for n in names], index=shown.index)
     shown["org_name"] = register.get("org_name", register["org_id"])
     shown["day"] = register["day"]
-    shown["ref"] = [reference(r, x) for r, x in zip(register["rule"], register["ref"], strict=True)]
+    refs = [reference(r, x) for r, x in zip(register["rule"], register["ref"], strict=True)]
+    shown["ref"] = pd.Series(refs, index=shown.index)
     return shown.reset_index(drop=True)
 
 

@@ -85,7 +85,7 @@ def _clean(value: Any) -> Any:
 
 def item_rows(edited: pd.DataFrame) -> list[dict[str, Any]]:
     """The grid's rows as scheme items; a row left wholly empty (just added) is not an item."""
-    rows = [{k: _clean(v) for k, v in r.items()} for r in edited.to_dict("records")]
+    rows = [{str(k): _clean(v) for k, v in r.items()} for r in edited.to_dict("records")]
     return [r for r in rows if any(r.get(k) is not None for k in ("kpi", "weight", "target"))]
 
 
