@@ -27,7 +27,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event, insert, select, text, update
+from sqlalchemy import Connection, Engine, event, insert, inspect, select, text, update
 
 from data.schema import AuditEvent, AuditHead
 
@@ -167,6 +167,10 @@ def mark_pending(conn: Connection) -> None:
     """Seal this connection's audit rows once it is returned (after its commit or rollback)."""
     engine = conn.engine
     if engine not in _INSTALLED:
+        if not inspect(conn).has_table(AuditHead.__tablename__):
+            # A database before migration 0008 (an upgrade test, a tool on an old file): that
+            # migration chains every row written until then, so there is nothing to seal yet.
+            return
         _INSTALLED.add(engine)
         event.listen(engine, "checkin", _on_checkin(engine))
     conn.info[_PENDING_KEY] = True

@@ -17,10 +17,10 @@ import streamlit as st
 from metrics.appraisal import cycle, schemes
 from metrics.appraisal.scoring import shown
 from metrics.core.periods import Period, PeriodError
-from ui import common, cycle_view, state, tables
+from ui import common, cycle_view, messages, state, tables
 from ui.auth import require_role
 from ui.format import period_label
-from ui.i18n import lang, metric_name, t
+from ui.i18n import labels, lang, metric_name, t
 
 ctx = state.context()
 identity = ctx.identity
@@ -57,7 +57,10 @@ else:
     refs = [s.ref for s in publishable]
     by_ref = {s.ref: s for s in publishable}
     ref = common.select(
-        t("results.scheme"), refs, key="results_scheme", format_func=lambda r: by_ref[r].label
+        t("results.scheme"),
+        refs,
+        key="results_scheme",
+        format_func=labels(refs, lambda r: messages.scheme_label(by_ref[r])),
     )
     scheme = by_ref[ref]
     # The scheme's own period, else the latest complete period of its cycle in the data.

@@ -17,11 +17,12 @@ from metrics.appraisal import schemes, snapshots
 from metrics.appraisal import scoring as appraisal
 from metrics.core.catalogue import BY_ID
 from metrics.core.periods import Period, PeriodError
+from metrics.exports.explain_zh import explanation_zh, flags_zh
 from ui import messages, scheme_form, state, tables
 from ui.auth import require_identity
 from ui.common import keep, remember
 from ui.i18n import labels as i18n_labels
-from ui.i18n import lang, role_name, t
+from ui.i18n import lang, metric_name, role_name, t
 from ui.periods import incomplete_notice
 from ui.plain import plain
 
@@ -41,6 +42,11 @@ def period_input(label: str, default: str | None, key: str) -> Period | None:
         return None
 
 
+def explained(text: object) -> object:
+    """How an item's points were reached, in the page's language."""
+    return explanation_zh(text) if lang() == "zh" else text
+
+
 def kpi_label(kpi: str) -> str:
     metric = BY_ID.get(kpi)
     if metric is None:
@@ -56,7 +62,9 @@ if identity.role in ("planner", "advisor"):
     if not mine:
         st.info(t("schemes.none_for_you"))
         st.stop()
-    chosen = st.selectbox(t("schemes.scheme"), mine, format_func=messages.scheme_label)
+    chosen = st.selectbox(
+        t("schemes.scheme"), mine, format_func=i18n_labels(mine, messages.scheme_label)
+    )
     # The latest complete period of the scheme's cycle, not the scheme's first period (which
     # may lie ahead of the data): an incomplete period is said, never scored or ranked.
     version = state.data_version()
@@ -87,22 +95,22 @@ if identity.role in ("planner", "advisor"):
     items = pd.DataFrame(
         [
             {
-                t("schemes.col_kpi"): kpi_label(item.kpi),
+                t("schemes.col_kpi"): metric_name(item.kpi),
                 t("schemes.col_weight"): float(item.weight),
-                t("schemes.col_rule"): item.rule,
+                t("schemes.col_rule"): t(f"schemes.rule.{item.rule}"),
                 t("schemes.col_target"): None if item.target is None else float(item.target),
                 t("schemes.col_actual"): None
                 if row[f"actual_{item.kpi}"] is None
                 else float(row[f"actual_{item.kpi}"]),
                 t("schemes.col_points"): float(row[f"score_{item.kpi}"]),
-                t("schemes.col_how"): row[f"explain_{item.kpi}"],
+                t("schemes.col_how"): explained(row[f"explain_{item.kpi}"]),
             }
             for item in chosen.items
         ]
     )
     tables.table(items, hide_index=True)
     if row["flags"]:
-        st.warning(plain(row["flags"]))
+        st.warning(plain(flags_zh(row["flags"]) if lang() == "zh" else row["flags"]))
     st.stop()
 
 # --- head / director: the editor --------------------------------------------------------------
@@ -221,7 +229,7 @@ data = {
     "role": role,
     "cycle": cycle,
     "period": first_period or None,
-    "items": item_rows,
+    "items": scheme_form.with_kept_targets(item_rows, base),
     "grades": scheme_form.grade_rows(grades),
 }
 draft: schemes.Scheme | None

@@ -141,8 +141,14 @@ def test_every_metrics_command_takes_as() -> None:
 
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for name, command in sub.choices.items():
+    commands = list(sub.choices.items())
+    while commands:
+        name, command = commands.pop()
         if name == "catalogue":  # the KPI definitions: no figures, nothing to scope
+            continue
+        nested = [a for a in command._actions if isinstance(a, argparse._SubParsersAction)]
+        if nested:  # e.g. `results publish|status`: each of its commands
+            commands += [(f"{name} {n}", c) for n, c in nested[0].choices.items()]
             continue
         flags = {flag for action in command._actions for flag in action.option_strings}
         assert "--as" in flags, f"`python -m metrics {name}` has no --as"

@@ -70,3 +70,12 @@ def test_a_head_cannot_open_the_admin_pages(db: str) -> None:
         assert not direct.exception, direct.exception
         assert not direct.dataframe or "username" not in direct.dataframe[0].value.columns
         assert direct.error  # says why
+
+
+def test_every_audited_action_has_a_name_in_both_languages() -> None:
+    """The Audit page names actions in words: an action added later needs its two names."""
+    from data.audit import ACTIONS
+    from ui.i18n import STRINGS
+
+    missing = [a for a in ACTIONS if f"val.action.{a}" not in STRINGS]
+    assert missing == []

@@ -275,6 +275,31 @@ def test_director_walkthrough(server: str, browser: object, tmp_path: Path) -> N
     context.close()
 
 
+def register_clients(*rules: str) -> list[list[str]]:
+    """Per rule, the clients of the register in the latest complete month, computed on a fresh
+    copy of the tiny demo data (the server holds its own file)."""
+    import tempfile
+
+    from data.engine import make_engine
+    from data.settings import load_settings
+    from metrics.core.completeness import coverage
+    from metrics.core.scope import Scope
+    from metrics.measures.compliance import exceptions
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"duckdb:///{build_tiny_db(Path(folder))}")
+        with engine.connect() as conn:
+            period = coverage(conn).latest("month")
+            assert period is not None
+            settings = load_settings(conn)
+            out = [
+                list(exceptions(conn, period, Scope.everything(), settings, rule)["client_id"])
+                for rule in rules
+            ]
+        engine.dispose()
+    return out
+
+
 def test_compliance_drill(server: str, browser: object) -> None:
     """The Compliance page in Chromium: a click on a rule's count lists its exception rows (as
     many as the figure), and the sunburst draws."""
@@ -288,16 +313,20 @@ def test_compliance_drill(server: str, browser: object) -> None:
     expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
     open_page(page, "Compliance")
     expect(page.get_by_text("Where the exceptions are", exact=False)).to_be_visible()
-    # The tiny demo's latest month: three wealth clients without a valid risk assessment, the
-    # ninth rule of lifecycle.md.
+    # The ninth rule of lifecycle.md (risk assessment due) in the latest complete month of the
+    # tiny demo: its clients as the register of a second copy of the same data lists them.
+    due, other = register_clients("risk_assessment_due", "client_unmaintained")
+    assert due, "the tiny demo has clients due for a risk assessment"
     click_row(page, "compliance_rules", 8)
-    expect(page.get_by_text("杭州分行 · Risk assessment due = 3: 3 row(s)")).to_be_visible()
+    n = len(due)
+    expect(page.get_by_text(f"杭州分行 · Risk assessment due = {n}: {n} row(s)")).to_be_visible()
     rows = page.locator(".st-key-compliance_drill").get_by_test_id("stDataFrame")
     expect(rows).to_be_visible()
-    # The grid draws on a canvas; its accessible cells carry the text: the three clients.
-    for client in ("0117391981", "0203405817", "0296659739"):
+    # The grid draws on a canvas; its accessible cells carry the text: those clients.
+    for client in due[:5]:
         expect(rows).to_contain_text(client)
-    expect(rows).not_to_contain_text("0295170233")  # the unmaintained client: another rule
+    for client in [c for c in other if c not in due][:3]:  # another rule's clients
+        expect(rows).not_to_contain_text(client)
     shoot(page, "en_compliance_drill")
 
 

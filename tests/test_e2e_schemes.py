@@ -262,7 +262,9 @@ def test_head_types_decimals_adds_rows_saves_and_publishes(
         .get_by_test_id("stSelectbox")
         .filter(has_text="Scheme version")
     )
-    expect(version.get_by_role("combobox")).to_have_value(re.compile(r"^Three items v1 \(draft"))
+    expect(version.get_by_role("combobox")).to_have_value(
+        re.compile(r"^Three items · version 1 · draft · ")
+    )
     expect(page.get_by_role("button", name="Publish", exact=True)).to_be_enabled()
     (saved,) = stored(db_url)
     assert (saved.name, saved.org_id, saved.role, saved.status) == (
@@ -291,7 +293,7 @@ def test_head_types_decimals_adds_rows_saves_and_publishes(
     page.get_by_role("button", name="Publish", exact=True).click()
     rerun_after(page, before)
     expect(version.get_by_role("combobox")).to_have_value(
-        re.compile(r"^Three items v1 \(published")
+        re.compile(r"^Three items · version 1 · published · ")
     )
     expect(page.get_by_role("button", name="Publish", exact=True)).to_be_disabled()
     (published,) = stored(db_url)
@@ -338,7 +340,7 @@ def test_director_builds_a_two_kpi_scheme_for_a_sub_branch_picked_by_name(
         .filter(has_text="Scheme version")
     )
     expect(version.get_by_role("combobox")).to_have_value(
-        re.compile(r"^拱墅 60\+40 v1 \(published")
+        re.compile(r"^拱墅 60\+40 · version 1 · published · ")
     )
     (made,) = [s for s in stored(db_url) if s.scheme_id not in existing]
     assert (made.org_id, made.status) == ("B01S02", "published")

@@ -112,7 +112,8 @@ def test_alert_reasons_are_words(app_db: str) -> None:
 def test_a_planner_gets_no_filters_that_filter_nothing(app_db: str) -> None:
     at = goto(signed_in(PLANNER, period_kind="quarter"), "scorecards")
     assert not errors(at)
-    assert [s.key for s in at.selectbox] == []
+    # No filter: the only box is the period to set beside this one (their own figures twice).
+    assert [s.key for s in at.selectbox] == ["compare_with"]
     assert len(at.get("button_group")) == 0
     assert len(frame(at, "name")) == 1  # their own row
     goto(at, "planner")

@@ -13,7 +13,7 @@ import pandas as pd
 
 from metrics.core.catalogue import RULE_DESCRIPTIONS_ZH, RULES
 from metrics.core.values import is_null
-from ui.i18n import has, lang, metric_name, t
+from ui.i18n import has, lang, metric_name, setting_names, t
 
 RULE_DESCRIPTIONS_EN = {rule: text for rule, _en, _zh, text in RULES}
 REGISTER_COLUMNS = ["rule", "client_id", "client_name", "staff_name", "org_name", "day", "ref"]
@@ -33,7 +33,9 @@ def rule_name(rule: str) -> str:
 
 def rule_description(rule: str) -> str:
     """What the rule checks (without the roll-up sentence every exc_ definition shares)."""
-    return RULE_DESCRIPTIONS_ZH[rule] if lang() == "zh" else RULE_DESCRIPTIONS_EN[rule]
+    if lang() == "zh":
+        return setting_names(RULE_DESCRIPTIONS_ZH[rule])
+    return RULE_DESCRIPTIONS_EN[rule]
 
 
 def value(group: str, raw: object) -> object:

@@ -947,6 +947,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "val.action.user_enable": ("user enabled", "启用用户"),
     "val.action.user_role": ("role changed", "角色变更"),
     "val.action.user_password": ("password changed", "密码变更"),
+    "val.action.subscribe": ("subscription added", "新增订阅"),
+    "val.action.unsubscribe": ("subscription cancelled", "取消订阅"),
+    "val.action.deliver": ("pack or alert sent", "发送报表或提醒"),
+    "val.action.results_publish": ("results published", "考核结果公布"),
+    "val.action.results_acknowledge": ("result acknowledged", "考核结果确认"),
+    "val.action.results_inquire": ("inquiry raised", "提出申诉"),
+    "val.action.results_answer": ("inquiry answered", "答复申诉"),
+    "val.action.results_correct": ("results corrected", "考核结果更正"),
+    "val.action.results_sign_off": ("results signed off", "考核结果审批确认"),
+    "val.action.results_reopen": ("results reopened", "考核结果重新开放"),
     # -- roll-ups on the Metrics page
     "rollup.sum": ("sum", "求和"),
     "rollup.stock": ("stock at period end", "期末存量"),
@@ -1432,7 +1442,13 @@ def metric_description(metric_id: str) -> str:
         return metric.description
     # The catalogue names settings by their keys (`tier.black_gold`); a Chinese reader gets the
     # name the Settings page shows.
-    return _SETTING_KEY.sub(lambda m: f"「{t('setting.' + m.group(0))}」", metric.description_zh)
+    return setting_names(metric.description_zh)
+
+
+def setting_names(text: str) -> str:
+    """`text` with the settings it names by key (`tier.black_gold`) named as the Settings page
+    names them, for a Chinese reader."""
+    return _SETTING_KEY.sub(lambda m: f"「{t('setting.' + m.group(0))}」", text)
 
 
 def role_name(role: str | None) -> str:

@@ -135,9 +135,9 @@ def _open_database(url: str | None) -> Engine:
     from data.engine import db_label, make_engine
 
     try:
-        # The DuckDB file kept open between the command's few statements: each reopening
-        # started a cold instance and lost the buffer cache (tens of ms apiece).
-        engine = make_engine(url, keep_open=2.0)
+        # No `keep_open`: a keeping engine is the dashboard's, which stands aside for an import;
+        # a command waits for it instead (WEALTH_DB_LOCK_WAIT).
+        engine = make_engine(url)
     except Exception as exc:  # noqa: BLE001 - any bad URL is a refused command, said in one line
         raise Refused(f"cannot use database {url!r}: {_one_line(exc)}") from None
     try:

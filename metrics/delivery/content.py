@@ -11,8 +11,9 @@ from sqlalchemy import Connection, func, select
 
 from data.schema import AumMonthly
 from data.settings import load_settings
+from metrics.core import sql
 from metrics.core.periods import Period, month_end
-from metrics.core.scope import Scope
+from metrics.core.scope import Scope, scoped
 from metrics.core.values import is_null
 from metrics.delivery.subscriptions import TABLE_KIND, Sub
 
@@ -31,7 +32,7 @@ class Pack:
 
 def last_month(conn: Connection) -> dt.date:
     """The last month-end whose AUM has been imported: packs report the latest complete data."""
-    month = conn.execute(select(func.max(AumMonthly.month))).scalar()
+    month = sql.scalar(conn, select(func.max(AumMonthly.month)), "last AUM month")
     if month is None:
         raise NoData("no monthly AUM has been imported yet")
     return month_end(month)
@@ -52,6 +53,7 @@ def latest_period(kind: str, last: dt.date) -> Period:
     return found if found.end <= last else found.prev()
 
 
+@scoped
 def pack(conn: Connection, sub: Sub, scope: Scope) -> Pack:
     """The subscription's pack as `scope` (the recipient's) may see it."""
     from metrics.exports.documents import from_frame
@@ -93,6 +95,7 @@ def pack(conn: Connection, sub: Sub, scope: Scope) -> Pack:
     return Pack(name, found.media_type, data, len(frame))
 
 
+@scoped
 def alert_conditions(conn: Connection, sub: Sub, scope: Scope) -> dict[str, str]:
     """The alert's conditions true now, as {key: one line saying what}, in the recipient's scope."""
     target = sub.target

@@ -18,6 +18,7 @@ from sqlalchemy import Connection, Engine, Row, Table, insert, select
 from data.audit import DELIVER
 from data.audit import record as audit
 from data.schema import Delivery
+from metrics.core import sql
 from metrics.core.access import scope_for_username
 from metrics.delivery import content
 from metrics.delivery.subscriptions import Sub, active, remember_alert_state
@@ -46,19 +47,21 @@ def due_key(frequency: str, today: dt.date) -> str:
 
 def _done(engine: Engine, sub: Sub, key: str) -> bool:
     with engine.connect() as conn:
-        found = conn.execute(
+        found = sql.run(
+            conn,
             select(deliveries.c.delivery_id).where(
                 deliveries.c.subscription_id == sub.subscription_id,
                 deliveries.c.due_key == key,
                 deliveries.c.status.in_(("sent", "nothing")),
-            )
+            ),
         ).first()
     return found is not None
 
 
 def _log(engine: Engine, sub: Sub, key: str, status: str, channel: str | None, detail: str) -> None:
     with engine.begin() as conn:
-        conn.execute(
+        sql.run(
+            conn,
             insert(deliveries).values(
                 delivery_id=str(uuid.uuid4()), subscription_id=sub.subscription_id, due_key=key,
                 username=sub.username, status=status, channel=channel, detail=detail[:2000],
@@ -132,4 +135,4 @@ def recent(conn: Connection, username: str | None, limit: int = 50) -> list[Row]
     ).order_by(deliveries.c.at.desc(), deliveries.c.delivery_id).limit(limit)  # fmt: skip
     if username is not None:
         query = query.where(deliveries.c.username == username)
-    return list(conn.execute(query))
+    return list(sql.run(conn, query, "deliveries"))

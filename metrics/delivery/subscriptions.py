@@ -19,6 +19,7 @@ from sqlalchemy import Connection, Table, insert, select, update
 from data.audit import SUBSCRIBE, UNSUBSCRIBE
 from data.audit import record as audit
 from data.schema import Subscription
+from metrics.core import sql
 from metrics.core.catalogue import BY_ID, RULES
 
 RULE_IDS = tuple(rule for rule, *_ in RULES)
@@ -151,7 +152,8 @@ def add(
     else:
         fmt = None
     sub = Sub(str(uuid.uuid4()), recipient, actor, kind, stored, fmt, frequency, True, [])
-    conn.execute(
+    sql.run(
+        conn,
         insert(subscriptions).values(
             subscription_id=sub.subscription_id, username=recipient, created_by=actor,
             kind=kind, target=json.dumps(stored, sort_keys=True), format=fmt,
@@ -167,10 +169,11 @@ def cancel(conn: Connection, subscription_id: str, *, actor: str, actor_role: st
     sub = get(conn, subscription_id)
     if not may_subscribe(actor_role, actor, sub.username):
         raise SubscriptionError("only the recipient or a director may cancel a subscription")
-    conn.execute(
+    sql.run(
+        conn,
         update(subscriptions)
         .where(subscriptions.c.subscription_id == subscription_id)
-        .values(active=False)
+        .values(active=False),
     )
     audit(conn, actor, UNSUBSCRIBE, subscription_id, {"to": sub.username})
 
@@ -183,8 +186,8 @@ def _sub(row: Any) -> Sub:
 
 
 def get(conn: Connection, subscription_id: str) -> Sub:
-    row = conn.execute(
-        select(subscriptions).where(subscriptions.c.subscription_id == subscription_id)
+    row = sql.run(
+        conn, select(subscriptions).where(subscriptions.c.subscription_id == subscription_id)
     ).one_or_none()
     if row is None:
         raise SubscriptionError(f"unknown subscription {subscription_id!r}")
@@ -195,13 +198,16 @@ def active(conn: Connection, username: str | None = None) -> list[Sub]:
     query = select(subscriptions).where(subscriptions.c.active.is_(True))
     if username is not None:
         query = query.where(subscriptions.c.username == username)
-    rows = conn.execute(query.order_by(subscriptions.c.created_at, subscriptions.c.subscription_id))
+    rows = sql.run(
+        conn, query.order_by(subscriptions.c.created_at, subscriptions.c.subscription_id)
+    )
     return [_sub(r) for r in rows]
 
 
 def remember_alert_state(conn: Connection, subscription_id: str, keys: list[str]) -> None:
-    conn.execute(
+    sql.run(
+        conn,
         update(subscriptions)
         .where(subscriptions.c.subscription_id == subscription_id)
-        .values(alert_state=json.dumps(sorted(keys)))
+        .values(alert_state=json.dumps(sorted(keys))),
     )
