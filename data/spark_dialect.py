@@ -17,6 +17,8 @@ from typing import Any
 
 from pyhive.sqlalchemy_hive import HiveCompiler, HiveDialect, HiveTypeCompiler
 from sqlalchemy import types
+from sqlalchemy.sql import sqltypes
+from sqlalchemy.sql.type_api import NativeForEmulated
 
 SCHEME = "spark.pyhive"
 
@@ -123,7 +125,29 @@ class _SparkFloat(_FromText):
         return process
 
 
+class _SparkInterval(NativeForEmulated, sqltypes._AbstractInterval):
+    # SQLAlchemy binds an Interval on a dialect without one as a datetime after 1970-01-01;
+    # Spark has day-time intervals, so the timedelta is kept and sent as an INTERVAL literal.
+    __visit_name__ = "INTERVAL"
+    native = True
+
+    @classmethod
+    def adapt_emulated_to_native(cls, impl: Any, **kw: Any) -> Any:
+        return cls()
+
+    @property
+    def _type_affinity(self) -> Any:
+        return sqltypes.Interval
+
+    @property
+    def python_type(self) -> type:
+        return dt.timedelta
+
+
 class SparkTypeCompiler(HiveTypeCompiler):
+    def visit_INTERVAL(self, type_: Any, **kw: Any) -> str:
+        return "INTERVAL DAY TO SECOND"
+
     def visit_NUMERIC(self, type_: Any, **kw: Any) -> str:
         # A bare DECIMAL is DECIMAL(10,0) in Spark: casts would drop every fraction.
         if type_.precision is None:
@@ -160,8 +184,12 @@ class SparkTypeCompiler(HiveTypeCompiler):
 class SparkCompiler(HiveCompiler):
     def visit_extract(self, extract: Any, **kw: Any) -> str:
         # Spark has no EXTRACT(epoch ...): seconds since the epoch from the microseconds.
+        # unix_micros takes only a zoned TIMESTAMP, so the TIMESTAMP_NTZ is read in the session's
+        # zone (UTC in the tests, as DuckDB reads it); the product only subtracts two epochs,
+        # which any zone without daylight saving (Asia/Shanghai) leaves the same.
         if extract.field == "epoch":
-            return f"(unix_micros({self.process(extract.expr, **kw)}) / 1e6)"
+            expr = self.process(extract.expr, **kw)
+            return f"(unix_micros(CAST({expr} AS TIMESTAMP)) / 1e6)"
         return super().visit_extract(extract, **kw)
 
     def visit_compound_select(self, cs: Any, asfrom: bool = False, **kw: Any) -> str:
@@ -207,6 +235,7 @@ class SparkDialect(HiveDialect):
         types.DateTime: _SparkTimestamp,
         types.Float: _SparkFloat,
         types.Numeric: _SparkDecimal,
+        types.Interval: _SparkInterval,
     }
 
     def do_execute(self, cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
