@@ -31,8 +31,8 @@ from data.schema import metadata
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.core.values import is_null
-from metrics.measures.tables import drill, health, scorecard, supervision
-from tests import supervision_data
+from metrics.measures.tables import compliance, drill, health, scorecard, supervision
+from tests import lifecycle_data, supervision_data
 from tests.golden_data import insert_golden
 
 REQUIRED = os.environ.get("WEALTH_TEST_SPARK", "") == "1"
@@ -120,6 +120,17 @@ def supervision_pair(spark_server: Any, tmp_path_factory: pytest.TempPathFactory
     duck.dispose()
 
 
+@pytest.fixture(scope="session")
+def lifecycle_pair(spark_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """(DuckDB, Spark) engines holding the life-cycle (compliance) data set."""
+    tmp = tmp_path_factory.mktemp("lifecycle")
+    duck = _duckdb_with(tmp, lifecycle_data.insert_data)
+    spark = _publish(duck, spark_server.url, "lifecycle", spark_server.folder / "lake")
+    yield duck, spark
+    spark.dispose()
+    duck.dispose()
+
+
 def _same(a: Any, b: Any) -> bool:
     if is_null(a) or is_null(b):
         return is_null(a) and is_null(b)
@@ -201,6 +212,10 @@ def test_supervision_whole_tables_match_duckdb(supervision_pair: Any) -> None:
 
 def test_health_whole_tables_match_duckdb(supervision_pair: Any) -> None:
     assert _compare(supervision_pair, health, ("sub_branch", "branch"), EVERYTHING) > 0
+
+
+def test_compliance_whole_tables_match_duckdb(lifecycle_pair: Any) -> None:
+    assert _compare(lifecycle_pair, compliance, LEVELS, EVERYTHING) > 0
 
 
 # --- access scope ---------------------------------------------------------------------------------
