@@ -20,8 +20,6 @@ from sqlalchemy import types
 from sqlalchemy.sql import sqltypes
 from sqlalchemy.sql.type_api import NativeForEmulated
 
-SCHEME = "spark.pyhive"
-
 
 def spark_literal(value: Any) -> str:
     """A Python value as a typed Spark SQL literal.
