@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -34,6 +35,11 @@ LOCK_WAIT_SECONDS = float(os.environ.get("WEALTH_DB_LOCK_WAIT", "30"))
 KEEP_OPEN_SECONDS = float(os.environ.get("WEALTH_DB_KEEP_OPEN", "3"))
 
 log = logging.getLogger("wealth.engine")
+
+# Spark SQL over HiveServer2 (`spark+pyhive://host:10000/db`, data/spark_dialect.py, needs
+# requirements-spark.txt): registered by name only, so nothing is imported unless a URL names it.
+registry.register("spark.pyhive", "data.spark_dialect", "SparkDialect")
+registry.register("spark", "data.spark_dialect", "SparkDialect")
 
 
 class DatabaseBusyError(RuntimeError):
