@@ -3,10 +3,6 @@ the list and the delivery log speak Chinese on a Chinese screen."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from data.engine import make_engine
 from metrics.core.catalogue import BY_ID
 from metrics.delivery import subscriptions as subs
@@ -14,21 +10,10 @@ from tests.ui_support import (
     DIRECTOR,
     HEAD,
     PLANNER,
-    build_tiny_db,
-    copy_db,
     errors,
     goto,
     signed_in,
 )
-
-
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    folder = tmp_path_factory.mktemp("subscriptions_page")
-    url = copy_db(build_tiny_db(folder), folder)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WEALTH_DB_URL", url)
-        yield url
 
 
 def active(url: str, username: str | None) -> list[subs.Sub]:
@@ -39,7 +24,7 @@ def active(url: str, username: str | None) -> list[subs.Sub]:
     return found
 
 
-def test_a_director_subscribes_a_head_to_a_weekly_pack(db: str) -> None:
+def test_a_director_subscribes_a_head_to_a_weekly_pack(app_db: str) -> None:
     at = goto(signed_in(DIRECTOR), "subscriptions")
     assert not errors(at)
     assert HEAD in at.selectbox(key="subs_to").options
@@ -50,13 +35,13 @@ def test_a_director_subscribes_a_head_to_a_weekly_pack(db: str) -> None:
     at.selectbox(key="subs_every").select("weekly").run()
     at.button(key="subs_save").click().run()
     assert not errors(at)
-    made = active(db, HEAD)
+    made = active(app_db, HEAD)
     assert [(s.target, s.format, s.frequency, s.created_by) for s in made] == [
         ({"pack": "supervision", "level": "sub_branch"}, "xlsx", "weekly", DIRECTOR)
     ]
 
 
-def test_a_planner_may_only_subscribe_themself_and_reads_chinese(db: str) -> None:
+def test_a_planner_may_only_subscribe_themself_and_reads_chinese(app_db: str) -> None:
     at = goto(signed_in(PLANNER, lang="zh"), "subscriptions")
     assert not errors(at)
     box = at.selectbox(key="subs_to")
@@ -67,7 +52,7 @@ def test_a_planner_may_only_subscribe_themself_and_reads_chinese(db: str) -> Non
     at.text_input(key="subs_value").input("0.9").run()
     at.button(key="subs_save").click().run()
     assert not errors(at)
-    made = active(db, PLANNER)
+    made = active(app_db, PLANNER)
     assert [s.target for s in made] == [
         {"alert": "threshold", "metric": "retention_rate", "op": "<", "value": "0.9",
          "level": "staff"}
