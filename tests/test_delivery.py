@@ -23,7 +23,7 @@ from data.schema import AuditEvent, Delivery
 from metrics.core.access import scope_for_username
 from metrics.core.values import is_null
 from metrics.delivery import subscriptions as subs
-from metrics.delivery.content import last_month, latest_period
+from metrics.delivery.content import latest
 from metrics.delivery.run import deliver_due
 from metrics.delivery.transport import Folder, Smtp
 from metrics.measures import tables
@@ -103,7 +103,7 @@ def test_each_recipient_gets_exactly_their_rows_once(
     by_to = {m["To"]: m for m in inbox.messages}
     assert set(by_to) == {"dir@bank.cn", "h1@bank.cn", "p3@bank.cn"}
     with golden.connect() as conn:
-        period = latest_period("month", last_month(conn))
+        period = latest(conn, "month")
         for user, address in (("dir", "dir@bank.cn"), ("h1", "h1@bank.cn"), ("p3", "p3@bank.cn")):
             expected = tables.scorecard(conn, period, "staff", scope_for_username(conn, user))
             rows = attachment_rows(by_to[address])
@@ -147,7 +147,7 @@ def test_an_alert_is_sent_when_its_condition_becomes_true_not_at_every_run(
         subs.add(conn, actor="h1", actor_role="head", recipient="h1", kind="alert",
                  target={"alert": "threshold", "metric": "login_day_rate", "op": "<",
                          "value": "2", "level": "staff"}, frequency="daily")  # fmt: skip
-        period = latest_period("month", last_month(conn))
+        period = latest(conn, "month")
         expected = tables.supervision(
             conn, period, "staff", scope_for_username(conn, "h1"), metrics=["login_day_rate"]
         )

@@ -3,16 +3,14 @@ conditions (keys that are true now, so that only newly true ones are sent)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection
 
-from data.schema import AumMonthly
 from data.settings import load_settings
-from metrics.core import sql
-from metrics.core.periods import Period, month_end
+from metrics.core.completeness import coverage
+from metrics.core.periods import Period
 from metrics.core.scope import Scope, scoped
 from metrics.core.values import is_null
 from metrics.delivery.subscriptions import TABLE_KIND, Sub
@@ -30,27 +28,12 @@ class Pack:
     rows: int
 
 
-def last_month(conn: Connection) -> dt.date:
-    """The last month-end whose AUM has been imported: packs report the latest complete data."""
-    month = sql.scalar(conn, select(func.max(AumMonthly.month)), "last AUM month")
-    if month is None:
+def latest(conn: Connection, kind: str) -> Period:
+    """The latest complete period of `kind` (month-end AUM imported): what packs report."""
+    found = coverage(conn).latest(kind)
+    if found is None:
         raise NoData("no monthly AUM has been imported yet")
-    return month_end(month)
-
-
-def latest_period(kind: str, last: dt.date) -> Period:
-    """The latest period of `kind` that ends on or before `last` (a complete one)."""
-    period = Period.parse(f"{last:%Y-%m}")
-    if kind == "month":
-        return period
-    start = (
-        dt.date(last.year, 1, 1)
-        if kind == "year"
-        else dt.date(last.year, 3 * ((last.month - 1) // 3) + 1, 1)
-    )
-    text = str(start.year) if kind == "year" else f"{start.year}Q{(start.month - 1) // 3 + 1}"
-    found = Period.parse(text)
-    return found if found.end <= last else found.prev()
+    return found
 
 
 @scoped
@@ -61,7 +44,6 @@ def pack(conn: Connection, sub: Sub, scope: Scope) -> Pack:
 
     assert sub.format is not None
     target = sub.target
-    last = last_month(conn)
     settings = load_settings(conn)
     scheme = None
     if target["pack"] == "scheme":
@@ -69,19 +51,19 @@ def pack(conn: Connection, sub: Sub, scope: Scope) -> Pack:
         from metrics.appraisal.scoring import appraise
 
         scheme = get_ref(conn, target["scheme"])
-        period = Period.parse(scheme.period) if scheme.period else latest_period(scheme.cycle, last)
+        period = Period.parse(scheme.period) if scheme.period else latest(conn, scheme.cycle)
         frame = appraise(conn, scheme, period, scope, settings)
         kind, level, title = "appraisal", "staff", scheme.label
     elif target["pack"] == "register":
         from metrics.measures.compliance import exceptions
 
-        period = latest_period("month", last)
+        period = latest(conn, "month")
         frame = exceptions(conn, period, scope, settings, named=True)
         kind, level, title = "rows", "staff", "合规例外登记 compliance register"
     else:
         from metrics.measures import tables
 
-        period = latest_period("month", last)
+        period = latest(conn, "month")
         level = target["level"]
         compute = getattr(tables, target["pack"])
         frame = compute(conn, period, level, scope, settings)
@@ -99,9 +81,8 @@ def pack(conn: Connection, sub: Sub, scope: Scope) -> Pack:
 def alert_conditions(conn: Connection, sub: Sub, scope: Scope) -> dict[str, str]:
     """The alert's conditions true now, as {key: one line saying what}, in the recipient's scope."""
     target = sub.target
-    last = last_month(conn)
     settings = load_settings(conn)
-    period = latest_period("month", last)
+    period = latest(conn, "month")
     if target["alert"] == "threshold":
         from metrics.core.catalogue import BY_ID
         from metrics.measures import tables
