@@ -11,11 +11,12 @@ import streamlit as st
 from data import accounts
 from metrics.appraisal import schemes
 from metrics.appraisal.scoring import schemes_covering
-from metrics.core.catalogue import CATALOGUE, RULES
+from metrics.core.catalogue import CATALOGUE
 from metrics.delivery import run as delivery
 from metrics.delivery import subscriptions as subs
 from ui import state, tables
-from ui.i18n import labels, lang, metric_name, t
+from ui.compliance_view import rule_name
+from ui.i18n import labels, metric_name, t
 
 ctx = state.context()
 me = ctx.identity
@@ -25,11 +26,8 @@ st.title(t("page.subscriptions"))
 st.caption(t("subs.intro"))
 
 
-def rule_name(rule_id: str | None) -> str:
-    for rule, en, zh, _ in RULES:
-        if rule == rule_id:
-            return zh if lang() == "zh" else en
-    return t("subs.any_rule")
+def rule_label(rule_id: str | None) -> str:
+    return t("subs.any_rule") if rule_id is None else rule_name(rule_id)
 
 
 def describe(sub: subs.Sub) -> str:
@@ -48,7 +46,7 @@ def describe(sub: subs.Sub) -> str:
             f" · {metric_name(target['metric'])} {t('subs.op.' + target['op'])} {target['value']}"
         )
     elif target["alert"] == "exception":
-        text += f" · {rule_name(target.get('rule'))}"
+        text += f" · {rule_label(target.get('rule'))}"
     return text
 
 
@@ -111,7 +109,7 @@ else:
     elif alert == "exception":
         rules: list[str | None] = [None, *subs.RULE_IDS]
         target["rule"] = st.selectbox(t("subs.rule"), rules, key="subs_rule",
-                                      format_func=labels(rules, rule_name))  # fmt: skip
+                                      format_func=labels(rules, rule_label))  # fmt: skip
 every = st.selectbox(t("subs.every"), list(subs.FREQUENCIES), key="subs_every",
                      format_func=labels(list(subs.FREQUENCIES), lambda f: t(f"subs.every.{f}")))  # fmt: skip
 if st.button(t("subs.save"), key="subs_save", type="primary"):
