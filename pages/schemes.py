@@ -13,14 +13,15 @@ from decimal import Decimal
 import pandas as pd
 import streamlit as st
 
-from metrics.appraisal import schemes, snapshots
+from data import audit
+from metrics.appraisal import schemes, snapshots, targets
 from metrics.appraisal import scoring as appraisal
 from metrics.core.catalogue import BY_ID
 from metrics.core.periods import Period, PeriodError
 from metrics.exports.explain_zh import explanation_zh, flags_zh
-from ui import messages, scheme_form, state, tables
-from ui.auth import require_identity
-from ui.common import keep, remember
+from ui import messages, scheme_form, state, tables, target_grid
+from ui.auth import record_action, require_identity
+from ui.common import download, keep, remember
 from ui.i18n import labels as i18n_labels
 from ui.i18n import lang, metric_name, role_name, t
 from ui.periods import incomplete_notice
@@ -223,15 +224,45 @@ grades = tables.editor(
     column_config=scheme_form.grade_columns(),
 )
 
+# --- per-person targets (指标分解) -------------------------------------------------------------
+st.subheader(t("targets.title"))
+st.caption(t("targets.help"))
+done_targets = st.session_state.pop("_targets_done", None)
+if done_targets:
+    st.success(done_targets)
+with engine.connect() as conn:
+    staff = targets.covered_staff(
+        conn,
+        schemes.Scheme(name, org_id, role, cycle, (), period=first_period or None),
+        identity.scope,
+    )
+person_targets = target_grid.grids(ref, item_rows, staff, target_grid.held(ref, base))
+
 data = {
     "name": name,
     "org_id": org_id,
     "role": role,
     "cycle": cycle,
     "period": first_period or None,
-    "items": scheme_form.with_kept_targets(item_rows, base),
+    "items": targets.with_person_targets(item_rows, person_targets),
     "grades": scheme_form.grade_rows(grades),
 }
+shell: schemes.Scheme | None
+try:
+    shell = schemes.from_dict(data, validate_now=False)  # the draft as typed, maybe unfinished
+except schemes.SchemeError:
+    shell = None
+target_grid.upload(ref, shell, staff)
+if shell is not None:
+    download(
+        t("targets.download"),
+        targets.targets_csv(shell),
+        "targets.csv",
+        "csv",
+        key=f"targets_download_{ref}",
+        on_click=record_action,
+        args=(engine, identity, audit.EXPORT, "targets.csv", {"what": "per-person targets"}),
+    )
 draft: schemes.Scheme | None
 try:
     draft = replace(
@@ -274,9 +305,12 @@ def act(action: str, scheme: schemes.Scheme) -> None:
     st.session_state["_schemes_done"] = t(
         f"schemes.{action}", label=plain(messages.scheme_label(done))
     )
-    # The new scheme's grids start afresh the next time "New scheme" is chosen.
+    # The new scheme's grids start afresh the next time "New scheme" is chosen, and the
+    # per-person targets are read again from what was stored.
     for key in ("items_new", "grades_new"):
         st.session_state.pop(key, None)
+    for made in {scheme.ref, done.ref, NEW}:
+        target_grid.restart(made)
 
 
 b1, b2, b3, b4 = st.columns(4)

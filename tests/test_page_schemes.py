@@ -75,18 +75,3 @@ def test_weights_off_one_hundred_are_said(app_db: str) -> None:
     assert any("权重合计 60，应为 100" in e.value for e in at.error), [e.value for e in at.error]
     # Said once: not again among the validation warnings.
     assert not [w.value for w in at.warning if "add up to" in w.value]
-
-
-def test_an_edit_in_the_grid_keeps_the_per_person_targets() -> None:
-    """The grid shows no per-person targets (they come from the scheme file or a CSV); saving
-    an edit must keep those of the version edited, for the same KPI."""
-    from metrics.appraisal.schemes import from_dict
-    from ui.scheme_form import items_frame, with_kept_targets
-
-    base = from_dict({"name": "t", "org_id": "B01", "role": "planner", "cycle": "quarter",
-                      "items": [{"kpi": "aum_stock", "weight": 100, "target": 5,
-                                 "targets": {"029504": 7}}]})  # fmt: skip
-    assert "targets" not in items_frame(base).columns
-    edited = [{"kpi": "aum_stock", "weight": 100, "target": 6, "rule": "linear"}]
-    again = from_dict({**base.to_dict(), "items": with_kept_targets(edited, base)})
-    assert again.items[0].target == 6 and again.items[0].target_for("029504") == 7

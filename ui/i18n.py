@@ -1141,6 +1141,75 @@ STRINGS: dict[str, tuple[str, str]] = {
     "scheme_msg.finite": ("{what} must be a finite number", "{what} 必须是有限数字"),
     "scheme_msg.item": ("item {n}", "第{n}项"),
     "scheme_msg.item_kpi": ("item {n} ({kpi})", "第{n}项（{kpi}）"),
+    # per-person targets on the scheme page (issue 15.1)
+    "targets.title": ("Per-person targets", "指标分解（个人目标）"),
+    "targets.help": (
+        "One table per item with a target: type a person's own target; an empty cell holds them "
+        "to the item's default. Saved with the draft; the what-if preview below already uses them.",
+        "每个有目标的考核项一张表：填写个人目标；留空即按该项默认目标考核。随草稿保存；下方模拟测算已按此计算。",
+    ),
+    "targets.col_staff": ("Staff ID", "工号"),
+    "targets.col_name": ("Name", "姓名"),
+    "targets.col_default": ("Default target", "默认目标"),
+    "targets.col_target": ("Own target", "个人目标"),
+    "targets.target_help": ("empty: the default target", "留空：按默认目标"),
+    "targets.upload": (
+        "Upload targets (CSV: staff_id, kpi, target)",
+        "上传个人目标（CSV：staff_id, kpi, target）",
+    ),
+    "targets.upload_help": (
+        "The command line's --targets format. Rows replace the targets of the people they name; "
+        "an empty target returns a person to the default. Nothing is applied if any row is bad.",
+        "与命令行 --targets 格式相同。文件中列出的人员目标被替换；目标留空即恢复默认。任一行有误则整个文件不予采用。",
+    ),
+    "targets.upload_needs_items": (
+        "Finish the items above before uploading targets.",
+        "请先填好上方考核项再上传个人目标。",
+    ),
+    "targets.not_utf8": ("{name} is not UTF-8 text", "{name} 不是 UTF-8 文本"),
+    "targets.refused": (
+        "File refused, nothing applied: {n} bad row(s)",
+        "文件未采用，未作任何更改：{n} 处错误",
+    ),
+    "targets.applied": (
+        "Targets of {name} applied (save the draft to keep them)",
+        "已采用 {name} 中的目标（保存草稿后生效）",
+    ),  # fmt: skip
+    "targets.download": ("Download targets (CSV)", "下载个人目标（CSV）"),
+    "targets.header": ("{source}: the header must be {columns}", "{source}：表头必须为 {columns}"),
+    "targets.fields": (
+        "{source} line {line}: expected 3 fields, found {n}",
+        "{source} 第{line}行：应有 3 列，实有 {n} 列",
+    ),
+    "targets.not_item": (
+        "{source} line {line}: {kpi} is not an item of the scheme",
+        "{source} 第{line}行：{kpi} 不是本方案的考核项",
+    ),
+    "targets.no_staff": (
+        "{source} line {line}: staff_id is empty",
+        "{source} 第{line}行：工号为空",
+    ),
+    "targets.rank": (
+        "{source} line {line}: {kpi} is scored by rank and takes no target",
+        "{source} 第{line}行：{kpi} 按排名计分，不设目标",
+    ),
+    "targets.not_listed": (
+        "{source} line {line}: {staff} is not among the staff listed",
+        "{source} 第{line}行：{staff} 不在本方案考核人员之中",
+    ),
+    "targets.above_zero": (
+        "{source} line {line}: a linear item's target must be above 0",
+        "{source} 第{line}行：线性计分项的目标必须大于 0",
+    ),
+    "targets.line_target": ("{source} line {line}: target", "{source} 第{line}行：目标"),
+    "targets.person_above_zero": (
+        "{where}: the target of {staff} must be above 0",
+        "{where}：{staff} 的目标必须大于 0",
+    ),
+    "targets.rank_item": (
+        "{where}: a rank item has no targets, per person or not",
+        "{where}：按排名计分的考核项不设目标（含个人目标）",
+    ),
     "users.toggle": ("Disable or re-enable", "停用 / 启用"),
     "users.account": ("Account", "用户"),
     "users.disable": ("Disable", "停用"),

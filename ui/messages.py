@@ -15,6 +15,8 @@ from ui.i18n import has, lang, metric_name, role_name, t
 
 # (pattern, i18n key); named groups fill the key's placeholders.
 _WHERE = r"(?P<where>item \d+(?: \([a-z_]+\))?)"
+# A row of a per-person targets CSV: "targets.csv line 3".
+_LINE = r"(?P<source>.+) line (?P<line>\d+)"
 _SCHEME: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(f"^{pattern}$"), key)
     for pattern, key in (
@@ -45,15 +47,29 @@ _SCHEME: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"grade names must differ", "scheme_msg.grade_unique"),
         (r"grade shares cannot be negative", "scheme_msg.grade_negative"),
         (r"grade shares add up to (?P<total>\S+), not 1", "scheme_msg.grade_shares"),
+        (r"(?P<source>.+): the header must be (?P<columns>.+)", "targets.header"),
+        (_LINE + r": expected 3 fields, found (?P<n>\d+)", "targets.fields"),
+        (_LINE + r": '(?P<kpi>[^']*)' is not an item of the scheme", "targets.not_item"),
+        (_LINE + r": staff_id is empty", "targets.no_staff"),
+        (_LINE + r": (?P<kpi>\S+) is scored by rank and takes no target", "targets.rank"),
+        (_LINE + r": (?P<staff>.+) is not among the staff listed", "targets.not_listed"),
+        (_LINE + r": a linear item's target must be above 0", "targets.above_zero"),
+        (_WHERE + r": the target of (?P<staff>.+) must be above 0", "targets.person_above_zero"),
+        (_WHERE + r": a rank item has no targets, per person or not", "targets.rank_item"),
         (r"(?P<what>.+) must be a number, not (?P<value>.*)", "scheme_msg.number"),
         (r"(?P<what>.+) must be a finite number", "scheme_msg.finite"),
     )
 )
+_TARGET_LINE = re.compile(r"^(?P<source>.+) line (?P<line>\d+): target$")
 _ITEM = re.compile(r"^item (?P<n>\d+)(?: \((?P<kpi>[a-z_]+)\))?(?P<rest>.*)$")
 
 
 def _where(text: str) -> str:
-    """'item 2 (aum_increment)' -> '第2项（金融资产增量）' in Chinese."""
+    """'item 2 (aum_increment)' -> '第2项（金融资产增量）' in Chinese (and a targets file's
+    'targets.csv line 3: target' -> 'targets.csv 第3行：目标')."""
+    line = _TARGET_LINE.match(text)
+    if line is not None:
+        return t("targets.line_target", source=line["source"], line=line["line"])
     match = _ITEM.match(text)
     if match is None:
         return text

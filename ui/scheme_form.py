@@ -25,8 +25,7 @@ from ui.i18n import labels, metric_name, t
 NUMBERS = ("weight", "target", "cap", "gate", "max_score")
 
 
-# The grid's columns: per-person targets (指标分解) come from the scheme file or a CSV
-# (`--targets`), and are kept through an edit here (`with_kept_targets`).
+# The grid's columns: per-person targets (指标分解) have their own grids (`ui.target_grid`).
 GRID_FIELDS = tuple(f for f in schemes.ITEM_FIELDS if f != "targets")
 
 
@@ -84,13 +83,6 @@ def _clean(value: Any) -> Any:
     if isinstance(value, str) and not value.strip():
         return None
     return value
-
-
-def with_kept_targets(rows: list[dict[str, Any]], base: schemes.Scheme) -> list[dict[str, Any]]:
-    """The grid's items with the per-person targets the base version held for the same KPI: the
-    grid does not show them, and an edit must not drop them silently."""
-    kept = {item.kpi: item.to_dict()["targets"] for item in base.items if item.targets}
-    return [{**row, "targets": kept[row["kpi"]]} if row.get("kpi") in kept else row for row in rows]
 
 
 def item_rows(edited: pd.DataFrame) -> list[dict[str, Any]]:

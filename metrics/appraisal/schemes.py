@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -338,10 +338,33 @@ def from_dict(data: Mapping[str, Any], *, validate_now: bool = True) -> Scheme:
 TARGET_COLUMNS = ("staff_id", "kpi", "target")
 
 
-def with_targets(scheme: Scheme, csv_text: str, source: str = "targets.csv") -> Scheme:
-    """`scheme` with the per-person targets of a CSV `staff_id, kpi, target` (指标分解) added to
-    (and, for a person already listed, replacing) its items' own; every bad row is named by line.
-    Staff ids stay text (leading zeros kept)."""
+def with_targets(
+    scheme: Scheme,
+    csv_text: str,
+    source: str = "targets.csv",
+    staff: Collection[str] | None = None,
+) -> Scheme:
+    """`scheme` with the per-person targets of a CSV `staff_id, kpi, target` (指标分解): see
+    `parse_targets`; the result is validated whole."""
+    by_kpi = parse_targets(scheme, csv_text, source, staff)
+    items = tuple(replace(i, targets=tuple(sorted(by_kpi[i.kpi].items()))) for i in scheme.items)
+    return check(replace(scheme, items=items))
+
+
+def parse_targets(
+    scheme: Scheme,
+    csv_text: str,
+    source: str = "targets.csv",
+    staff: Collection[str] | None = None,
+) -> dict[str, dict[str, Decimal]]:
+    """Each item's per-person targets after a CSV `staff_id, kpi, target`: the file's added to
+    (and, for a person already listed, replacing) the item's own. Every bad row is named by line
+    and nothing is returned when any row is bad (`SchemeError`). Staff ids stay text (leading
+    zeros kept); an empty target puts that person back on the item's own target.
+
+    `staff`, when given (the editor: the staff it lists), refuses a row for anyone else, so a
+    mistyped id is said rather than kept as a target nobody is held to. Only the rows are checked
+    here, so the editor can read a file into a draft it has not finished."""
     import csv
     import io
 
@@ -351,6 +374,7 @@ def with_targets(scheme: Scheme, csv_text: str, source: str = "targets.csv") -> 
     if header != list(TARGET_COLUMNS):
         raise SchemeError([f"{source}: the header must be {', '.join(TARGET_COLUMNS)}"])
     by_kpi = {item.kpi: dict(item.targets) for item in scheme.items}
+    rules = {item.kpi: item.rule for item in scheme.items}
     for line, row in enumerate(reader, 2):
         if not any(cell.strip() for cell in row):
             continue
@@ -364,13 +388,26 @@ def with_targets(scheme: Scheme, csv_text: str, source: str = "targets.csv") -> 
         if not staff_id:
             problems.append(f"{source} line {line}: staff_id is empty")
             continue
+        if rules[kpi] == "rank":
+            problems.append(f"{source} line {line}: {kpi} is scored by rank and takes no target")
+            continue
+        if staff is not None and staff_id not in staff:
+            problems.append(f"{source} line {line}: {staff_id} is not among the staff listed")
+            continue
+        if not raw:
+            # Empty, as in the editor's grid: the person is held to the item's target again.
+            by_kpi[kpi].pop(staff_id, None)
+            continue
         number = _decimal(raw, f"{source} line {line}: target", problems)
-        if number is not None:
-            by_kpi[kpi][staff_id] = number
+        if number is None:
+            continue
+        if rules[kpi] == "linear" and number <= 0:
+            problems.append(f"{source} line {line}: a linear item's target must be above 0")
+            continue
+        by_kpi[kpi][staff_id] = number
     if problems:
         raise SchemeError(problems)
-    items = tuple(replace(i, targets=tuple(sorted(by_kpi[i.kpi].items()))) for i in scheme.items)
-    return check(replace(scheme, items=items))
+    return by_kpi
 
 
 def load_file(path: str | Path) -> Scheme:
