@@ -1154,13 +1154,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "targets.col_target": ("Own target", "个人目标"),
     "targets.target_help": ("empty: the default target", "留空：按默认目标"),
     "targets.upload": (
-        "Upload targets (CSV: staff_id, kpi, target)",
-        "上传个人目标（CSV：staff_id, kpi, target）",
+        "Upload targets (CSV: `staff_id, kpi, target`)",
+        "上传个人目标（CSV：`staff_id, kpi, target`）",
     ),
     "targets.upload_help": (
-        "The command line's --targets format. Rows replace the targets of the people they name; "
+        "The command line's `--targets` format. Rows replace the targets of the people they name; "
         "an empty target returns a person to the default. Nothing is applied if any row is bad.",
-        "与命令行 --targets 格式相同。文件中列出的人员目标被替换；目标留空即恢复默认。任一行有误则整个文件不予采用。",
+        "与命令行 `--targets` 格式相同。文件中列出的人员目标被替换；目标留空即恢复默认。任一行有误则整个文件不予采用。",
     ),
     "targets.upload_needs_items": (
         "Finish the items above before uploading targets.",
