@@ -99,7 +99,10 @@ if identity.role in ("planner", "advisor"):
                 t("schemes.col_kpi"): metric_name(item.kpi),
                 t("schemes.col_weight"): float(item.weight),
                 t("schemes.col_rule"): t(f"schemes.rule.{item.rule}"),
-                t("schemes.col_target"): None if item.target is None else float(item.target),
+                # The person's own target when the item sets one (指标分解), as scored.
+                t("schemes.col_target"): None
+                if row[f"target_{item.kpi}"] is None
+                else float(row[f"target_{item.kpi}"]),
                 t("schemes.col_actual"): None
                 if row[f"actual_{item.kpi}"] is None
                 else float(row[f"actual_{item.kpi}"]),

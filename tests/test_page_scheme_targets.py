@@ -23,7 +23,7 @@ from metrics.appraisal import schemes
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.measures.tables import scorecard
-from tests.ui_support import HEAD, errors, goto, signed_in
+from tests.ui_support import HEAD, PLANNER, errors, frame, goto, signed_in
 
 GRID = "person_targets_new_aum_increment_"
 DOWNLOAD = "Download targets (CSV)"
@@ -255,3 +255,28 @@ def test_the_what_if_preview_scores_each_person_against_their_own_target(app_db:
 
     assert Fraction(str(totals["039249"])) == by_hand(actual["039249"], 3000000)
     assert Fraction(str(totals["047441"])) == by_hand(actual["047441"], 1000000)
+
+
+def test_a_planner_sees_their_own_target_and_the_points_it_gave(app_db: str) -> None:
+    """The planner's own appraisal on the scheme page names the target they are held to (their
+    own, not the item's default) and scores against it."""
+    engine = make_engine(app_db)
+    with engine.begin() as conn:
+        draft = schemes.from_dict(
+            {"name": "拱墅 个人目标", "org_id": "B01S02", "role": "planner", "cycle": "quarter",
+             "items": [{"kpi": "aum_increment", "weight": 100, "target": 1000000,
+                        "targets": {"029504": 4000000}}]}
+        )  # fmt: skip
+        saved = schemes.save_draft(conn, draft, "director")
+        schemes.publish(conn, saved.scheme_id or "", 1, "director")
+    at = goto(signed_in(PLANNER), "schemes")
+    assert not errors(at), errors(at)
+    period = at.text_input(key=f"own_period_{saved.scheme_id}@1").value
+    with engine.connect() as conn:
+        card = scorecard(conn, Period.parse(period), "staff", Scope.org("B01S02"))
+    engine.dispose()
+    actual = card.set_index("entity_id").at["029504", "aum_increment"]
+    (row,) = frame(at, "Target").to_dict("records")  # type: ignore[attr-defined]
+    assert row["Target"] == 4000000.0
+    expected = 100 * min(max(Fraction(str(actual)) / 4000000, Fraction(0)), Fraction(6, 5))
+    assert abs(Fraction(row["Points"]) - expected) < Fraction(1, 10**9)
