@@ -366,6 +366,9 @@ elif draft is not None and period is not None:
             )
         )
         tables.table(moves, hide_index=True)
+        people = {staff for item in draft.items for staff, _ in item.targets}
+        if people:
+            st.caption(t("targets.in_preview", n=len(people)))
     if published is not None and identity.role in ("head", "director"):
         if st.button(t("schemes.snapshot")):
             with engine.begin() as conn:

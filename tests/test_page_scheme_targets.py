@@ -253,6 +253,7 @@ def test_the_what_if_preview_scores_each_person_against_their_own_target(app_db:
         ratio = Fraction(str(value)) / target
         return 100 * min(max(ratio, Fraction(0)), Fraction(6, 5))
 
+    assert any("hold 1 person(s) to their own targets" in c.value for c in at.caption)
     assert Fraction(str(totals["039249"])) == by_hand(actual["039249"], 3000000)
     assert Fraction(str(totals["047441"])) == by_hand(actual["047441"], 1000000)
 

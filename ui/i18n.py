@@ -1175,6 +1175,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Targets of {name} applied (save the draft to keep them)",
         "已采用 {name} 中的目标（保存草稿后生效）",
     ),  # fmt: skip
+    "targets.in_preview": (
+        "The draft's scores above hold {n} person(s) to their own targets (the tables of "
+        "per-person targets); everyone else to the item's default.",
+        "上表草稿得分中，{n} 人按个人目标计算（见指标分解表），其余人员按考核项默认目标。",
+    ),
     "targets.download": ("Download targets (CSV)", "下载个人目标（CSV）"),
     "targets.header": ("{source}: the header must be {columns}", "{source}：表头必须为 {columns}"),
     "targets.fields": (
