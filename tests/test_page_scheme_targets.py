@@ -152,9 +152,15 @@ def test_a_valid_file_is_applied_shown_and_saved(app_db: str) -> None:
     upload(
         at,
         "\ufeffstaff_id,kpi,target\r\n047441,aum_increment,2500000\r\n039249,aum_increment,0.95\r\n",
+        "目标 [v2](http://x).csv",
     )
     assert not errors(at), errors(at)
-    assert any("applied" in s.value for s in at.success)
+    # The file's name is data: shown as typed, never as Markdown (a link here).
+    (applied,) = [s.value for s in at.success if "Targets of" in s.value]
+    assert "[v2](http" not in applied
+    assert (
+        read(applied) == "Targets of 目标 [v2](http://x).csv applied (save the draft to keep them)"
+    )
     assert grid_key(at).endswith("_1")  # the grids start afresh, from the file's targets
     shown = grid(at)
     assert shown["target"].tolist() == [0.95, 2500000.0]

@@ -159,5 +159,5 @@ def upload(ref: str, shell: schemes.Scheme | None, staff: pd.DataFrame) -> None:
             st.error(plain(messages.scheme_message(message)))
         return
     restart(ref, {kpi: own for kpi, own in parsed.items() if own})
-    st.session_state["_targets_done"] = t("targets.applied", name=file.name)
+    st.session_state["_targets_done"] = t("targets.applied", name=plain(file.name))
     st.rerun()
