@@ -16,9 +16,11 @@ from typing import Any
 
 import pytest
 import streamlit as st
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from data.engine import make_engine
+from data.schema import AuditEvent
 from metrics.appraisal import schemes
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
@@ -234,6 +236,17 @@ def test_the_download_holds_the_targets_as_they_stand(
         ["039249", "aum_increment", "6000000"],
         ["047441", "aum_increment", "0.95"],
     ]
+    # The download is an export like any other: in the audit log, by whom.
+    next(b for b in at.download_button if b.key == f"targets_download_{saved.ref}").click().run()
+    engine = make_engine(app_db)
+    with engine.connect() as conn:
+        exports = conn.execute(
+            select(AuditEvent.username).where(
+                AuditEvent.action == "export", AuditEvent.target == "targets.csv"
+            )
+        ).all()
+    engine.dispose()
+    assert [e[0] for e in exports] == [HEAD]
     # What was downloaded uploads again unchanged.
     text = "\n".join(",".join(r) for r in rows_of(offered[DOWNLOAD]))
     assert schemes.parse_targets(saved, text)["aum_increment"] == {
