@@ -1,7 +1,7 @@
 """The dashboard's entry point: `streamlit run app.py`.
 
 It owns what every page shares: the page setup, sign-in, the navigation (an explicit list of
-pages, gated by role), and the sidebar — language, period and org unit. The choices are put in a
+pages, gated by role: `ui.pages_table`), and the sidebar — language, period and org unit. The choices are put in a
 `ui.state.Context` for the page, which then only reads widgets of its own, calls the metrics layer
 through the cached wrappers and renders.
 """
@@ -20,7 +20,7 @@ from metrics.core.scope import Scope
 
 # Imported here so that altair loads while the sign-in form shows, not after the click.
 from ui import charts as _charts  # noqa: F401
-from ui import icon, state
+from ui import icon, pages_table, state
 from ui.auth import require_identity, sign_out_button
 from ui.common import keep, remember
 from ui.format import period_label
@@ -33,53 +33,23 @@ ROOT = Path(__file__).resolve().parent
 PAGES = ROOT / "pages"
 KINDS = ("month", "quarter", "year")
 
-# (file stem, title key, icon, roles allowed; None = everyone signed in)
-DASHBOARD = (
-    ("overview", "page.overview", ":material/dashboard:", ("director", "head")),
-    ("scorecards", "page.scorecards", ":material/leaderboard:", None),
-    ("planner", "page.planner", ":material/person:", None),
-    ("supervision", "page.supervision", ":material/visibility:", ("director", "head")),
-    ("health", "page.health", ":material/monitor_heart:", ("director", "head")),
-    ("compliance", "page.compliance", ":material/gavel:", None),
-    ("metrics", "page.metrics", ":material/menu_book:", None),
-)
-APPRAISAL = (
-    ("schemes", "page.schemes", ":material/rule:", None),
-    ("snapshots", "page.snapshots", ":material/photo_camera:", ("director", "head")),
-    ("subscriptions", "page.subscriptions", ":material/schedule_send:", None),
-    ("my_appraisal", "page.my_appraisal", ":material/assignment_ind:", None),
-    ("results", "page.results", ":material/fact_check:", ("director", "head")),
-)
-ADMIN = (
-    ("data", "page.data", ":material/upload_file:", ("director",)),
-    ("settings", "page.settings", ":material/tune:", ("director",)),
-    ("audit", "page.audit", ":material/policy:", ("director",)),
-    ("users", "page.users", ":material/group:", ("director",)),
-)
-
 
 def pages_for(role: str) -> dict[str, list[st.Page]]:
-    """The navigation for one role. Pages of other modules join once their file exists."""
+    """The navigation for one role: the pages `ui.pages_table` allows it, by section (the same
+    table guards each page in `state.context()`). A page joins once its file exists."""
     default = "overview" if role in ("director", "head") else "planner"
     sections: dict[str, list[st.Page]] = {}
-    for section, entries in (
-        ("section.dashboard", DASHBOARD),
-        ("section.appraisal", APPRAISAL),
-        ("section.admin", ADMIN),
-    ):
-        listed = [
-            st.Page(
-                PAGES / f"{stem}.py",
-                title=t(key),
-                icon=icon,
-                url_path=stem,
-                default=stem == default,
+    for spec in pages_table.pages_of(role):
+        if (PAGES / f"{spec.stem}.py").exists():
+            sections.setdefault(t(spec.section), []).append(
+                st.Page(
+                    PAGES / f"{spec.stem}.py",
+                    title=t(spec.title),
+                    icon=spec.icon,
+                    url_path=spec.stem,
+                    default=spec.stem == default,
+                )
             )
-            for stem, key, icon, roles in entries
-            if (roles is None or role in roles) and (PAGES / f"{stem}.py").exists()
-        ]
-        if listed:
-            sections[t(section)] = listed
     return sections
 
 

@@ -12,7 +12,7 @@ import datetime as dt
 import chinese_calendar
 from sqlalchemy import Connection, delete, func, insert, select
 
-from data.schema import CalendarDay
+from data.tables import calendar_days
 
 
 class CalendarRangeError(ValueError):
@@ -52,12 +52,12 @@ def ensure_calendar(conn: Connection) -> None:
     """(Re)build `calendar_days` when it does not match the installed library's range."""
     first, last = covered_range()
     lo, hi, n = conn.execute(
-        select(func.min(CalendarDay.day), func.max(CalendarDay.day), func.count())
+        select(func.min(calendar_days.c.day), func.max(calendar_days.c.day), func.count())
     ).one()
     if lo == first and hi == last and n == (last - first).days + 1:
         return
-    conn.execute(delete(CalendarDay))
-    conn.execute(insert(CalendarDay), calendar_rows())
+    conn.execute(delete(calendar_days))
+    conn.execute(insert(calendar_days), calendar_rows())
 
 
 def working_days(start: dt.date, end: dt.date) -> int:

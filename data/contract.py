@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from data import schema
+from sqlalchemy import Table as SqlTable
+
+from data import tables
 
 # Column kinds. `timestamp` also accepts a bare date (read as midnight) and an ISO `T` separator:
 # CRM exports of event dates without a time are common, and midnight is what a person means.
@@ -36,7 +38,7 @@ class Column:
 @dataclass(frozen=True)
 class Table:
     name: str  # file stem and table name
-    model: type[schema.Base]
+    model: SqlTable  # its Core table (`data.tables`)
     key: tuple[str, ...]
     columns: tuple[Column, ...]
     # (column, referenced table, referenced column): checked against the batch and the store.
@@ -78,7 +80,7 @@ CARE_KIND_LABELS = {
 TABLES: tuple[Table, ...] = (
     Table(
         "org_units",
-        schema.OrgUnit,
+        tables.org_units,
         ("org_id",),
         (
             _id("org_id", "机构号"),
@@ -97,7 +99,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "staff",
-        schema.Staff,
+        tables.staff,
         ("staff_id",),
         (
             _id("staff_id", "员工号"),
@@ -120,7 +122,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "clients",
-        schema.Client,
+        tables.clients,
         ("client_id",),
         (
             _id("client_id", "客户号"),
@@ -154,7 +156,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "assignments",
-        schema.Assignment,
+        tables.assignments,
         ("client_id", "staff_id", "role", "start_on"),
         (
             _id("client_id", "客户号"),
@@ -175,7 +177,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "aum_monthly",
-        schema.AumMonthly,
+        tables.aum_monthly,
         ("client_id", "month"),
         (
             _id("client_id", "客户号"),
@@ -186,7 +188,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "contacts",
-        schema.Contact,
+        tables.contacts,
         ("contact_id",),
         (
             _id("contact_id", "联络编号"),
@@ -212,7 +214,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "requests",
-        schema.Request,
+        tables.requests,
         ("request_id",),
         (
             _id("request_id", "诉求编号"),
@@ -228,7 +230,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "needs",
-        schema.Need,
+        tables.needs,
         ("need_id",),
         (
             _id("need_id", "需求编号"),
@@ -248,7 +250,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "plans",
-        schema.Plan,
+        tables.plans,
         ("plan_id",),
         (
             _id("plan_id", "方案编号"),
@@ -263,7 +265,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "archives",
-        schema.Archive,
+        tables.archives,
         ("client_id", "created_on"),
         (
             _id("client_id", "客户号"),
@@ -275,7 +277,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "surveys",
-        schema.Survey,
+        tables.surveys,
         ("client_id", "staff_id", "at"),
         (
             _id("client_id", "客户号"),
@@ -287,7 +289,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "trainings",
-        schema.Training,
+        tables.trainings,
         ("staff_id", "course", "period_start"),
         (
             _id("staff_id", "员工号"),
@@ -301,7 +303,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "certificates",
-        schema.Certificate,
+        tables.certificates,
         ("staff_id", "name", "obtained_on"),
         (
             _id("staff_id", "员工号"),
@@ -313,7 +315,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "rewards",
-        schema.Reward,
+        tables.rewards,
         ("staff_id", "on", "reason"),
         (
             _id("staff_id", "员工号"),
@@ -333,7 +335,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "logins",
-        schema.Login,
+        tables.logins,
         ("staff_id", "login_at"),
         (
             _id("staff_id", "员工号"),
@@ -346,7 +348,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "info_updates",
-        schema.InfoUpdate,
+        tables.info_updates,
         ("staff_id", "client_id", "at"),
         (
             _id("staff_id", "员工号"),
@@ -360,7 +362,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "work_items",
-        schema.WorkItem,
+        tables.work_items,
         ("item_id",),
         (
             _id("item_id", "编号"),
@@ -384,7 +386,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "account_events",
-        schema.AccountEvent,
+        tables.account_events,
         ("client_id", "at", "kind"),
         (
             _id("client_id", "客户号"),
@@ -397,7 +399,7 @@ TABLES: tuple[Table, ...] = (
     # --- the client life cycle (lifecycle.md) ---
     Table(
         "account_openings",
-        schema.AccountOpening,
+        tables.account_openings,
         ("opening_id",),
         (
             _id("opening_id", "开户编号"),
@@ -417,7 +419,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "risk_assessments",
-        schema.RiskAssessment,
+        tables.risk_assessments,
         ("client_id", "assessed_on"),
         (
             _id("client_id", "客户号"),
@@ -429,7 +431,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "care_dates",
-        schema.CareDate,
+        tables.care_dates,
         ("client_id", "kind", "month_day", "label"),
         (
             _id("client_id", "客户号"),

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 
 from data.calendar import ensure_calendar
-from data.schema import Client
 from data.settings import ensure_defaults
+from data.tables import clients
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -75,6 +75,28 @@ def upgrade(engine: Engine) -> None:
         ensure_calendar(conn)
 
 
+def connect_current(engine: Engine) -> Connection:
+    """A connection to the database at the current schema, for a command that only reads.
+
+    The revision is read on the connection the command then uses: a DuckDB file is opened once,
+    not three times as `upgrade` then `connect` would (each open reads the file's catalogue).
+    Only when a migration is due does `upgrade` run (and import Alembic). The settings' defaults
+    and the calendar are checked on the same connection and written only when missing."""
+    conn = engine.connect()
+    try:
+        if current_revision(conn) == head_revision():
+            ensure_defaults(conn)
+            ensure_calendar(conn)
+            conn.commit()
+            return conn
+    except BaseException:
+        conn.close()
+        raise
+    conn.close()
+    upgrade(engine)
+    return engine.connect()
+
+
 def is_empty(engine: Engine) -> bool:
     with engine.connect() as conn:
-        return not conn.execute(select(func.count()).select_from(Client)).scalar()
+        return not conn.execute(select(func.count()).select_from(clients)).scalar()

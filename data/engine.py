@@ -16,6 +16,7 @@ import logging
 import os
 import random
 import re
+import sys
 import threading
 import time
 import weakref
@@ -251,6 +252,35 @@ def make_engine(
             dbapi_conn.commit()
 
     return engine
+
+
+def execute_without_pandas(engine: Engine) -> None:
+    """Keep DuckDB from importing pandas when it binds a statement's parameters (a single-threaded
+    command's engine only, e.g. `python -m metrics scorecard`).
+
+    Why: DuckDB's Python client (1.4 and later) imports pandas on every execute with parameters,
+    only to tell `pandas.NA` and `pandas.NaT` from other values (duckdb/duckdb#18658); that import
+    is about a third of a read-only command's start-up, which needs no pandas at all. In a process
+    that has not imported pandas no parameter can be a pandas value, so while DuckDB binds we mark
+    pandas as absent (`sys.modules["pandas"] = None`, Python's own "not importable" entry) and take
+    the mark away right after; DuckDB then binds as it does where pandas is not installed, and
+    retries the import on its next execute. Once the process imports pandas (an exceptions
+    register, say) nothing is hidden any more. Not for a multi-threaded process: another thread
+    importing pandas during a statement would be refused."""
+    if not is_duckdb(engine):
+        return
+
+    def hide(*_args: Any) -> None:
+        if "pandas" not in sys.modules:
+            sys.modules["pandas"] = None  # type: ignore[assignment]
+
+    def show(*_args: Any) -> None:
+        if "pandas" in sys.modules and sys.modules["pandas"] is None:
+            del sys.modules["pandas"]
+
+    event.listen(engine, "before_cursor_execute", hide)
+    event.listen(engine, "after_cursor_execute", show)
+    event.listen(engine, "handle_error", show)
 
 
 def db_label(engine: Engine) -> str:

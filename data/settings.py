@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from sqlalchemy import Connection, insert, select, update
 
-from data.schema import Setting
+from data.tables import settings as settings_table
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def _parse(spec: SettingSpec, raw: str) -> Decimal:
 def load_settings(conn: Connection) -> dict[str, Decimal]:
     """Every setting, stored value over default."""
     values = defaults()
-    for name, raw in conn.execute(select(Setting.name, Setting.value)):
+    for name, raw in conn.execute(select(settings_table.c.name, settings_table.c.value)):
         if name in SPECS:
             values[name] = _parse(SPECS[name], raw)
     return values
@@ -180,14 +180,14 @@ def load_settings(conn: Connection) -> dict[str, Decimal]:
 
 def ensure_defaults(conn: Connection) -> None:
     """Insert the default of every setting that has no stored value (never overwrites)."""
-    stored = set(conn.execute(select(Setting.name)).scalars())
+    stored = set(conn.execute(select(settings_table.c.name)).scalars())
     missing = [
         {"name": s.name, "value": str(s.default), "updated_at": None, "updated_by": None}
         for s in SETTINGS
         if s.name not in stored
     ]
     if missing:
-        conn.execute(insert(Setting), missing)
+        conn.execute(insert(settings_table), missing)
 
 
 def save_setting(conn: Connection, name: str, raw: str, user: str | None = None) -> Decimal:
@@ -195,8 +195,8 @@ def save_setting(conn: Connection, name: str, raw: str, user: str | None = None)
         raise KeyError(f"unknown setting {name!r}")
     value = _parse(SPECS[name], raw)
     conn.execute(
-        update(Setting)
-        .where(Setting.name == name)
+        update(settings_table)
+        .where(settings_table.c.name == name)
         .values(value=str(value), updated_at=dt.datetime.now(), updated_by=user)
     )
     return value

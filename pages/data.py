@@ -19,13 +19,12 @@ from data.importer import (
     sources_in_file,
 )
 from metrics.store import landing
-from ui import common, state, tables
+from ui import state, tables
 from ui.i18n import t
 from ui.plain import plain
 
 ctx = state.context()
 st.title(t("page.data"))
-common.require_director(ctx)
 
 # --- upload ----------------------------------------------------------------------------------------
 files = st.file_uploader(

@@ -27,6 +27,7 @@ from ui.i18n import lang, metric_name, role_name, t
 from ui.periods import incomplete_notice
 from ui.plain import plain
 
+state.context()  # refuses a role `ui.pages_table` does not allow
 engine = state.get_engine()
 identity = require_identity(engine)
 st.title(t("page.schemes"))

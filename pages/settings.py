@@ -10,13 +10,12 @@ import streamlit as st
 from data import audit
 from data.settings import SETTINGS, save_setting
 from metrics.store import landing
-from ui import common, messages, state
+from ui import messages, state
 from ui.i18n import t
 from ui.plain import plain
 
 ctx = state.context()
 st.title(t("page.settings"))
-common.require_director(ctx)
 st.caption(t("settings.intro"))
 
 current = ctx.settings

@@ -10,13 +10,11 @@ import streamlit as st
 
 from data import accounts
 from ui import state, tables
-from ui.auth import require_role
 from ui.i18n import labels, role_name, t
 from ui.plain import plain
 
 ctx = state.context()
 me = ctx.identity
-require_role(me, "director")
 engine = state.get_engine()
 st.title(t("page.users"))
 

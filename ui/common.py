@@ -85,12 +85,6 @@ def require_ready(ctx: state.Context) -> None:
         st.stop()
 
 
-def require_director(ctx: state.Context) -> None:
-    if not ctx.is_director:
-        st.error(t("error.not_allowed"))
-        st.stop()
-
-
 def row_of(frame: pd.DataFrame, entity_id: str) -> pd.Series | None:
     found = frame[frame["entity_id"] == entity_id]
     return None if found.empty else found.iloc[0]

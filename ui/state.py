@@ -38,6 +38,7 @@ from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.measures import browse, compliance, lists, tables
 from metrics.store import results
+from ui import pages_table
 
 log = logging.getLogger("wealth.ui")
 
@@ -357,5 +358,8 @@ def context() -> Context:
     if ctx is None:
         st.switch_page(ENTRY)
     # The page asking (its file's name): the unmask audit says on which page data were seen.
-    st.session_state["_page_name"] = Path(sys._getframe(1).f_code.co_filename).stem
+    page = Path(sys._getframe(1).f_code.co_filename).stem
+    st.session_state["_page_name"] = page
+    # Who may open it: the one table the navigation reads too (refused before any query).
+    pages_table.guard(page, getattr(ctx.identity, "role", None))
     return ctx  # type: ignore[no-any-return]

@@ -19,16 +19,21 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any, NoReturn
-
-import pandas as pd
-from sqlalchemy import Connection, Engine
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from metrics.core.catalogue import BY_ID, Kind, ids_of, markdown_table, readme_table
 from metrics.core.periods import Period, PeriodError
 from metrics.core.scope import Scope
-from metrics.exports.text_formats import text_rows, write_csv, write_json
+from metrics.exports.text_formats import text_of, text_rows, write_csv, write_json
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+    from metrics.measures.layer import Columns
+
+# Start-up (docs/startup.md): a table command imports neither pandas nor the ORM nor Alembic
+# (unless a migration is due); the modules a command needs are imported in the command.
 
 DESCRIPTIVE = ("name", "org_id", "role")
 EXIT_REFUSED = 2
@@ -113,38 +118,48 @@ def _add_scheme_commands(sub: Any) -> None:
 # --- formatting ------------------------------------------------------------------------------
 
 
-def output_columns(frame: pd.DataFrame, kind: Kind) -> list[str]:
-    missing = [c for c in ids_of(kind) if c not in frame.columns]
+def output_columns(names: Sequence[str], kind: Kind) -> list[str]:
+    missing = [c for c in ids_of(kind) if c not in names]
     if missing:
         raise Refused(f"the {kind} table lacks columns: {', '.join(missing)}")
-    return ["entity_id", *ids_of(kind), *(c for c in DESCRIPTIVE if c in frame.columns)]
+    return ["entity_id", *ids_of(kind), *(c for c in DESCRIPTIVE if c in names)]
 
 
 # --- commands --------------------------------------------------------------------------------
 
 
-def _compute(command: str) -> Callable[..., pd.DataFrame]:
-    from metrics.measures import tables
-
-    compute: Callable[..., pd.DataFrame] = getattr(tables, command)
-    return compute
-
-
-def _open_database(url: str | None) -> Engine:
-    from data.db import upgrade
-    from data.engine import db_label, make_engine
+def _engine(url: str | None) -> Engine:
+    from data.engine import make_engine
 
     try:
         # No `keep_open`: a keeping engine is the dashboard's, which stands aside for an import;
         # a command waits for it instead (WEALTH_DB_LOCK_WAIT).
-        engine = make_engine(url)
+        return make_engine(url)
     except Exception as exc:  # noqa: BLE001 - any bad URL is a refused command, said in one line
         raise Refused(f"cannot use database {url!r}: {_one_line(exc)}") from None
+
+
+def _open_database(url: str | None) -> Engine:
+    from data.db import upgrade
+    from data.engine import db_label
+
+    engine = _engine(url)
     try:
         upgrade(engine)
     except Exception as exc:  # noqa: BLE001 - unreachable / unusable database, same
         raise Refused(f"cannot open database {db_label(engine)}: {_one_line(exc)}") from None
     return engine
+
+
+def _connect_current(engine: Engine) -> Connection:
+    """One connection for a read-only command (`data.db.connect_current`), refused as above."""
+    from data.db import connect_current
+    from data.engine import db_label
+
+    try:
+        return connect_current(engine)
+    except Exception as exc:  # noqa: BLE001 - unreachable / unusable database, same
+        raise Refused(f"cannot open database {db_label(engine)}: {_one_line(exc)}") from None
 
 
 def _one_line(exc: BaseException) -> str:
@@ -177,9 +192,12 @@ def run_table(args: argparse.Namespace, out: Any) -> None:
             check_covered(period.start, period.end)
         except CalendarRangeError as exc:
             raise Refused(str(exc)) from None
-    engine = _open_database(args.db)
+    from data.engine import execute_without_pandas
+
+    engine = _engine(args.db)
+    execute_without_pandas(engine)  # a table needs no pandas: spare its import (docs/startup.md)
     try:
-        with engine.connect() as conn:
+        with _connect_current(engine) as conn:
             scope = _scope(conn, args.as_user)
             if args.command == "scorecard":
                 from metrics.core.completeness import IncompletePeriodError, require_complete
@@ -198,7 +216,10 @@ def run_table(args: argparse.Namespace, out: Any) -> None:
                     except ValueError as exc:
                         raise Refused(str(exc)) from None
                 else:
-                    frame = _compute(args.command)(conn, period, args.level, scope, settings)
+                    from metrics.measures.tables import table_columns
+
+                    kind = KINDS[args.command]
+                    table = table_columns(conn, kind, period, args.level, scope, settings)
             except CalendarRangeError as exc:
                 raise Refused(str(exc)) from None
     finally:
@@ -212,10 +233,14 @@ def run_table(args: argparse.Namespace, out: Any) -> None:
         else:
             write_csv(columns, rows, out)
         return
-    kind = KINDS[args.command]
-    columns = output_columns(frame, kind)
-    rows = text_rows(frame.sort_values("entity_id", kind="stable"), columns)
-    if args.format == "json":
+    _write_table(table, kind, args.format, out)
+
+
+def _write_table(table: Columns, kind: Kind, fmt: str, out: Any) -> None:
+    """A metric table, sorted by entity_id (`table_columns` sorts it), as CSV or JSON."""
+    columns = output_columns(table.names, kind)
+    rows = text_of(table.rows(columns), columns)
+    if fmt == "json":
         write_json(columns, rows, out, numeric=[c for c in columns if c in BY_ID])
     else:
         write_csv(columns, rows, out)

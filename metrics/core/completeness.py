@@ -17,11 +17,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, select
 
-from data.schema import AumMonthly
+from data import tables
 from metrics.core import sql
 from metrics.core.periods import Period, month_end, month_start
 
-aum = AumMonthly.__table__
+aum = tables.aum_monthly
 
 
 class IncompletePeriodError(ValueError):

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from sqlalchemy import CTE, ColumnElement, Select, and_, case, literal, or_, select, true
 
-from data.schema import Assignment, Client, OrgUnit, Staff
+from data import tables
 from metrics.core.scope import Scope, scoped
 
 Level = Literal["staff", "sub_branch", "branch"]
@@ -23,10 +23,10 @@ APPRAISED_ROLES = ("planner", "advisor")
 BOOK_ROLE = {"planner": "primary", "advisor": "secondary"}
 MAX_ORG_DEPTH = 16  # guards the recursive CTE against a cycle in parent_id
 
-org = OrgUnit.__table__
-staff = Staff.__table__
-assignments = Assignment.__table__
-clients = Client.__table__
+org = tables.org_units
+staff = tables.staff
+assignments = tables.assignments
+clients = tables.clients
 
 
 @functools.cache

@@ -13,10 +13,12 @@ import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from sqlalchemy import Connection, Executable
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 @dataclass
@@ -61,12 +63,26 @@ def run(conn: Connection, statement: Executable, label: str = "statement") -> An
 
 def read(conn: Connection, query: Executable, label: str = "query") -> pd.DataFrame:
     """The statement's rows as a DataFrame, columns named as the statement's."""
+    import pandas as pd  # here, not above: a command that never builds a frame skips its import
+
     started = time.perf_counter()
     result = conn.execute(query)
     columns = list(result.keys())
     frame = pd.DataFrame([tuple(r) for r in result], columns=columns)
     _note(label, started, len(frame))
     return frame
+
+
+def records(
+    conn: Connection, query: Executable, label: str = "query"
+) -> tuple[list[str], list[tuple[Any, ...]]]:
+    """The statement's column names and its rows as plain tuples (no pandas)."""
+    started = time.perf_counter()
+    result = conn.execute(query)
+    names = list(result.keys())
+    out = [tuple(r) for r in result]
+    _note(label, started, len(out))
+    return names, out
 
 
 def rows(conn: Connection, query: Executable, label: str = "query") -> list[tuple[Any, ...]]:

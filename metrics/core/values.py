@@ -15,23 +15,25 @@ from __future__ import annotations
 import datetime as dt
 import math
 import numbers
+import sys
 from decimal import Decimal
 from typing import Any
-
-import pandas as pd
 
 CENT = Decimal("0.01")
 DTYPES = {"int": "Int64", "float": "Float64", "bool": "boolean"}
 
 
 def is_null(value: Any) -> bool:
-    if value is None or value is pd.NA or value is pd.NaT:
+    if value is None:
         return True
     if isinstance(value, float):
         return math.isnan(value)
     if isinstance(value, Decimal):
         return value.is_nan()
-    return False
+    # pandas' NA and NaT, without importing pandas: a process that has not imported it (the
+    # command line's tables) holds neither.
+    pd = sys.modules.get("pandas")
+    return pd is not None and (value is pd.NA or value is pd.NaT)
 
 
 def decimal_or_none(value: Any) -> Decimal | None:
@@ -88,6 +90,8 @@ def days_before(day: dt.date, earlier: Any) -> int | None:
 def column(values: list[Any], kind: str) -> Any:
     """A frame column of `kind` ('int', 'float', 'bool', or 'object' for decimals and dates),
     with None as the null."""
+    import pandas as pd
+
     if kind in DTYPES:
         return pd.array(values, dtype=DTYPES[kind])  # type: ignore[call-overload]
     return pd.Series(values, dtype="object").array

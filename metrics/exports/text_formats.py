@@ -12,26 +12,30 @@ import csv
 import io
 import json
 from collections.abc import Iterable, Sequence
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from metrics.exports.values import machine_text, neutralise
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Row = list[str | None]
 
 
 def text_rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[Row]:
     """The frame's cells as text: exact figures, None for null, neutralised text."""
-    out: list[Row] = []
-    for record in frame[list(columns)].itertuples(index=False, name=None):
-        out.append(
-            [
-                neutralise(value) if isinstance(value, str) else machine_text(column, value)
-                for column, value in zip(columns, record, strict=True)
-            ]
-        )
-    return out
+    return text_of(frame[list(columns)].itertuples(index=False, name=None), columns)
+
+
+def text_of(records: Iterable[Sequence[Any]], columns: Sequence[str]) -> list[Row]:
+    """Rows of values (in `columns` order) as text, as `text_rows` writes a frame's."""
+    return [
+        [
+            neutralise(value) if isinstance(value, str) else machine_text(column, value)
+            for column, value in zip(columns, record, strict=True)
+        ]
+        for record in records
+    ]
 
 
 def write_csv(

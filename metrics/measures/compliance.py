@@ -19,20 +19,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy import Connection, Date, and_, cast, or_, select
 
-from data.schema import (
-    AccountOpening,
-    Archive,
-    Assignment,
-    AumMonthly,
-    CareDate,
-    Client,
-    Contact,
-    InfoUpdate,
-    OrgUnit,
-    Plan,
-    RiskAssessment,
-    Staff,
-)
+from data import tables
 from metrics.core import sql
 from metrics.core.entities import org_closure
 from metrics.core.masking import protect
@@ -64,9 +51,9 @@ def exceptions(
     r = register(frame)
     query = select(*(r.c[c] for c in REGISTER))
     if named:
-        client = Client.__table__
-        person = Staff.__table__
-        unit = OrgUnit.__table__
+        client = tables.clients
+        person = tables.staff
+        unit = tables.org_units
         query = (
             query.add_columns(
                 client.c.name.label("client_name"),
@@ -125,16 +112,16 @@ def evidence(
         return sql.read(conn, query, f"evidence {table.name}")
 
     t = {
-        "client": Client.__table__,
-        "openings": AccountOpening.__table__,
-        "assignments": Assignment.__table__,
-        "archives": Archive.__table__,
-        "risk_assessments": RiskAssessment.__table__,
-        "care_dates": CareDate.__table__,
-        "contacts": Contact.__table__,
-        "info_updates": InfoUpdate.__table__,
-        "plans": Plan.__table__,
-        "aum_monthly": AumMonthly.__table__,
+        "client": tables.clients,
+        "openings": tables.account_openings,
+        "assignments": tables.assignments,
+        "archives": tables.archives,
+        "risk_assessments": tables.risk_assessments,
+        "care_dates": tables.care_dates,
+        "contacts": tables.contacts,
+        "info_updates": tables.info_updates,
+        "plans": tables.plans,
+        "aum_monthly": tables.aum_monthly,
     }
     client = rows(t["client"])
     out = {"client": protect(client.rename(columns={"name": "client_name"}), scope)}

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import Connection
 
 from data.settings import SETTINGS, load_settings
@@ -20,6 +20,9 @@ from metrics.core.entities import Level
 from metrics.core.periods import Period
 from metrics.core.scope import Scope, scoped
 from metrics.measures import layer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Settings = dict[str, Decimal]
 DESCRIPTIVE = layer.DESCRIPTIVE
@@ -55,6 +58,23 @@ def _table(
         resolve_settings(conn, settings),
         kind=kind,
         metrics=None if metrics is None else list(metrics),
+    )
+
+
+@scoped
+def table_columns(
+    conn: Connection,
+    kind: Kind,
+    period: Period,
+    level: Level,
+    scope: Scope,
+    settings: Settings | None = None,
+) -> layer.Columns:
+    """The whole table of `kind` as plain Python columns (`layer.table_columns`): the same figures
+    as `scorecard`, `supervision`, `health` and `compliance`, for a caller that needs no frame
+    (the command line, which then starts without importing pandas)."""
+    return layer.table_columns(
+        conn, period, level, scope, resolve_settings(conn, settings), kind=kind
     )
 
 

@@ -9,15 +9,15 @@ from typing import Any
 
 from sqlalchemy import Select, case, or_, select
 
-from data.schema import Certificate, Need, Plan, Reward, Survey, Training
+from data import tables
 from metrics.measures.layer import Frame, row_source
 
-needs = Need.__table__
-plans = Plan.__table__
-surveys = Survey.__table__
-trainings = Training.__table__
-certificates = Certificate.__table__
-rewards = Reward.__table__
+needs = tables.needs
+plans = tables.plans
+surveys = tables.surveys
+trainings = tables.trainings
+certificates = tables.certificates
+rewards = tables.rewards
 
 
 def member_rows(f: Frame, table: Any, *columns: Any) -> Select:

@@ -36,27 +36,18 @@ from sqlalchemy import (
     select,
 )
 
-from data.schema import (
-    AumMonthly,
-    CalendarDay,
-    Client,
-    Contact,
-    InfoUpdate,
-    Login,
-    Request,
-    WorkItem,
-)
+from data import tables
 from metrics.measures.layer import Frame, row_source
 from metrics.measures.sources.common import flag, hours, midnight, tier_expr
 
-logins = Login.__table__
-info_updates = InfoUpdate.__table__
-contacts = Contact.__table__
-work_items = WorkItem.__table__
-requests = Request.__table__
-aum = AumMonthly.__table__
-calendar_days = CalendarDay.__table__
-clients = Client.__table__
+logins = tables.logins
+info_updates = tables.info_updates
+contacts = tables.contacts
+work_items = tables.work_items
+requests = tables.requests
+aum = tables.aum_monthly
+calendar_days = tables.calendar_days
+clients = tables.clients
 
 CYCLES = ("monthly", "bimonthly", "quarterly")
 DEFAULT_CYCLE = "quarterly"

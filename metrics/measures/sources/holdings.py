@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from sqlalchemy import FromClause, Select, and_, case, cast, func, literal, or_, select
 
-from data.schema import Archive, AumMonthly, Client
+from data import tables
 from metrics.core.periods import month_start
 from metrics.measures.layer import Frame, row_source
 from metrics.measures.sources.common import MONEY, flag, money
 
-aum_monthly = AumMonthly.__table__
-clients = Client.__table__
-archives = Archive.__table__
+aum_monthly = tables.aum_monthly
+clients = tables.clients
+archives = tables.archives
 
 
 @row_source("stock", order=("client_id",))

@@ -56,40 +56,26 @@ from sqlalchemy import (
     values,
 )
 
-from data.schema import (
-    AccountOpening,
-    Archive,
-    Assignment,
-    AumMonthly,
-    CalendarDay,
-    CareDate,
-    Client,
-    Contact,
-    InfoUpdate,
-    OrgUnit,
-    Plan,
-    RiskAssessment,
-    Staff,
-)
+from data import tables
 from metrics.core.catalogue import RULES as CATALOGUE_RULES
 from metrics.core.entities import org_closure
 from metrics.core.periods import Period, add_months, month_start
 from metrics.measures.layer import Frame, row_source
 from metrics.measures.sources.common import flag, midnight, money
 
-openings = AccountOpening.__table__
-archives = Archive.__table__
-assignments = Assignment.__table__
-aum = AumMonthly.__table__
-calendar_days = CalendarDay.__table__
-care_dates = CareDate.__table__
-clients = Client.__table__
-contacts = Contact.__table__
-info_updates = InfoUpdate.__table__
-org = OrgUnit.__table__
-plans = Plan.__table__
-risk = RiskAssessment.__table__
-staff = Staff.__table__
+openings = tables.account_openings
+archives = tables.archives
+assignments = tables.assignments
+aum = tables.aum_monthly
+calendar_days = tables.calendar_days
+care_dates = tables.care_dates
+clients = tables.clients
+contacts = tables.contacts
+info_updates = tables.info_updates
+org = tables.org_units
+plans = tables.plans
+risk = tables.risk_assessments
+staff = tables.staff
 
 RULES = tuple(rule for rule, *_ in CATALOGUE_RULES)
 OPENING_RULES = RULES[:6]

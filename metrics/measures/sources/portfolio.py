@@ -46,18 +46,18 @@ from sqlalchemy import (
     values,
 )
 
-from data.schema import AccountEvent, Assignment, AumMonthly, Client, Contact, Staff
+from data import tables
 from metrics.core.entities import Level, book_role_matches, org_closure
 from metrics.core.periods import add_months, month_end, month_start
 from metrics.measures.layer import Frame, row_source
 from metrics.measures.sources.common import flag, midnight, tier_expr
 
-assignments = Assignment.__table__
-aum = AumMonthly.__table__
-clients = Client.__table__
-contacts = Contact.__table__
-account_events = AccountEvent.__table__
-staff = Staff.__table__
+assignments = tables.assignments
+aum = tables.aum_monthly
+clients = tables.clients
+contacts = tables.contacts
+account_events = tables.account_events
+staff = tables.staff
 
 UNIT_LEVELS: tuple[Level, ...] = ("sub_branch", "branch")
 TIER_RANK = {"black_gold": 2, "platinum": 1, "mass": 0}
