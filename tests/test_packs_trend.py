@@ -13,6 +13,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 import openpyxl
+import pandas as pd
 import pypdf
 import pytest
 
@@ -23,6 +24,7 @@ from metrics.core.access import scope_for_username
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.exports.formats import export_snapshot
+from metrics.measures.tables import scorecard
 from tests.ui_support import HEAD
 
 QUARTERS = ["2025Q4", "2026Q1", "2026Q2", "2026Q3"]
@@ -196,3 +198,40 @@ def test_pdf_shows_the_trend_by_name(packs: dict) -> None:
     assert "趋势 Trend · 总分" in text and "升幅最大 Biggest rises · 总分" in text
     header = next(line for line in text.splitlines() if line.startswith("编号 姓名 机构 总分"))
     assert header.split()[3:] == [w for q in QUARTERS for w in ("总分", q)] + ["总分", "环比变化"]
+
+
+def test_a_kpi_table_pack_follows_its_headline_kpis(app_db: str) -> None:
+    """A snapshot of the staff scorecard for 2026-09: the headline KPIs (the Overview's tiles of
+    that table) over the last four months, computed here month by month from the scorecard, and
+    their biggest changes against August."""
+    engine = make_engine(app_db)
+    with engine.begin() as conn:
+        record = snapshots.take_table(
+            conn, "scorecard", Period.parse("2026-09"), "staff", Scope.everything(), "director"
+        )
+        months = ["2026-06", "2026-07", "2026-08", "2026-09"]
+        figures = {m: scorecard(conn, Period.parse(m), "staff", Scope.everything()) for m in months}
+        data = export_snapshot(conn, record.snapshot_id, "csv", "director", Scope.everything())
+    engine.dispose()
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    for kpi in ("aum_stock", "top_clients", "retention_rate", "archive_rate"):
+        for month in months:
+            wanted = dict(zip(figures[month]["entity_id"], figures[month][kpi], strict=True))
+            for row in rows:
+                cell, value = row[f"trend_{kpi}_{month}"], wanted.get(row["entity_id"])
+                if pd.isna(value):
+                    assert cell == "", (kpi, month, row["entity_id"])
+                else:
+                    assert float(cell) == pytest.approx(float(value)), (kpi, month)
+        deltas = {
+            r["entity_id"]: Decimal(r[f"trend_{kpi}_2026-09"]) - Decimal(r[f"trend_{kpi}_2026-08"])
+            for r in rows
+            if r[f"trend_{kpi}_2026-09"] and r[f"trend_{kpi}_2026-08"]
+        }
+        rises = sorted((e for e, d in deltas.items() if d > 0), key=lambda e: (-deltas[e], e))[:3]
+        falls = sorted((e for e, d in deltas.items() if d < 0), key=lambda e: (deltas[e], e))[:3]
+        marks = {r["entity_id"]: r[f"biggest_{kpi}"] for r in rows if r[f"biggest_{kpi}"]}
+        assert marks == {
+            **{e: f"↑{n}" for n, e in enumerate(rises, 1)},
+            **{e: f"↓{n}" for n, e in enumerate(falls, 1)},
+        }, kpi
