@@ -22,9 +22,9 @@ in Chromium:
    quarter has rendered;
 3. **branch -> sub-branch**: choosing the first sub-branch in the sidebar until its Overview has
    rendered (first time in this server);
-4. **first page after an import**: back on the branch, the checkout's importer loads one changed
-   staff file (one planner's name, so the batch changes data, as a real import does); from the
-   end of the import until a click on the Overview link has rendered the page again.
+4. **first page after an import**: back on the branch, the checkout's importer loads the staff
+   file with one new person (so the batch changes data, as a real import does); from the end of
+   the import until a click on the Overview link has rendered the page again.
 
 "Rendered" means the run's last element is fresh and every chart has drawn (`RENDERED_JS`).
 Figures are printed as median and p95 (nearest rank) over the repetitions, with every value, and
@@ -181,16 +181,20 @@ def latest_quarter(db: str) -> Period:
 
 
 def changed_staff(source: Path, folder: Path, n: int) -> Path:
-    """A folder holding the contract's staff file with the last person's name changed (a
-    different name each time), so an import of it commits a batch that changes data."""
+    """A folder holding the contract's staff file with one new person (a copy of the last row
+    under a new id and name, a different one each run), so an import of it commits a batch that
+    changes data. A new row rather than a changed one: an older checkout cannot update a staff
+    row that other tables reference on DuckDB (fixed by the import-robust change)."""
     with open(source / "staff.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
-    name = rows[0].index("name")
-    rows[-1][name] = rows[-1][name].split(" (bench")[0] + f" (bench {n})"
+    header = rows[0]
+    extra = list(rows[-1])
+    extra[header.index("staff_id")] = f"99{n:04d}"
+    extra[header.index("name")] = f"Bench {n}"
     out = folder / f"import-{n}"
     out.mkdir()
     with open(out / "staff.csv", "w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(rows)
+        csv.writer(f).writerows([*rows, extra])
     return out
 
 
