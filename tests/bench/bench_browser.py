@@ -275,6 +275,7 @@ def main() -> None:
                     unit = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Org unit")
                     branch = unit.input_value()
                     unit.click()
+                    page.get_by_role("option").first.wait_for()  # the list is drawn after the click
                     options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
                     options = [o for o in options if o]
                     page.keyboard.press("Escape")
