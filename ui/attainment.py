@@ -36,13 +36,18 @@ def _ratio(actual: Any, target: Any, better: str | None) -> float | None:
 
 
 def columns(card: pd.DataFrame, scheme: schemes.Scheme) -> pd.DataFrame:
-    """`attain_<kpi>` per targeted item of `scheme`, as a fraction (1.0 = target met)."""
+    """`attain_<kpi>` per targeted item of `scheme`, as a fraction (1.0 = target met), each
+    person against their own target where the scheme names one."""
     out = pd.DataFrame(index=card.index)
     for item in scheme.items:
-        if item.target is None or item.kpi not in card:
+        if (item.target is None and not item.targets) or item.kpi not in card:
             continue
         better = BY_ID[item.kpi].better
-        out[f"attain_{item.kpi}"] = [_ratio(v, item.target, better) for v in card[item.kpi]]
+        # Each person against their own target where the scheme names one (指标分解).
+        out[f"attain_{item.kpi}"] = [
+            _ratio(v, item.target_for(str(e)), better)
+            for e, v in zip(card["entity_id"], card[item.kpi], strict=True)
+        ]
     return out
 
 
@@ -74,7 +79,7 @@ def config(scheme: schemes.Scheme) -> dict[str, Any]:
             max_value=max(1.0, float(item.cap)),
         )
         for item in scheme.items
-        if item.target is not None
+        if item.target is not None or item.targets
     }
 
 
