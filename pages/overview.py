@@ -16,7 +16,7 @@ from metrics.store.landing import (
     TILES,
     overview_requests,
 )
-from ui import charts, common, snapshot_button, state, tables
+from ui import attainment, charts, common, snapshot_button, state, tables
 from ui.i18n import metric_name, t
 from ui.periods import vs_text
 from ui.tables import display
@@ -74,6 +74,9 @@ flags = needs_action(
     staff_compliance=ctx.compliance("staff", None, COMPLIANCE),
 )
 common.flag_list(flags, ctx)
+
+# --- target attainment of the published schemes in force ----------------------------------------
+attainment.overview(ctx)
 
 # --- AUM trend and league table -----------------------------------------------------------------
 # A branch shows its league table beside the trend; a sub-branch gives the trend the full width.

@@ -51,7 +51,8 @@ def test_excel_has_no_formula_cells(snapshot_ids: tuple[Engine, str, str]) -> No
         assert conn.execute(select(AuditEvent.action)).scalars().all().count("export") == 1
     book = openpyxl.load_workbook(io.BytesIO(data))
     assert book.sheetnames[:2] == ["汇总 Summary", "指标 Table"]
-    assert len(book.sheetnames) == 6  # summary, table, four appraisal families
+    # summary, table, four appraisal families, the trend over the last periods
+    assert len(book.sheetnames) == 7 and book.sheetnames[-1] == "趋势 Trend"
     formulas = [
         f"{ws.title}!{cell.coordinate}"
         for ws in book.worksheets
@@ -83,7 +84,9 @@ def test_pdf_text_holds_chinese_names_and_checksum(snapshot_ids: tuple[Engine, s
     for name in ("经理一", "经理二", "经理三", "经理四"):
         assert name in text
     assert record.sha256 in text and appraisal in text
-    assert "第 1 页 / 共 3 页" in text and "主任 " in text  # page numbers and the watermark
+    # Page numbers (title, ranking, trend tables, chart) and the watermark.
+    assert f"第 1 页 / 共 {len(pages)} 页" in text and len(pages) >= 4 and "主任 " in text
+    assert "趋势 Trend · 总分" in text
     assert "/Image" in str(pages[2]["/Resources"])  # the chart page
     masked_text = "\n".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(masked)).pages)
     # Staff names are the bank's own, not client personal data: never masked.

@@ -775,6 +775,29 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.flags": ("Flags", "提示"),
     "attain.scheme": ("Read against the targets of", "对照考核方案目标"),
     "attain.off": ("(no targets)", "（不对照目标）"),
+    "overview.attainment": ("Target attainment", "目标达成"),
+    "attain.none_in_force": (
+        "No published scheme is in force for this period: no targets to compare with.",
+        "本期没有生效的已发布考核方案，无目标可对照。",
+    ),
+    "attain.whole_periods": (
+        "Targets are set for whole periods: attainment is shown for complete periods only.",
+        "考核目标按完整期间设定：仅对完整期间显示达成率。",
+    ),
+    "attain.hint_unit": (
+        "Per sub-branch, over the planners each scheme covers: total actual against total target "
+        "for amounts and counts, the average of the planners' attainments for rates. Each "
+        "planner is held to their own target where the scheme names one.",
+        "按支行汇总各方案覆盖的人员：金额与数量按实际合计对目标合计，比率按人员达成率的平均值。"
+        "方案为个人单独设定目标的，按其个人目标计算。",
+    ),
+    "attain.hint_planner": (
+        "Actual against target per planner the scheme covers (their own target where the scheme "
+        "names one); 100% = target met.",
+        "方案覆盖人员的实际值对目标值（方案为个人单独设定目标的按个人目标）；100% 即达标。",
+    ),
+    "col.unit_name": ("Sub-branch", "支行"),
+    "col.planners_covered": ("Staff covered", "覆盖人数"),
     "attain.none": (
         "No published scheme covers these staff yet: no targets to compare with.",
         "尚无覆盖这些人员的已发布考核方案，无目标可对照。",

@@ -20,7 +20,8 @@ from metrics.appraisal.schemes import Scheme
 from metrics.appraisal.snapshots import SnapshotRecord, scope_from_key
 from metrics.core.catalogue import APPRAISAL_FAMILIES, BY_ID, Metric
 from metrics.core.scope import Scope, scoped
-from metrics.exports.values import number_or_none, unit_of
+from metrics.exports import trend as trends
+from metrics.exports.values import WAN, number_or_none, unit_of
 
 FAMILY_ZH = {
     "financial": "财务类",
@@ -161,10 +162,19 @@ def with_targets(document: Document, frame: pd.DataFrame) -> pd.DataFrame:
         return out
     for item in document.scheme.items:
         actual_col = f"actual_{item.kpi}"
-        target = item.target
-        out[f"target_{item.kpi}"] = pd.Series([target] * len(out), index=out.index, dtype=object)
+        # Each person's own target (指标分解): as frozen in the snapshot when it holds them, else
+        # as the scheme names them.
+        frozen = out.get(f"target_{item.kpi}")
+        targets = [
+            f if frozen is not None and number_or_none(f) is not None else item.target_for(str(e))
+            for e, f in zip(
+                out["entity_id"], frozen if frozen is not None else [None] * len(out), strict=True
+            )
+        ]
+        out[f"target_{item.kpi}"] = pd.Series(targets, index=out.index, dtype=object)
         attainment: list[float | None] = []
-        for actual in out.get(actual_col, pd.Series([None] * len(out), dtype=object)):
+        actuals = out.get(actual_col, pd.Series([None] * len(out), dtype=object))
+        for actual, target in zip(actuals, targets, strict=True):
             value = number_or_none(actual)
             if target is None or value is None or target == 0:
                 attainment.append(None)
@@ -176,20 +186,105 @@ def with_targets(document: Document, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def trend_of(document: Document) -> trends.Trend | None:
+    found = document.extra.get("trend")
+    return found if isinstance(found, trends.Trend) else None
+
+
+def with_trend(document: Document, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows with the trend's columns (`trend_<measure>_<period>`, `change_<measure>`) and,
+    per headline measure, `biggest_<measure>`: ↑1..↑3 for its largest rises, ↓1..↓3 for its
+    largest falls against the previous period (the summary's biggest changes, in columns)."""
+    trend = trend_of(document)
+    if trend is None or "entity_id" not in frame:
+        return frame
+    out = frame.merge(trends.wide(trend), on="entity_id", how="left")
+    out.index = frame.index
+    if trend.previous is None:
+        return out
+    for measure in trend.headline:
+        rises, falls = trends.changes(trend, frame, measure)
+        marks = {c.entity_id: f"↑{n}" for n, c in enumerate(rises, 1)}
+        marks |= {c.entity_id: f"↓{n}" for n, c in enumerate(falls, 1)}
+        out[f"biggest_{measure}"] = [marks.get(str(e)) for e in out["entity_id"]]
+    return out
+
+
 def summary(document: Document, frame: pd.DataFrame) -> list[tuple[str, str]]:
-    """A few written lines for the meeting: the top and bottom three of a ranking."""
-    if document.kind != "appraisal" or frame.empty or "rank" not in frame:
+    """A few written lines for the meeting: the top and bottom three of a ranking, then the
+    biggest rises and falls against the previous period (`biggest_changes`)."""
+    if frame.empty:
         return []
-    ranked = frame.sort_values(["rank", "entity_id"], kind="stable")
-    labels = who(ranked)
-    totals = [number_or_none(v) for v in ranked["total"]]
-    shown = [
-        f"{n}（{t:.2f}分）" if t is not None else n for n, t in zip(labels, totals, strict=True)
-    ]
-    lines = [("前三名 Top three", "、".join(shown[:3]))]
-    if len(shown) > 3:
-        lines.append(("后三名 Bottom three", "、".join(reversed(shown[-3:]))))
+    lines: list[tuple[str, str]] = []
+    if document.kind == "appraisal" and "rank" in frame:
+        ranked = frame.sort_values(["rank", "entity_id"], kind="stable")
+        labels = who(ranked)
+        totals = [number_or_none(v) for v in ranked["total"]]
+        shown = [
+            f"{n}（{t:.2f}分）" if t is not None else n for n, t in zip(labels, totals, strict=True)
+        ]
+        lines.append(("前三名 Top three", "、".join(shown[:3])))
+        if len(shown) > 3:
+            lines.append(("后三名 Bottom three", "、".join(reversed(shown[-3:]))))
+    return lines + biggest_changes(document, frame)
+
+
+def measure_name(measure: str) -> str:
+    """A trend measure in Chinese: the total score, or a KPI by its catalogue name."""
+    if measure == "total":
+        return LABELS["total"]
+    return BY_ID[measure.removeprefix("actual_")].name_zh
+
+
+def measure_unit(measure: str) -> str:
+    return "points" if measure == "total" else BY_ID[measure.removeprefix("actual_")].unit
+
+
+def change_text(measure: str, change: Any) -> str:
+    """A change as a meeting reads it: points, 万元, percentage points, or a plain number."""
+    unit = measure_unit(measure)
+    value = float(change)
+    if unit == "points":
+        return f"{value:+.2f}分"
+    if unit == "yuan":
+        return f"{value / WAN:+,.2f}万元"
+    if unit == "ratio":
+        return f"{value * 100:+.1f}个百分点"
+    if unit in ("count", "days"):
+        return f"{value:+,.0f}"
+    return f"{value:+,.2f}"
+
+
+def biggest_changes(document: Document, frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """Per headline measure, the three largest rises and falls against the previous period,
+    by name ("无" when nothing rose or fell; no line when the trend has no previous period)."""
+    trend = trend_of(document)
+    if trend is None or trend.previous is None:
+        return []
+    names = dict(zip(frame["entity_id"].astype(str), who(frame), strict=True))
+    lines = []
+    for measure in trend.headline:
+        rises, falls = trends.changes(trend, frame, measure)
+        name = measure_name(measure)
+        for label, found in (("升幅最大 Biggest rises", rises), ("降幅最大 Biggest falls", falls)):
+            text = "、".join(
+                f"{names.get(c.entity_id, c.entity_id)}（{change_text(measure, c.change)}）"
+                for c in found
+            )
+            lines.append((f"{label} · {name}", text or "无"))
     return lines
+
+
+def trend_sources(document: Document) -> list[tuple[str, str]]:
+    """Where each period of the trend comes from: a snapshot (frozen figures) or computed now."""
+    trend = trend_of(document)
+    if trend is None:
+        return []
+    parts = [
+        f"{p} 快照 {source[:8]}" if source else f"{p} 按当前数据计算"
+        for p, source in trend.sources.items()
+    ]
+    return [("趋势 Trend", "；".join(parts) if parts else "无")]
 
 
 def scope_text(key: str) -> str:
@@ -226,6 +321,7 @@ def facts(document: Document, viewer: str, now: dt.datetime) -> list[tuple[str, 
     out.append(("导出 Exported", f"{viewer} {now:%Y-%m-%d %H:%M:%S}"))
     # The summary reads the rows the viewer may see (`formats.export` puts them in `shown`).
     shown = document.extra.get("shown")
+    out += trend_sources(document)
     return out + (summary(document, shown) if shown is not None else [])
 
 
@@ -308,5 +404,32 @@ def csv_columns(document: Document, frame: pd.DataFrame) -> list[str]:
         # Actual against target per item, after the columns the command line always had.
         for k in document.items:
             keys += [c for c in (f"actual_{k}", f"target_{k}", f"attain_{k}") if c in frame]
+        # Then the trend, its changes and the biggest changes (`with_trend`).
+        keys += [str(c) for c in frame if str(c).startswith(("trend_", "change_", "biggest_"))]
         return keys
     return list(frame.columns)
+
+
+def trend_head(frame: pd.DataFrame) -> list[Column]:
+    """Who a trend row is about: id, name and org unit (by name when known)."""
+    cols = [Column("entity_id", LABELS["entity_id"], "text")]
+    cols += [Column(c, LABELS[c], "text") for c in ("name",) if c in frame]
+    org = "org_name" if "org_name" in frame else "org_id"
+    return cols + ([Column(org, LABELS[org], "text")] if org in frame else [])
+
+
+def trend_columns(document: Document, frame: pd.DataFrame) -> list[tuple[str, list[Column]]]:
+    """(measure, columns) of the trend tables: each period's figure, then the change."""
+    trend = trend_of(document)
+    if trend is None:
+        return []
+    out = []
+    for measure in trend.measures:
+        name, unit = measure_name(measure), measure_unit(measure)
+        if measure != "total" and unit == "yuan":
+            name += " (万元)"
+        cols = [Column(trends.Trend.column(measure, p), f"{name} {p}", unit) for p in trend.periods]
+        if f"change_{measure}" in frame:
+            cols.append(Column(f"change_{measure}", f"{name} 环比变化", unit))
+        out.append((measure, [c for c in cols if c.key in frame]))
+    return out

@@ -27,6 +27,7 @@ from metrics.exports.documents import (
     csv_columns,
     from_snapshot,
     with_targets,
+    with_trend,
 )
 from metrics.exports.text_formats import csv_bytes, text_rows
 
@@ -87,7 +88,7 @@ def export(
     found = FORMATS.get(fmt)
     if found is None:
         raise ExportError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    frame = with_targets(document, visible(document, scope))
+    frame = with_trend(document, with_targets(document, visible(document, scope)))
     document = replace(document, extra={**document.extra, "shown": frame})
     return found.write(document, frame, viewer, now or dt.datetime.now())
 
@@ -104,7 +105,13 @@ def export_snapshot(conn: Any, snapshot_id: str, fmt: str, viewer: str, scope: S
     # Org units by name on the cover and in the ranking (names are not personal data).
     org = OrgUnit.__table__
     names = {r[0]: r[1] for r in sql.run(conn, select(org.c.org_id, org.c.name), "org names")}
-    document = replace(document, extra={**document.extra, "unit_names": names})
+    # The trend over the last periods, frozen where a snapshot of them exists (`exports.trend`);
+    # `export` keeps only the rows the viewer may see.
+    from metrics.exports.trend import gather
+
+    document = replace(
+        document, extra={**document.extra, "unit_names": names, "trend": gather(conn, record)}
+    )
     data = export(document, fmt, viewer, scope)
     audit(
         conn,

@@ -24,8 +24,11 @@ from metrics.exports.documents import (
     ExportError,
     facts,
     family_sheets,
+    measure_name,
     metric_label,
     ranking_columns,
+    trend_columns,
+    trend_head,
     who,
 )
 from metrics.exports.values import WAN, number_or_none, print_text
@@ -193,6 +196,18 @@ def to_pdf(document: Document, frame: pd.DataFrame, viewer: str, now: dt.datetim
     body = [[print_text(c.unit, r.get(c.key)) for c in columns] for r in frame.to_dict("records")]
     watermark = f"{viewer} {now:%Y-%m-%d %H:%M}"
     family_titles = [f"{FAMILY_ZH.get(f, f)} {f}" for f, _ in family_sheets(source, frame)]
+    # One trend table per measure: who, each period's figure, the change against the previous.
+    trend_tables = [
+        (
+            f"趋势 Trend · {measure_name(measure)}",
+            [c.label for c in [*trend_head(frame), *cols]],
+            [
+                [print_text(c.unit, r.get(c.key)) for c in [*trend_head(frame), *cols]]
+                for r in frame.to_dict("records")
+            ],
+        )
+        for measure, cols in trend_columns(source, frame)
+    ]
     text = "".join(
         _chars(
             [k for k, _ in title_facts],
@@ -201,6 +216,7 @@ def to_pdf(document: Document, frame: pd.DataFrame, viewer: str, now: dt.datetim
             [cell for row in body for cell in row],
             [watermark, "第页共 /0123456789", source.title, "考核结果会议材料指标排名图表"],
             family_titles,
+            [t for title, head, rows in trend_tables for t in [title, *head, *sum(rows, [])]],
         )
     )
     font_path = cjk_font_path()
@@ -265,6 +281,29 @@ def to_pdf(document: Document, frame: pd.DataFrame, viewer: str, now: dt.datetim
                 row = table.row()
                 for value in values:
                     row.cell(value)
+
+        # The trend, one table per measure, one after the other (a new page only when full).
+        if trend_tables:
+            pdf.add_page()
+        for title, head, rows in trend_tables:
+            pdf.set_font("cjk", size=12)
+            pdf.cell(0, 8, title)
+            pdf.ln(10)
+            pdf.set_font("cjk", size=8)
+            with pdf.table(
+                headings_style=FontFace(emphasis=None, fill_color=(221, 230, 240)),
+                line_height=5,
+                text_align="LEFT",
+                repeat_headings=1,
+            ) as trend_table:
+                heading = trend_table.row()
+                for label in head:
+                    heading.cell(label)
+                for values in rows:
+                    row = trend_table.row()
+                    for value in values:
+                        row.cell(value)
+            pdf.ln(6)
 
         # Charts.
         images = [chart_png(chart, str(font_path.parent)) for chart in charts(source, frame)]

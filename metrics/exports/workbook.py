@@ -19,6 +19,8 @@ from metrics.exports.documents import (
     facts,
     family_sheets,
     ranking_columns,
+    trend_columns,
+    trend_head,
 )
 from metrics.exports.explain_zh import explanation_zh
 from metrics.exports.values import WAN, number_or_none, plain_text
@@ -93,6 +95,10 @@ def to_xlsx(document: Document, frame: pd.DataFrame, viewer: str, now: dt.dateti
     )
     for family, columns in family_sheets(document, frame):
         table(f"{FAMILY_ZH.get(family, family)} {family}"[:31], columns)
+    # The trend over the last periods, every measure side by side (`metrics.exports.trend`).
+    trend = [c for _, columns in trend_columns(document, frame) for c in columns]
+    if trend:
+        table("趋势 Trend", [*trend_head(frame), *trend])
     book.close()
     return buffer.getvalue()
 

@@ -1,47 +1,57 @@
-"""How fast the dashboard feels in a real browser (issue 4's targets; prints figures, not a test).
+"""How fast the dashboard feels in a real browser: the slow steps of issue 13, before and after
+(prints figures, not a test).
 
-    python -m tests.bench.bench_browser --db duckdb:///var/branch.duckdb
+    python -m tests.bench.bench_browser --db duckdb:////work/data/branch.duckdb --repeat 5
+    python -m tests.bench.bench_browser --repo /tmp/before --data /work/data/branch --repeat 5
 
-Starts the dashboard (`python -m ui.serve`, as `./run.sh` does) on a free port against the database (a copy is not made: the
-dashboard only adds the account below and the results it stores), signs in with Chromium and
-measures:
+`--repo PATH` serves another checkout of the project (`git worktree add /tmp/before c3cc6eb`):
+its own `python -m ui.serve`, its own importer and account command, so an older version is
+timed by the same steps; the bench itself (this file) runs from this checkout and only drives
+Chromium and the checkout's command line. The database is never the one given: `--db` (a DuckDB
+file) is copied to a temporary folder first, and `--data DIR` is loaded into a new temporary
+database by the checkout's own `python -m data load` (an older checkout needs a database of its
+own schema: use `--data` for it). An account `--user` is created with the checkout's
+`python -m data users add` (an existing one is kept).
 
-- the sign-in page of a fresh server in a browser with nothing cached (a new browser context):
-  from the navigation until the form can be typed in, for reference (no target);
-- cold, after sign-in: from the click on "Sign in" (Argon2id verification included) until the
-  landing Overview (the branch, the latest complete month) of a fresh server has rendered, none
-  of its frames in any cache of the server; target <= 2 s at `branch` scale;
-- cold, opened: then a click on "Quarter" until the branch's Overview of the latest quarter has
-  rendered, again in no cache of the server (a page opened without the sign-in before it).
-  The frames are read from the stored results (`metrics/results.py`), which the import stores
-  for the latest month and this bench for the latest quarter; `--compute` deletes the stored
-  results before every fresh server, so that every figure is computed;
-- warm filter change: switching the org unit to a sub-branch and back, both already computed once
-  (cached), until the page has re-rendered; target <= 0.5 s.
+Each of `--repeat` repetitions starts a fresh server (every Streamlit cache empty) and measures,
+in Chromium:
 
-The database must hold an account; `--user` / `--password` (default: a director created here with
-WEALTH_ADMIN_PASSWORD when the database has no account yet).
+1. **sign-in -> Overview ready**: from the click on "Sign in" until the landing Overview (the top
+   unit, the latest complete month) has rendered;
+2. **period-type switch**: a click on "Quarter" until the Overview of the latest complete
+   quarter has rendered;
+3. **branch -> sub-branch**: choosing the first sub-branch in the sidebar until its Overview has
+   rendered (first time in this server);
+4. **first page after an import**: back on the branch, the checkout's importer loads the staff
+   file with one new person (so the batch changes data, as a real import does); from the end of
+   the import until a click on the Overview link has rendered the page again.
+
+"Rendered" means the run's last element is fresh and every chart has drawn (`RENDERED_JS`).
+Figures are printed as median and p95 (nearest rank) over the repetitions, with every value, and
+the speed of a fixed Python loop before and after (a loaded machine gives larger figures: compare
+runs made on equal loop times, while nothing else runs).
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import math
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
-from sqlalchemy import delete
+from sqlalchemy import func, select
 
-from data import accounts
 from data.engine import make_engine
-from data.schema import StoredResult
-from metrics.core.periods import Period
-from metrics.core.scope import Scope
-from metrics.measures import browse
-from metrics.store import landing, results
+from data.schema import AumMonthly, OrgUnit
+from metrics.core.periods import Period, month_end
 from tests.test_e2e_browser import ARGS, CHROMIUM, ROOT, free_port, wait_healthy
 
 # Rendered: the run's invisible last element is fresh (the script run is over and every element
@@ -56,32 +66,59 @@ RENDERED_JS = """([text, selector]) => {
     const charts = document.querySelectorAll('[data-testid=stVegaLiteChart]');
     return [...charts].every((c) => c.querySelector('canvas, svg'));
 }"""
+STEPS = (
+    "sign-in -> Overview ready",
+    "period-type switch (month -> quarter)",
+    "branch -> sub-branch",
+    "first page after an import",
+)
 
 
 def rendered(page: object, text: str | None = None, selector: str | None = None) -> None:
     """Wait until the page is rendered (and shows `text` / an element matching `selector`)."""
-    page.wait_for_function(RENDERED_JS, arg=[text, selector], polling="raf", timeout=120_000)
+    page.wait_for_function(RENDERED_JS, arg=[text, selector], polling="raf", timeout=300_000)
 
 
-def ensure_user(url: str, user: str, password: str) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        if accounts.find_account(conn, user) is None:
-            accounts.create_user(conn, user, "director", password=password, display_name="Bench")
-    engine.dispose()
+def checkout_cli(repo: Path, db: str, *args: str, stdin: str | None = None) -> str:
+    """`python -m data ARGS --db DB` run in the checkout `repo`; its output (raises on failure)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "data", *args, "--db", db],
+        cwd=repo,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "WEALTH_DB_URL": db},
+    )
+    # An import that committed but rejected some rows (an older checkout rejects the columns of
+    # a newer contract) exits non-zero; its batch is in and the figures are there to time.
+    if done.returncode != 0 and not (args[0] == "load" and "committed batch" in done.stdout):
+        tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or ["(no output)"]
+        raise RuntimeError(f"python -m data {' '.join(args)}: {tail[0]}")
+    return done.stdout
+
+
+def ensure_user(repo: Path, db: str, user: str, password: str) -> None:
+    try:
+        checkout_cli(
+            repo, db, "users", "add", "--username", user, "--role", "director",
+            "--password-stdin", stdin=password + "\n",
+        )  # fmt: skip
+    except RuntimeError as exc:
+        if "exist" not in str(exc).lower():
+            raise
 
 
 class Server:
-    """The dashboard (`python -m ui.serve`) on a free port against the database: a fresh process, so every
-    Streamlit cache is empty."""
+    """The checkout's dashboard (`python -m ui.serve`) on a free port against the database: a
+    fresh process, so every Streamlit cache is empty."""
 
-    def __init__(self, db: str) -> None:
+    def __init__(self, repo: Path, db: str) -> None:
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "ui.serve"]  # as ./run.sh starts it
             + ["--server.port", str(port), "--server.headless", "true"],
-            cwd=ROOT,
+            cwd=repo,
             env={**os.environ, "WEALTH_DB_URL": db},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
@@ -96,56 +133,69 @@ class Server:
         self.proc.wait(timeout=30)
 
 
-def sign_in(page: object, url: str, user: str, password: str) -> tuple[float, float]:
-    """Open the dashboard, sign in; (seconds from the navigation until the sign-in form can be
-    typed in, seconds from the click until the landing Overview (the latest complete month) is
-    rendered)."""
-    opened = time.perf_counter()
+def sign_in(page: object, url: str, user: str, password: str) -> float:
+    """Open the dashboard and sign in; seconds from the click until the landing Overview (the
+    latest complete month) is rendered."""
     page.goto(url)
     username = page.get_by_role("textbox", name="Username")
     username.wait_for()
-    loaded = time.perf_counter() - opened
     username.fill(user)
     page.get_by_role("textbox", name="Password").fill(password)
     started = time.perf_counter()
     page.get_by_role("button", name="Sign in").click()
     rendered(page)  # the sign-in page has no end marker: this is the landing page's
-    return loaded, time.perf_counter() - started
+    return time.perf_counter() - started
 
 
 def open_quarter(page: object, quarter: str) -> float:
     """Seconds from a click on "Quarter" in the sidebar until the Overview of `quarter` is
-    rendered: a whole branch Overview whose frames are in no cache of the server."""
+    rendered."""
     started = time.perf_counter()
     page.get_by_test_id("stSidebar").get_by_role("radio", name="Quarter").click()
     rendered(page, f" · {quarter}")
     return time.perf_counter() - started
 
 
-def landing_unit(db: str) -> tuple[str, Period]:
-    """The top unit the director lands on and the latest complete quarter."""
+def choose(page: object, unit: object, name: str) -> float:
+    """Seconds from choosing org unit `name` in the sidebar until its Overview is rendered."""
+    begin = time.perf_counter()
+    unit.click()
+    unit.fill(name)
+    page.keyboard.press("Enter")
+    rendered(page, name.strip() + " · ")
+    return time.perf_counter() - begin
+
+
+def latest_quarter(db: str) -> Period:
+    """The latest complete quarter (its last month-end AUM imported), read without the
+    checkout's code (the bench may time an older one)."""
     engine = make_engine(db)
     with engine.connect() as conn:
-        top = str(browse.org_units(conn, Scope.everything()).iloc[0]["org_id"])
-        quarter = browse.complete_periods(conn, "quarter")[0]
+        last = conn.execute(select(func.max(AumMonthly.__table__.c.month))).scalar_one()
+        assert last is not None, "the database holds no AUM"
+        conn.execute(select(OrgUnit.__table__.c.org_id).limit(1)).all()
     engine.dispose()
-    return top, quarter
+    end = month_end(last)
+    quarter = Period.parse(f"{end.year}Q{(end.month - 1) // 3 + 1}")
+    return quarter if quarter.end <= end else quarter.prev()
 
 
-def store_quarter(db: str, top: str, quarter: Period) -> None:
-    """What an import does for the latest month, done here for the latest quarter."""
-    engine = make_engine(db)
-    for request in landing.overview_requests("branch", top, Scope.org(top), quarter):
-        results.fetch(engine, request)
-    engine.dispose()
-
-
-def drop_stored(db: str) -> None:
-    """Forget the stored results, so that every figure is computed (`--compute`)."""
-    engine = make_engine(db)
-    with engine.begin() as conn:
-        conn.execute(delete(StoredResult))
-    engine.dispose()
+def changed_staff(source: Path, folder: Path, n: int) -> Path:
+    """A folder holding the contract's staff file with one new person (a copy of the last row
+    under a new id and name, a different one each run), so an import of it commits a batch that
+    changes data. A new row rather than a changed one: an older checkout cannot update a staff
+    row that other tables reference on DuckDB (fixed by the import-robust change)."""
+    with open(source / "staff.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    header = rows[0]
+    extra = list(rows[-1])
+    extra[header.index("staff_id")] = f"99{n:04d}"
+    extra[header.index("name")] = f"Bench {n}"
+    out = folder / f"import-{n}"
+    out.mkdir()
+    with open(out / "staff.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows([*rows, extra])
+    return out
 
 
 def machine_speed() -> float:
@@ -158,102 +208,111 @@ def machine_speed() -> float:
     return time.perf_counter() - started
 
 
+def p95(values: list[float]) -> float:
+    """The nearest-rank 95th percentile (the largest value for fewer than 20 runs)."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+
+
 def spread(values: list[float]) -> str:
+    if not values:
+        return "not measured"
     return (
-        f"median {statistics.median(values):.2f} s (min {min(values):.2f}, max {max(values):.2f},"
-        f" {len(values)} fresh servers: {', '.join(f'{v:.2f}' for v in values)})"
+        f"median {statistics.median(values):6.2f} s   p95 {p95(values):6.2f} s"
+        f"   ({len(values)} runs: {', '.join(f'{v:.2f}' for v in values)})"
     )
+
+
+def prepare(args: argparse.Namespace, folder: Path) -> tuple[str, Path]:
+    """The database the bench uses (a copy, or a fresh load of `--data`) and the contract
+    folder whose staff file the import step changes."""
+    if args.data:
+        db = f"duckdb:///{folder / 'bench.duckdb'}"
+        started = time.perf_counter()
+        checkout_cli(args.repo, db, "load", str(args.data))
+        print(f"loaded {args.data} with the checkout in {time.perf_counter() - started:.1f} s")
+        return db, Path(args.data)
+    prefix = "duckdb:///"
+    if not args.db.startswith(prefix):
+        raise SystemExit("--db must be a DuckDB file (it is copied); use --data for others")
+    source = Path(args.db[len(prefix) :])
+    shutil.copyfile(source, folder / "bench.duckdb")
+    staff = Path(args.staff_from) if args.staff_from else source.with_suffix("")
+    return f"{prefix}{folder / 'bench.duckdb'}", staff
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--db", required=True)
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--db", help="a DuckDB file URL, copied before use")
+    source.add_argument("--data", help="a contract folder, loaded by the checkout first")
+    parser.add_argument("--repo", type=Path, default=ROOT, help="the checkout to serve")
+    parser.add_argument(
+        "--staff-from", help="folder of the staff.csv the import step changes (with --db; "
+        "default: the DuckDB file's name without .duckdb, e.g. /work/data/branch)",
+    )  # fmt: skip
     parser.add_argument("--user", default="bench")
     parser.add_argument("--password", default="bench-password-123")
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--cold-runs", type=int, default=3, help="fresh servers per cold figure")
-    parser.add_argument(
-        "--compute",
-        action="store_true",
-        help="delete the stored results before every cold run, so that every figure is computed",
-    )
+    parser.add_argument("--repeat", type=int, default=5, help="fresh servers (runs per figure)")
     args = parser.parse_args()
-    ensure_user(args.db, args.user, args.password)
+    args.repo = args.repo.resolve()
     speed_before = machine_speed()
-    top, quarter = landing_unit(args.db)
-    if not args.compute:
-        landing.warm(make_engine(args.db))  # as the last import did (a no-op when stored)
-        store_quarter(args.db, top, quarter)
-    cold_load: list[float] = []
-    cold_signin: list[float] = []
-    cold_quarter: list[float] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        for _ in range(args.cold_runs):
-            if args.compute:
-                drop_stored(args.db)
-            with Server(args.db) as server:
-                page = browser.new_page(viewport={"width": 1440, "height": 1000})
-                loaded, landed = sign_in(page, server.url, args.user, args.password)
-                cold_load.append(loaded)
-                cold_signin.append(landed)
-                cold_quarter.append(open_quarter(page, quarter.label()))
-                page.close()
-
-        with Server(args.db) as server:
-            page = browser.new_page(viewport={"width": 1440, "height": 1000})
-            sign_in(page, server.url, args.user, args.password)
-            expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
-            sidebar = page.get_by_test_id("stSidebar")
-            unit = sidebar.get_by_role("combobox", name="Org unit")
-            branch = unit.input_value()
-
-            def choose(name: str) -> float:
-                begin = time.perf_counter()
-                unit.click()
-                unit.fill(name)
-                page.keyboard.press("Enter")
-                rendered(page, name.strip() + " · ")
-                return time.perf_counter() - begin
-
-            unit.click()
-            options = [o.strip() for o in page.get_by_role("option").all_inner_texts() if o.strip()]
-            page.keyboard.press("Escape")
-            sub = options[1] if len(options) > 1 else options[0]
-            first_sub = choose(sub)  # not yet in this server's cache
-            choose(branch)
-            warm = [choose(sub) for _ in range(args.repeat)]
-            # The whole branch Overview again, every frame cached.
-            branch_warm = [choose(branch) for _ in range(2)][-1]
-        browser.close()
-    engine = make_engine(args.db)
-    with engine.connect() as conn:
-        stored = results.count(conn)
-    engine.dispose()
-    print(f"database: {args.db}")
+    figures: dict[str, list[float]] = {step: [] for step in STEPS}
+    problems: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as tmp:
+        folder = Path(tmp)
+        db, contract = prepare(args, folder)
+        ensure_user(args.repo, db, args.user, args.password)
+        quarter = latest_quarter(db)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            for run in range(args.repeat):
+                with Server(args.repo, db) as server:
+                    page = browser.new_page(viewport={"width": 1440, "height": 1000})
+                    figures[STEPS[0]].append(sign_in(page, server.url, args.user, args.password))
+                    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+                    figures[STEPS[1]].append(open_quarter(page, quarter.label()))
+                    unit = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Org unit")
+                    branch = unit.input_value()
+                    unit.click()
+                    page.get_by_role("option").first.wait_for()  # the list is drawn after the click
+                    options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
+                    options = [o for o in options if o]
+                    page.keyboard.press("Escape")
+                    sub = options[1] if len(options) > 1 else options[0]
+                    figures[STEPS[2]].append(choose(page, unit, sub))
+                    choose(page, unit, branch)
+                    try:
+                        checkout_cli(
+                            args.repo, db, "load", str(changed_staff(contract, folder, run))
+                        )
+                    except RuntimeError as exc:
+                        problems.append(f"run {run + 1}: the import failed: {exc}")
+                    else:
+                        begin = time.perf_counter()
+                        nav = page.get_by_test_id("stSidebarNav")
+                        nav.get_by_role("link", name="Overview", exact=True).click()
+                        rendered(page, branch.strip() + " · ")
+                        figures[STEPS[3]].append(time.perf_counter() - begin)
+                    page.close()
+            browser.close()
+    print(f"checkout: {args.repo} ({git_head(args.repo)})")
+    print(f"database: {args.data or args.db} (a copy; quarter {quarter.label()})")
     print(
         f"machine: a 3M-step Python loop took {speed_before:.2f} s before and"
         f" {machine_speed():.2f} s after (compare runs on equal figures)"
     )
-    print(
-        "stored results: "
-        + ("deleted before every cold run (--compute)" if args.compute else f"{stored} frames")
+    for step in STEPS:
+        print(f"{step:<40} {spread(figures[step])}")
+    for problem in problems:
+        print(problem)
+
+
+def git_head(repo: Path) -> str:
+    done = subprocess.run(
+        ["git", "-C", str(repo), "log", "-1", "--format=%h %s"], capture_output=True, text=True
     )
-    print(
-        "sign-in page of a fresh server, empty browser cache (navigation -> form ready):"
-        f" {spread(cold_load)}"
-    )
-    print(f"overview after sign-in, cold server (click -> rendered): {spread(cold_signin)}")
-    print(
-        f"overview of {quarter.label()} opened, cold server (click -> rendered): {spread(cold_quarter)}"
-    )
-    print("   target <= 2 s")
-    print(f"sub-branch, first time in this server:   {first_sub:.2f} s")
-    print(f"branch overview again (cached):          {branch_warm:.2f} s")
-    print(
-        f"filter change when cached (median of {len(warm)}): {statistics.median(warm):.2f} s"
-        f"   (min {min(warm):.2f}, max {max(warm):.2f})   target <= 0.5 s"
-    )
+    return done.stdout.strip()[:72] or "not a git checkout"
 
 
 if __name__ == "__main__":
