@@ -242,17 +242,49 @@ def test_evidence_of_a_row_and_the_chart_filter(lifecycle_db: str) -> None:
         if "client_name" in d.value.columns and "gender" in d.value.columns
     )
     assert client["client_name"].str.contains(r"\*").all()  # masked: this director may not unmask
-    # A click on West in the sunburst filters the register to West's rows.
-    at.session_state["compliance_sunburst"] = {"selection": {"node": [{"node": "BR/SB2"}]}}
+    # A click on West in the sunburst filters the register to West's rows: as many as the
+    # figure the segment shows, and exactly the rows the unit filter gives for West.
+    at.session_state["compliance_sunburst"] = click("BR/SB2", "BR")
     at.run()
     assert not errors(at)
     assert any("West" in i.value for i in at.info)
     west = [r for r in REGISTER if r["org_id"] == "SB2"]
     assert as_shown(register_rows(at)) == shown_register(west, "en")
+    assert sunburst_values(at)["BR/SB2"] == len(west)
     staff_rows = Counter(r["staff_id"] for r in west)
-    at.session_state["compliance_sunburst"] = {"selection": {"node": [{"node": "BR/SB2/P3"}]}}
+    at.session_state["compliance_sunburst"] = click("BR/SB2/P3", "BR/SB2")
     at.run()
-    assert len(register_rows(at)) == staff_rows["P3"] == 7
+    assert len(register_rows(at)) == staff_rows["P3"] == 7 == sunburst_values(at)["BR/SB2/P3"]
+    # A click on the centre of the drilled chart (West, all of the centre's rows) goes back up:
+    # the register follows the branch, whole.
+    at.session_state["compliance_sunburst"] = click("BR/SB2", "BR", share=1.0)
+    at.run()
+    assert len(register_rows(at)) == len(REGISTER) == sunburst_values(at)["BR"]
+    # "Show all" forgets the chart's filter.
+    at.session_state["compliance_sunburst"] = click("BR/SB1", "BR")
+    at.run()
+    assert len(register_rows(at)) == len([r for r in REGISTER if r["org_id"] == "SB1"])
+    at.button(key="compliance_sunburst_clear").click().run()
+    assert not errors(at)
+    assert len(register_rows(at)) == len(REGISTER)
+    assert not any("Filtered by the chart" in i.value for i in at.info)
+
+
+def click(node: str, parent: str, share: float = 0.5) -> dict[str, Any]:
+    """The selection Streamlit's front end sends for a click on a sunburst segment: the point's
+    id and parent (its share of the centre segment, `percentEntry`, is 1 for the centre)."""
+    point = {"id": node, "parent": parent, "label": node, "percentEntry": share}
+    return {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
+
+
+def sunburst_values(at: Any) -> dict[str, int]:
+    """The figure the sunburst draws, as sent to the browser: each segment's value by its id."""
+    import json
+
+    charts = [e for e in at.get("plotly_chart") if "sunburst" in e.proto.spec]
+    (chart,) = charts
+    (trace,) = json.loads(chart.proto.spec)["data"]
+    return dict(zip(trace["ids"], trace["values"], strict=True))
 
 
 def test_overview_tile_and_flag(lifecycle_db: str) -> None:
