@@ -204,7 +204,6 @@ def exception_sunburst(nodes: pd.DataFrame, *, count_title: str) -> go.Figure:
             sort=False,
             marker={"colors": colours(nodes), "line": {"color": "white", "width": 1.5}},
             textinfo="label+value",
-            insidetextorientation="radial",
             hovertemplate=(
                 f"%{{label}}<br>{_template_text(count_title)}: %{{value:,d}}<extra></extra>"
             ),
