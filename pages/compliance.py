@@ -196,7 +196,7 @@ with st.container(border=True, key="compliance_drill"):
     st.caption(
         t(
             "compliance.drill_count",
-            who=who_names[who],
+            who=plain(who_names[who]),
             metric=metric_name(metric_id),
             value=metric_value(metric_id, figure, ctx.lang),
             n=len(rows),
@@ -327,7 +327,7 @@ if at is not None and at < len(chosen):
         t(
             "compliance.evidence_of",
             rule=rule_name(row["rule"]),
-            client=row["client_id"],
+            client=plain(row["client_id"]),
             day=row["day"],
         )
     )
