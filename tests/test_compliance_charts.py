@@ -296,3 +296,23 @@ def test_units_below() -> None:
     assert cv.units_below(units, "BR") == {"BR", "SB1", "SB2", "SB1a"}
     assert cv.units_below(units, "SB1") == {"SB1", "SB1a"}
     assert cv.units_below(units, "SB2") == {"SB2"}
+
+
+def test_chinese_check_reads_the_charts_words() -> None:
+    """The Chinese-everywhere test reads a Plotly chart's hover texts and titles: English there
+    is found, Chinese passes, and segment labels (names from data) are left out."""
+    from tests.screen_text import english_words, plotly_texts
+
+    frame = pd.DataFrame({"month": [dt.date(2025, 7, 1)], "exceptions": [1]})
+    nodes, _ = nodes_and_paths()
+    english = [
+        *plotly_texts(cc.exception_trend(frame, title="Exceptions", month_title="Month").to_json()),
+        *plotly_texts(cc.exception_sunburst(nodes, count_title="Exceptions").to_json()),
+    ]
+    assert {w for t in english for w in english_words(t)} == {"Exceptions", "Month"}
+    chinese = [
+        *plotly_texts(cc.exception_trend(frame, title="例外数", month_title="月份").to_json()),
+        *plotly_texts(cc.exception_sunburst(nodes, count_title="例外数").to_json()),
+    ]
+    assert set(chinese) == {"例外数", "月份"}
+    assert [w for t in chinese for w in english_words(t)] == []
