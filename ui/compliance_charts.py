@@ -21,7 +21,8 @@ import plotly.graph_objects as go
 from ui.charts import NEUTRAL
 
 COLOURS = ("#1f4e79", "#2e7d32", "#c77700", "#6a1b9a", "#00838f", "#ad1457", "#5d4037")
-TOP = "#90a4ae"  # the top segment, grey: the colours tell the first ring's segments apart
+# The top segment, slate grey (white text reads on it): colours tell the first ring apart.
+TOP = "#546e7a"
 
 # Passed to `st.plotly_chart(config=...)`. No mode bar: its buttons' tooltips are Plotly's English
 # (a Chinese screen would show them untranslated) and Streamlit's own toolbar already offers full
