@@ -270,6 +270,27 @@ def test_evidence_of_a_row_and_the_chart_filter(lifecycle_db: str) -> None:
     assert not any("Filtered by the chart" in i.value for i in at.info)
 
 
+def test_chart_filter_in_chinese(lifecycle_db: str) -> None:
+    """The same click on a Chinese screen: the filter named in Chinese, the register as many rows
+    as the segment, the chart's hover texts in Chinese."""
+    import json
+
+    at = open_page(DIRECTOR, "zh")
+    (chart,) = [e for e in at.get("plotly_chart") if "sunburst" in e.proto.spec]
+    (trace,) = json.loads(chart.proto.spec)["data"]
+    assert trace["hovertemplate"] == "%{label}<br>例外总数: %{value:,d}<extra></extra>"
+    alone = [lb for lb in trace["labels"] if lb.endswith("（未落实到人员）")]
+    assert alone, trace["labels"]  # rows charged to a unit alone, labelled in Chinese
+    at.session_state["compliance_sunburst"] = click("BR/SB2", "BR")
+    at.run()
+    assert not errors(at)
+    assert any(i.value == "已按图表筛选：West" for i in at.info)
+    west = [r for r in REGISTER if r["org_id"] == "SB2"]
+    assert as_shown(register_rows(at)) == shown_register(west, "zh")
+    assert sunburst_values(at)["BR/SB2"] == len(west)
+    assert at.button(key="compliance_sunburst_clear").label == "显示全部"
+
+
 def click(node: str, parent: str, share: float = 0.5) -> dict[str, Any]:
     """The selection Streamlit's front end sends for a click on a sunburst segment: the point's
     id and parent (its share of the centre segment, `percentEntry`, is 1 for the centre)."""
