@@ -57,6 +57,12 @@ def lifecycle_db(
     st.cache_resource.clear()
     st.cache_data.clear()
     yield url
+    # Close the cached engine (and the spare connection its keeper holds open for a few seconds)
+    # before forgetting it: left to a daemon timer, that connection could be closed while the
+    # interpreter exits, and DuckDB then aborts the process after every test has passed.
+    from ui.state import get_engine
+
+    get_engine().dispose()
     st.cache_resource.clear()
     st.cache_data.clear()
 
