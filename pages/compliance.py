@@ -23,6 +23,7 @@ from ui.compliance_view import (
 )
 from ui.format import metric_value, period_label
 from ui.i18n import label, metric_name, t
+from ui.plain import plain
 from ui.tables import display, raw_config
 
 COUNTS = ["exceptions", *(f"exc_{r}" for r in RULES)]
@@ -151,11 +152,13 @@ with right:
             ],
         }
     )
-    st.altair_chart(
+    st.plotly_chart(
         compliance_charts.exception_trend(
             trend, title=metric_name("exceptions"), month_title=t("compliance.trend_month")
         ),
         width="stretch",
+        config=compliance_charts.CONFIG,
+        key="compliance_trend",
     )
 
 st.subheader(t("compliance.per_unit" if unit.level == "branch" else "compliance.per_staff"))
@@ -193,7 +196,7 @@ with st.container(border=True, key="compliance_drill"):
     st.caption(
         t(
             "compliance.drill_count",
-            who=who_names[who],
+            who=plain(who_names[who]),
             metric=metric_name(metric_id),
             value=metric_value(metric_id, figure, ctx.lang),
             n=len(rows),
@@ -236,20 +239,26 @@ if unit.level != "staff" and not register.empty:
         direct_label=lambda u: t("compliance.direct", unit=u),
         unit_alone_label=lambda u: t("compliance.unit_itself", unit=u),
     )
-    event = st.altair_chart(
+    # A click reports the segment; "show all" forgets it by giving the chart a new key (a
+    # selection cannot be written back through session state).
+    generation = st.session_state.get("compliance_sunburst_generation", 0)
+    event = st.plotly_chart(
         compliance_charts.exception_sunburst(nodes, count_title=metric_name("exceptions")),
         on_select="rerun",
-        selection_mode=compliance_charts.SELECTION,
-        key="compliance_sunburst",
+        selection_mode="points",
+        config=compliance_charts.CONFIG,
+        width="stretch",
+        key="compliance_sunburst" if not generation else f"compliance_sunburst_{generation}",
     )
-    # Read by key: the state is a dict when set through session state (as tests do).
-    picked = (event["selection"].get(compliance_charts.SELECTION) or [{}])[0]
-    chart_node = picked.get("node")
-    if chart_node is not None and chart_node in set(nodes["node"]):
+    chart_node = compliance_charts.picked_node(event, nodes)
+    if chart_node is not None:
         name = nodes.loc[nodes["node"] == chart_node, "label"].iloc[0]
-        st.info(t("compliance.chart_filter", name=name), icon=":material/filter_alt:")
-    else:
-        chart_node = None
+        st.info(t("compliance.chart_filter", name=plain(name)), icon=":material/filter_alt:")
+        st.button(
+            t("compliance.chart_filter_clear"),
+            key="compliance_sunburst_clear",
+            on_click=lambda: st.session_state.update(compliance_sunburst_generation=generation + 1),
+        )
 
 # --- the register ---------------------------------------------------------------------------------
 st.subheader(t("compliance.register"))
@@ -318,7 +327,7 @@ if at is not None and at < len(chosen):
         t(
             "compliance.evidence_of",
             rule=rule_name(row["rule"]),
-            client=row["client_id"],
+            client=plain(row["client_id"]),
             day=row["day"],
         )
     )

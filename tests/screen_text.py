@@ -1,6 +1,7 @@
 """Every piece of text a person reads on a rendered AppTest page: titles, markdown, captions,
 alerts, widget labels and options, tab and expander labels, metric tiles, table headers (the
-column configuration's label when a page sets one) and the text cells of tables.
+column configuration's label when a page sets one), the text cells of tables and the hover
+texts and titles of Plotly charts.
 
 Used by the Chinese-everywhere test to find words left in English on a Chinese screen."""
 
@@ -100,6 +101,29 @@ def _cells(node: Any, headers: list[str | None], skip: set[str]) -> Iterator[str
         yield from (values.get(v, v) for v in series.dropna().map(str).unique()[:200] if v)
 
 
+_PLACEHOLDER = re.compile(r"%\{[^}]*\}|<br>|<extra>.*?</extra>")
+
+
+def plotly_texts(spec: str) -> list[str]:
+    """The words a Plotly figure shows beside its data: hover templates (placeholders left out),
+    trace names, and the titles of the figure and its axes. Labels of segments are names from
+    data and are left out."""
+    figure = json.loads(spec)
+    found: list[str] = []
+    for trace in figure.get("data", []):
+        template = trace.get("hovertemplate")
+        if isinstance(template, str):
+            found += [p.strip(" :：") for p in _PLACEHOLDER.split(template) if p.strip(" :：")]
+        if isinstance(trace.get("name"), str) and trace["name"]:
+            found.append(trace["name"])
+    layout = figure.get("layout", {})
+    for key in ("title", *(k for k in layout if k.startswith(("xaxis", "yaxis")))):
+        title = layout.get(key, {}) if key == "title" else layout[key].get("title", {})
+        if isinstance(title, dict) and title.get("text"):
+            found.append(str(title["text"]))
+    return found
+
+
 def texts(at: Any, skip_headers: set[str] | None = None) -> list[tuple[str, str]]:
     """(where, text) for every readable string on the page; the cells of the columns headed by
     one of `skip_headers` are left out (names and free text)."""
@@ -136,6 +160,8 @@ def texts(at: Any, skip_headers: set[str] | None = None) -> list[tuple[str, str]
             "ButtonGroup",
         ):
             out.extend((f"{kind}.option", str(o)) for o in options)
+        if getattr(node, "type", None) == "plotly_chart":
+            out.extend(("chart", text) for text in plotly_texts(node.proto.spec))
         if kind == "Dataframe":
             headers = _headers(node)
             out.extend(("header", h) for h in headers if h is not None)

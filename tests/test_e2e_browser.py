@@ -122,6 +122,9 @@ def settle(page: object) -> None:
     charts = page.get_by_test_id("stVegaLiteChart")
     for i in range(charts.count()):
         charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
+    plots = page.get_by_test_id("stPlotlyChart")
+    for i in range(plots.count()):
+        plots.nth(i).locator("svg.main-svg").first.wait_for(timeout=TIMEOUT_MS)
     expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
@@ -132,6 +135,9 @@ def finished(page: object) -> None:
     charts = page.get_by_test_id("stVegaLiteChart")
     for i in range(charts.count()):
         charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
+    plots = page.get_by_test_id("stPlotlyChart")
+    for i in range(plots.count()):
+        plots.nth(i).locator("svg.main-svg").first.wait_for(timeout=TIMEOUT_MS)
     expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
@@ -300,10 +306,62 @@ def register_clients(*rules: str) -> list[list[str]]:
     return out
 
 
+def register_by_unit() -> tuple[dict[str, str], dict[str, int]]:
+    """(unit names by id, exception rows per unit with the units below it) of the register in
+    the latest complete month, computed on a fresh copy of the tiny demo data."""
+    import tempfile
+
+    from sqlalchemy import text
+
+    from data.engine import make_engine
+    from data.settings import load_settings
+    from metrics.core.completeness import coverage
+    from metrics.core.scope import Scope
+    from metrics.measures.compliance import exceptions
+
+    with tempfile.TemporaryDirectory() as folder:
+        engine = make_engine(f"duckdb:///{build_tiny_db(Path(folder))}")
+        with engine.connect() as conn:
+            period = coverage(conn).latest("month")
+            assert period is not None
+            register = exceptions(conn, period, Scope.everything(), load_settings(conn))
+            units = conn.execute(text("SELECT org_id, name, parent_id FROM org_units")).all()
+        engine.dispose()
+    parent = {o: p for o, _n, p in units}
+
+    def within(org: str | None, top: str) -> bool:
+        while org is not None:
+            if org == top:
+                return True
+            org = parent.get(org)
+        return False
+
+    rows = {o: sum(within(r, o) for r in register["org_id"]) for o, _n, _p in units}
+    return {o: n for o, n, _p in units}, rows
+
+
+def click_segment(page: object, label: str) -> None:
+    """Click the sunburst's segment labelled `label` (its first line; the second is the count),
+    at its label: Plotly draws each segment as a path with its text on top."""
+    # The one sunburst of the page (its key changes when "Show all" forgets the click).
+    segment = page.locator(".sunburstlayer g.slice").filter(
+        has=page.locator("tspan", has_text=re.compile(f"^{re.escape(label)}$"))
+    )
+    expect(segment).to_have_count(1)
+    segment.scroll_into_view_if_needed()
+    box = segment.locator("text").first.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
 def test_compliance_drill(server: str, browser: object) -> None:
     """The Compliance page in Chromium: a click on a rule's count lists its exception rows (as
-    many as the figure), and the sunburst draws."""
+    many as the figure); a click on a sub-branch in the Plotly sunburst filters the register to
+    that sub-branch's rows, as many as the segment shows; nothing is fetched from outside the
+    server, in English and in Chinese."""
     context = browser.new_context(viewport={"width": 1440, "height": 1100})
+    requested: list[str] = []
+    context.on("request", lambda request: requested.append(request.url))
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(server)
@@ -328,6 +386,38 @@ def test_compliance_drill(server: str, browser: object) -> None:
     for client in [c for c in other if c not in due][:3]:  # another rule's clients
         expect(rows).not_to_contain_text(client)
     shoot(page, "en_compliance_drill")
+
+    # The sunburst: the sub-branch with the most exceptions, clicked, filters the register.
+    names, per_unit = register_by_unit()
+    total = per_unit["B01"]
+    expect(page.get_by_text(f"{total} exception(s)", exact=False)).to_be_visible()
+    sub = max((o for o in names if o != "B01"), key=lambda o: per_unit[o])
+    assert 0 < per_unit[sub] < total, per_unit  # the filter is seen to remove rows
+    # The segment shows its count under its name: the register's rows of that unit.
+    segment_text = page.locator(".sunburstlayer g.slice").filter(
+        has=page.locator("tspan", has_text=re.compile(f"^{names[sub]}$"))
+    )
+    expect(segment_text).to_contain_text(str(per_unit[sub]))
+    settle(page)
+    click_segment(page, names[sub])
+    expect(page.get_by_text(f"Filtered by the chart: {names[sub]}")).to_be_visible()
+    expect(page.get_by_text(f"{per_unit[sub]} exception(s)", exact=False)).to_be_visible()
+    shoot(page, "en_compliance_sunburst")
+    # "Show all" brings the whole register back.
+    page.locator(".st-key-compliance_sunburst_clear").get_by_role("button").click()
+    expect(page.get_by_text(f"{total} exception(s)", exact=False)).to_be_visible()
+    expect(page.get_by_text("Filtered by the chart")).to_have_count(0)
+
+    # In Chinese: the same click, the chart's texts translated (a screenshot to look at).
+    page.get_by_test_id("stSidebar").get_by_role("radio", name="简体中文").click()
+    expect(page.get_by_role("heading", name="合规检查", level=1)).to_be_visible()
+    settle(page)
+    click_segment(page, names[sub])
+    expect(page.get_by_text(f"已按图表筛选：{names[sub]}")).to_be_visible()
+    expect(page.get_by_text(f"共{per_unit[sub]}条例外", exact=False)).to_be_visible()
+    shoot(page, "zh_compliance_sunburst")
+    assert outside(server, requested) == []
+    context.close()
 
 
 def outside(server: str, urls: list[str]) -> list[str]:

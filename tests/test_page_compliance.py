@@ -57,6 +57,12 @@ def lifecycle_db(
     st.cache_resource.clear()
     st.cache_data.clear()
     yield url
+    # Close the cached engine (and the spare connection its keeper holds open for a few seconds)
+    # before forgetting it: left to a daemon timer, that connection could be closed while the
+    # interpreter exits, and DuckDB then aborts the process after every test has passed.
+    from ui.state import get_engine
+
+    get_engine().dispose()
     st.cache_resource.clear()
     st.cache_data.clear()
 
@@ -242,17 +248,70 @@ def test_evidence_of_a_row_and_the_chart_filter(lifecycle_db: str) -> None:
         if "client_name" in d.value.columns and "gender" in d.value.columns
     )
     assert client["client_name"].str.contains(r"\*").all()  # masked: this director may not unmask
-    # A click on West in the sunburst filters the register to West's rows.
-    at.session_state["compliance_sunburst"] = {"selection": {"node": [{"node": "BR/SB2"}]}}
+    # A click on West in the sunburst filters the register to West's rows: as many as the
+    # figure the segment shows, and exactly the rows the unit filter gives for West.
+    at.session_state["compliance_sunburst"] = click("BR/SB2", "BR")
     at.run()
     assert not errors(at)
     assert any("West" in i.value for i in at.info)
     west = [r for r in REGISTER if r["org_id"] == "SB2"]
     assert as_shown(register_rows(at)) == shown_register(west, "en")
+    assert sunburst_values(at)["BR/SB2"] == len(west)
     staff_rows = Counter(r["staff_id"] for r in west)
-    at.session_state["compliance_sunburst"] = {"selection": {"node": [{"node": "BR/SB2/P3"}]}}
+    at.session_state["compliance_sunburst"] = click("BR/SB2/P3", "BR/SB2")
     at.run()
-    assert len(register_rows(at)) == staff_rows["P3"] == 7
+    assert len(register_rows(at)) == staff_rows["P3"] == 7 == sunburst_values(at)["BR/SB2/P3"]
+    # A click on the centre of the drilled chart (West, all of the centre's rows) goes back up:
+    # the register follows the branch, whole.
+    at.session_state["compliance_sunburst"] = click("BR/SB2", "BR", share=1.0)
+    at.run()
+    assert len(register_rows(at)) == len(REGISTER) == sunburst_values(at)["BR"]
+    # "Show all" forgets the chart's filter.
+    at.session_state["compliance_sunburst"] = click("BR/SB1", "BR")
+    at.run()
+    assert len(register_rows(at)) == len([r for r in REGISTER if r["org_id"] == "SB1"])
+    at.button(key="compliance_sunburst_clear").click().run()
+    assert not errors(at)
+    assert len(register_rows(at)) == len(REGISTER)
+    assert not any("Filtered by the chart" in i.value for i in at.info)
+
+
+def test_chart_filter_in_chinese(lifecycle_db: str) -> None:
+    """The same click on a Chinese screen: the filter named in Chinese, the register as many rows
+    as the segment, the chart's hover texts in Chinese."""
+    import json
+
+    at = open_page(DIRECTOR, "zh")
+    (chart,) = [e for e in at.get("plotly_chart") if "sunburst" in e.proto.spec]
+    (trace,) = json.loads(chart.proto.spec)["data"]
+    assert trace["hovertemplate"] == "%{label}<br>例外总数: %{value:,d}<extra></extra>"
+    alone = [lb for lb in trace["labels"] if lb.endswith("（未落实到人员）")]
+    assert alone, trace["labels"]  # rows charged to a unit alone, labelled in Chinese
+    at.session_state["compliance_sunburst"] = click("BR/SB2", "BR")
+    at.run()
+    assert not errors(at)
+    assert any(i.value == "已按图表筛选：West" for i in at.info)
+    west = [r for r in REGISTER if r["org_id"] == "SB2"]
+    assert as_shown(register_rows(at)) == shown_register(west, "zh")
+    assert sunburst_values(at)["BR/SB2"] == len(west)
+    assert at.button(key="compliance_sunburst_clear").label == "显示全部"
+
+
+def click(node: str, parent: str, share: float = 0.5) -> dict[str, Any]:
+    """The selection Streamlit's front end sends for a click on a sunburst segment: the point's
+    id and parent (its share of the centre segment, `percentEntry`, is 1 for the centre)."""
+    point = {"id": node, "parent": parent, "label": node, "percentEntry": share}
+    return {"selection": {"points": [point], "point_indices": [0], "box": [], "lasso": []}}
+
+
+def sunburst_values(at: Any) -> dict[str, int]:
+    """The figure the sunburst draws, as sent to the browser: each segment's value by its id."""
+    import json
+
+    charts = [e for e in at.get("plotly_chart") if "sunburst" in e.proto.spec]
+    (chart,) = charts
+    (trace,) = json.loads(chart.proto.spec)["data"]
+    return dict(zip(trace["ids"], trace["values"], strict=True))
 
 
 def test_overview_tile_and_flag(lifecycle_db: str) -> None:

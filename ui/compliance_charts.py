@@ -1,65 +1,86 @@
-"""The Compliance page's charts: the monthly trend of exception counts and the sunburst of where
-the exceptions are (branch → sub-branch → staff). Builders take frames with labels already
-translated and return an Altair chart, with no `st.*`, so each is tested through `to_dict()`.
+"""The Compliance page's charts, in Plotly (the design card's library for interactive charts): the
+monthly trend of exception counts, with hover, and the sunburst of where the exceptions are
+(branch → sub-branch → staff), which drills on click and filters the register. Builders take
+frames with labels already translated and return a `plotly.graph_objects.Figure`, with no `st.*`,
+so each is tested through `to_dict()`.
 
-Altair rather than Plotly: Plotly is not among the pinned dependencies; Vega-Lite's arcs with
-explicit angles and radii draw the sunburst, and a point selection on a segment gives Streamlit's
-`on_select` the node clicked, as a Plotly sunburst's click would.
+Plotly renders pseudo-HTML in labels, hover texts and titles (`<br>`, `<b>`, `<a href>`) and
+decodes entities, so every string from data or translations goes through `text()`: a name such
+as `<b>x</b>` or `<img src=x>` shows as written and links or fetches nothing.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Callable
+import html
+from collections.abc import Callable, Mapping
+from typing import Any
 
-import altair as alt
 import pandas as pd
+import plotly.graph_objects as go
 
-from ui.charts import NEUTRAL, Figure, _theme
+from ui.charts import NEUTRAL
 
-SELECTION = "node"  # the name of the sunburst's point selection (Streamlit's selection key)
-RING = 56  # pixels per ring
-HOLE = 28  # the empty centre
 COLOURS = ("#1f4e79", "#2e7d32", "#c77700", "#6a1b9a", "#00838f", "#ad1457", "#5d4037")
+# The top segment, slate grey (white text reads on it): colours tell the first ring apart.
+TOP = "#546e7a"
+
+# Passed to `st.plotly_chart(config=...)`. No mode bar: its buttons' tooltips are Plotly's English
+# (a Chinese screen would show them untranslated) and Streamlit's own toolbar already offers full
+# screen; no logo link to plotly.com; no MathJax typesetting (the bundle would otherwise look for
+# a global MathJax, which nothing loads: a label with `$...$` stays text).
+CONFIG: dict[str, Any] = {
+    "displayModeBar": False,
+    "displaylogo": False,
+    "typesetMath": False,
+    "responsive": True,
+}
 
 
-def exception_trend(frame: pd.DataFrame, *, title: str, month_title: str) -> Figure:
+def text(value: object) -> str:
+    """A string as Plotly shows it literally: `&`, `<` and `>` as entities, so no pseudo-HTML tag
+    (`<br>`, `<a href>`, `<b>`) is interpreted; quotes need nothing in SVG text."""
+    return html.escape("" if value is None else str(value), quote=False)
+
+
+def _template_text(value: object) -> str:
+    """A literal inside a hover template: escaped, and `%{` kept from opening a placeholder."""
+    return text(value).replace("%{", "%&#123;")
+
+
+def exception_trend(frame: pd.DataFrame, *, title: str, month_title: str) -> go.Figure:
     """Exceptions per month: `month` (first day, a date) and `exceptions` (a count) -> a line
-    with a point per month whose tooltip gives the month and the count."""
-    data = pd.DataFrame(
-        {
-            "month": [f"{pd.Timestamp(m):%Y-%m}" for m in frame["month"]],
-            "exceptions": [int(v) for v in frame["exceptions"]],
-        }
+    with a marker per month whose hover gives the month and the count."""
+    months = [f"{pd.Timestamp(m):%Y-%m}" for m in frame["month"]]
+    counts = [int(v) for v in frame["exceptions"]]
+    figure = go.Figure(
+        go.Scatter(
+            x=months,
+            y=counts,
+            mode="lines+markers",
+            line={"color": NEUTRAL, "width": 2.5},
+            marker={"color": NEUTRAL, "size": 8},
+            hovertemplate=(
+                f"{_template_text(month_title)}: %{{x}}<br>"
+                f"{_template_text(title)}: %{{y:,d}}<extra></extra>"
+            ),
+            name=text(title),
+        )
     )
-    months = list(data["month"])
-    encoding = alt.SharedEncoding(
-        # Months as text: an ordinal axis with one tick per month and no time-zone shift.
-        x=alt.X(
-            field="month", type="ordinal", sort=months, title=None, axis=alt.Axis(labelAngle=-30)
-        ),
-        y=alt.Y(
-            field="exceptions",
-            type="quantitative",
-            title=title,
-            axis=alt.Axis(format="d", tickMinStep=1),
-            scale=alt.Scale(zero=True),
-        ),
-        tooltip=[
-            alt.Tooltip(field="month", type="ordinal", title=month_title),
-            alt.Tooltip(field="exceptions", type="quantitative", title=title, format=",d"),
-        ],
+    figure.update_layout(
+        height=260,
+        margin={"l": 10, "r": 10, "t": 10, "b": 10},
+        showlegend=False,
+        hovermode="closest",
+        # Months as categories: one tick per month, no time-zone shift of a date axis.
+        xaxis={"type": "category", "tickangle": -30, "title": {"text": ""}},
+        yaxis={
+            "title": {"text": text(title)},
+            "rangemode": "tozero",
+            "tickformat": ",d",
+            "dtick": None if max(counts, default=0) > 5 else 1,
+        },
     )
-    chart = alt.LayerChart(
-        layer=[
-            alt.Chart().mark_line(color=NEUTRAL, strokeWidth=2.5),
-            alt.Chart().mark_circle(color=NEUTRAL, size=70, opacity=1),
-        ],
-        data=data,
-        encoding=encoding,
-        height=240,
-    )
-    return _theme(chart)
+    return figure
 
 
 def sunburst_nodes(
@@ -80,8 +101,9 @@ def sunburst_nodes(
 
     `paths` gives each register row's leaf node (aligned with `register`'s index); a node's
     rows are those whose path is the node or starts with it and "/". `nodes` has one row per
-    segment: node, parent, ring, label, count, level ('unit', 'direct', 'staff', 'alone'),
-    entity_id, colour group and the arc (start, end in radians; inner, outer in pixels)."""
+    segment, parents before children: node (the path, Plotly's id), parent, ring, label (as
+    given, unescaped), count (its rows), level ('unit', 'direct', 'staff', 'alone'), entity_id
+    and colour group (the segment of the first ring below the top it lies in)."""
     parent = dict(zip(units["org_id"], units["parent_id"], strict=False))
     names = dict(zip(units["org_id"], units["name"], strict=False))
     visible = set(units["org_id"])
@@ -127,14 +149,11 @@ def sunburst_nodes(
             counts[key] = counts.get(key, 0) + 1
     rows: list[dict[str, object]] = []
 
-    def lay(prefix: str, ring: int, start: float, span: float) -> None:
+    def lay(prefix: str, ring: int) -> None:
         children = sorted(
             k for k in counts if k.count("/") == ring and (ring == 0 or k.startswith(prefix + "/"))
         )
-        total = sum(counts[k] for k in children)
-        at = start
         for key in children:
-            width = span * counts[key] / total
             label, level, entity_id = meta[key]
             rows.append(
                 {
@@ -145,25 +164,16 @@ def sunburst_nodes(
                     "count": counts[key],
                     "level": level,
                     "entity_id": entity_id,
-                    # Colours by the segment of the first ring below the top it lies in.
                     "group": "/".join(key.split("/")[:2]) if ring else "",
-                    "start": at,
-                    "end": at + width,
-                    "inner": HOLE + ring * RING,
-                    "outer": HOLE + (ring + 1) * RING - 2,
                 }
             )
-            lay(key, ring + 1, at, width)
-            at += width
+            lay(key, ring + 1)
 
-    lay("", 0, 0.0, 2 * math.pi)
+    lay("", 0)
     nodes = pd.DataFrame(
         rows,
-        columns=[
-            "node", "parent", "ring", "label", "count", "level", "entity_id", "group", "start",
-            "end", "inner", "outer",
-        ],
-    )  # fmt: skip
+        columns=["node", "parent", "ring", "label", "count", "level", "entity_id", "group"],
+    )
     return nodes, pd.Series(paths, index=register.index, dtype="object")
 
 
@@ -172,37 +182,55 @@ def rows_of(paths: pd.Series, node: str) -> pd.Series:
     return (paths == node) | paths.str.startswith(node + "/")
 
 
-def exception_sunburst(nodes: pd.DataFrame, *, count_title: str) -> Figure:
-    """The sunburst of `sunburst_nodes`: one arc per segment, coloured by the first ring below
-    the top, with a tooltip naming it and its count; clicking a segment selects its `node`
-    (the selection named `SELECTION`), the other segments fading."""
+def colours(nodes: pd.DataFrame) -> list[str]:
+    """A colour per segment: grey for the top, then one per segment of the first ring below it,
+    shared by everything inside that segment."""
     groups = sorted(set(nodes["group"]) - {""})
-    data = nodes.assign(colour=[g or "top" for g in nodes["group"]])
-    domain = ["top", *groups]
-    palette = ["#90a4ae", *(COLOURS[i % len(COLOURS)] for i in range(len(groups)))]
-    pick = alt.selection_point(name=SELECTION, fields=["node"], on="click", empty=True)
-    size = 2 * (HOLE + (int(data["ring"].max()) + 1 if len(data) else 1) * RING) + 10
-    chart = (
-        alt.Chart(data)
-        .mark_arc(stroke="white", strokeWidth=1.5)
-        .encode(
-            theta=alt.Theta(field="start", type="quantitative", scale=None),
-            theta2=alt.Theta2(field="end"),
-            radius=alt.Radius(field="inner", type="quantitative", scale=None),
-            radius2=alt.Radius2(field="outer"),
-            color=alt.Color(
-                field="colour",
-                type="nominal",
-                scale=alt.Scale(domain=domain, range=palette),
-                legend=None,
+    of = {g: COLOURS[i % len(COLOURS)] for i, g in enumerate(groups)}
+    return [of.get(g, TOP) for g in nodes["group"]]
+
+
+def exception_sunburst(nodes: pd.DataFrame, *, count_title: str) -> go.Figure:
+    """The sunburst of `sunburst_nodes`: one segment per node (its path as Plotly's id, so a
+    click reports it), sized by its count (`branchvalues="total"`: a segment's value is its own
+    rows, children included), labelled and hovered with its name and count. A click drills into
+    the segment (Plotly's own zoom) and, through Streamlit's selection, filters the register."""
+    figure = go.Figure(
+        go.Sunburst(
+            ids=list(nodes["node"]),
+            parents=list(nodes["parent"]),
+            labels=[text(v) for v in nodes["label"]],
+            values=[int(v) for v in nodes["count"]],
+            branchvalues="total",
+            sort=False,
+            marker={"colors": colours(nodes), "line": {"color": "white", "width": 1.5}},
+            textinfo="label+value",
+            hovertemplate=(
+                f"%{{label}}<br>{_template_text(count_title)}: %{{value:,d}}<extra></extra>"
             ),
-            opacity=alt.condition(pick, alt.value(1.0), alt.value(0.35)),
-            tooltip=[
-                alt.Tooltip(field="label", type="nominal", title=""),
-                alt.Tooltip(field="count", type="quantitative", title=count_title, format=",d"),
-            ],
         )
-        .add_params(pick)
-        .properties(width=size, height=size)
     )
-    return _theme(chart)
+    figure.update_layout(height=480, margin={"l": 0, "r": 0, "t": 10, "b": 10})
+    return figure
+
+
+def picked_node(event: Mapping[str, Any] | None, nodes: pd.DataFrame) -> str | None:
+    """The segment a click on the sunburst chose, from `st.plotly_chart`'s selection event
+    (`{"selection": {"points": [{"id", "parent", "percentEntry", ...}]}}`), or None.
+
+    A click on the centre of a drilled sunburst makes Plotly zoom back out to the centre's
+    parent; Streamlit reports the centre itself (the point whose share of the segment in the
+    centre, `percentEntry`, is 1). The register then follows what the chart shows: the parent.
+    (Only a segment with all the centre's rows has that share too, and then the two hold the
+    same rows.)"""
+    if not event:
+        return None
+    points = (event.get("selection") or {}).get("points") or []
+    if not points:
+        return None
+    point = points[0]
+    node, parent = point.get("id"), point.get("parent")
+    if point.get("percentEntry") == 1 and parent:
+        node = parent
+    known = set(nodes["node"])
+    return node if isinstance(node, str) and node in known else None

@@ -619,8 +619,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "例外分布：分行 → 支行 → 人员",
     ),
     "compliance.sunburst_hint": (
-        "Click a segment to filter the register to it; click beside the rings to clear.",
-        "点击扇区即可按其筛选例外清单；点击圆环外空白处取消筛选。",
+        "Click a segment to drill into it and filter the register to its rows; click the centre "
+        "to go back up.",
+        "点击扇区即可下钻并按其筛选例外清单；点击中心返回上一层。",
     ),
     "compliance.unit_itself": ("{unit} (no staff member)", "{unit}（未落实到人员）"),
     "compliance.direct": ("{unit} (directly)", "{unit}（直属）"),
@@ -633,6 +634,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compliance.filter_unit": ("Org unit", "机构"),
     "compliance.all": ("All", "全部"),
     "compliance.chart_filter": ("Filtered by the chart: {name}", "已按图表筛选：{name}"),
+    "compliance.chart_filter_clear": ("Show all", "显示全部"),
     "compliance.rows": ("{n} exception(s)", "共{n}条例外"),
     "compliance.none": ("No exception in this period and scope.", "该期间与范围内没有例外。"),
     "compliance.evidence": ("Evidence", "依据记录"),
