@@ -11,6 +11,7 @@ times, while a waiting import still gets the file as soon as the dashboard is id
 
 from __future__ import annotations
 
+import atexit
 import copy
 import logging
 import os
@@ -143,7 +144,10 @@ class _Keeper:
                 self._arm(remaining)
                 return
             spare, self.spare = self.spare, None
-        spare.close()
+            # Closed under the lock, so that `close_at_exit` waits for a close in progress: a
+            # DuckDB connection still closing in a daemon thread when the interpreter ends aborts
+            # the process ("terminate called without an active exception", exit 134).
+            spare.close()
 
     def release(self, *_args: Any) -> None:
         with self.lock:
@@ -156,6 +160,18 @@ class _Keeper:
 
 
 _KEEPERS: weakref.WeakKeyDictionary[Engine, _Keeper] = weakref.WeakKeyDictionary()
+
+
+@atexit.register
+def close_at_exit() -> None:
+    """Close every kept connection in the main thread before the interpreter ends.
+
+    Why: the keepers' timers are daemon threads; one that fires while the interpreter finalises
+    would close (or leave) a DuckDB connection in a thread being torn down, and DuckDB's C++
+    side then aborts the whole process after all its work is done (seen at the end of test runs
+    as exit code 134)."""
+    for keeper in list(_KEEPERS.values()):
+        keeper.release()
 
 
 def keeper_of(engine: Engine) -> _Keeper | None:

@@ -109,3 +109,26 @@ def test_queries_move_the_deadline_without_a_timer_each(tmp_path: Path) -> None:
     assert keeper.spare is None and keeper.timer is None
     assert other_process_can_open(path)
     engine.dispose()
+
+
+def test_kept_files_are_closed_when_the_process_ends(tmp_path: Path) -> None:
+    """A process that ends while a keeper holds its spare (a test run, a command) closes it in
+    the main thread at exit: the file is free and nothing is left to a daemon timer thread,
+    which would abort the process mid-finalisation."""
+    from data.engine import close_at_exit
+
+    path = tmp_path / "exit.duckdb"
+    engine, keeper = queried(path, keep_open=60)
+    assert keeper.spare is not None and keeper.timer is not None
+    close_at_exit()
+    assert keeper.spare is None and keeper.timer is None
+    assert other_process_can_open(path)
+    # The same at the end of a real process, with the spare still open: exit status 0.
+    script = (
+        "import sys; from sqlalchemy import text; from data.engine import make_engine\n"
+        "e = make_engine(f'duckdb:///{sys.argv[1]}', keep_open=60)\n"
+        "with e.connect() as c: c.execute(text('SELECT 1'))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path / "p.duckdb")], timeout=120)
+    assert done.returncode == 0
+    engine.dispose()
