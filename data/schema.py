@@ -380,6 +380,36 @@ class SigninGate(Base):
     touched_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
 
+class WebSession(Base):
+    """A signed-in browser session (ui/auth.py): what the HTTP-only session cookie names.
+
+    The cookie carries the session id, signed; the table keeps only its SHA-256, so a copy of
+    the database cannot be replayed as cookies. A row ended (sign-out, idle time-out, password
+    change, account disabled) never comes back to life, whatever cookie is replayed."""
+
+    __tablename__ = "web_sessions"
+    session_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    last_seen: Mapped[dt.datetime] = mapped_column(DateTime)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime)
+    # The one-time token that lets the browser fetch the cookie once, right after sign-in.
+    claim_hash: Mapped[str | None] = mapped_column(String(64))
+    claim_until: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    ended_why: Mapped[str | None] = mapped_column(String(16))  # signout | idle | password ...
+
+
+class ServerSecret(Base):
+    """Keys the server generates once and keeps (the session cookie's signing key): in the
+    database, so every dashboard process on it signs alike and nothing secret is in the repo."""
+
+    __tablename__ = "server_secrets"
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime)
+
+
 class StoredResult(Base):
     """A computed metric frame kept for its data version (metrics/results.py): a fresh dashboard
     process or another user with the same scope reads it instead of computing it again."""
