@@ -26,6 +26,7 @@ import datetime as dt
 import hashlib
 import hmac
 import os
+import re
 import secrets
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -47,6 +48,7 @@ SESSION_KEY = "_wealth_session"
 _NOTICE_KEY = "_wealth_signin_notice"
 _CLAIM_KEY = "_wealth_cookie_claim"  # (one-time token, deadline) until the browser has its cookie
 _COOKIE_TRIED = "_wealth_cookie_tried"  # a Streamlit session resumes from the cookie once at most
+_END_NONCE = "_wealth_end_nonce"
 RETURN_KEY = "_wealth_return_to"  # (url path, page hash) of the page asked for before sign-in
 # The cookie endpoints (ui/auth_cookie.py), relative to the page so a base URL path is kept.
 CLAIM_URL = "./_wealth/session/claim"
@@ -174,6 +176,9 @@ def _session() -> tuple[str, str] | None:
 def _end_session(notice: str | None = None) -> None:
     st.session_state.pop(SESSION_KEY, None)
     st.session_state.pop(_CLAIM_KEY, None)
+    # A new address for the sign-in form's "drop a dead cookie" image: a browser shows an image
+    # it already loaded in this page again without asking the server.
+    st.session_state[_END_NONCE] = secrets.token_hex(4)
     if notice:
         st.session_state[_NOTICE_KEY] = notice
 
@@ -382,7 +387,7 @@ def require_identity(engine: Engine) -> Identity:
     _remember_requested_page()
     # The only page while signed out. Declaring it also ends Streamlit's "pages directory" mode
     # for this process (see ui.state.context), so no list of page files shows in the sidebar.
-    st.navigation([st.Page(_sign_in_page, title="Sign in", default=True)], position="hidden")
+    st.navigation(_sign_in_pages(), position="hidden")
     _signin_form(engine)
     st.stop()
     raise AssertionError("unreachable")  # st.stop() raises; this keeps type checkers honest
@@ -392,6 +397,25 @@ def _sign_in_page() -> None:
     """Declared for the navigation only; the form is drawn by `_signin_form`."""
 
 
+_URL_PATH = re.compile(r"[a-z][a-z0-9_]{0,63}")
+
+
+def _sign_in_pages() -> list[st.Page]:
+    """The sign-in, also under the address asked for (a bookmark): the browser keeps that
+    address, with no "page not found", and after the sign-in the same address is the real page
+    (Streamlit names a page by the hash of its address)."""
+    pages = [st.Page(_sign_in_page, title="Sign in", default=True)]
+    wanted = st.session_state.get(RETURN_KEY)
+    name = wanted[0] if isinstance(wanted, tuple) and wanted else ""
+    if isinstance(name, str) and _URL_PATH.fullmatch(name):
+
+        def held() -> None:
+            """The sign-in, at the address of the page asked for."""
+
+        pages.append(st.Page(held, title="Sign in", url_path=name))
+    return pages
+
+
 def _signin_form(engine: Engine) -> None:
     st.title("财富中心考核与督导 · Sign in")
     notice = st.session_state.pop(_NOTICE_KEY, None)
@@ -399,7 +423,8 @@ def _signin_form(engine: Engine) -> None:
         st.info(notice)
     # A cookie the browser still holds for a session that is over is dropped (the endpoint
     # clears only a dead cookie, so this cannot sign anyone out).
-    st.html(_pixel(END_URL))
+    nonce = st.session_state.setdefault(_END_NONCE, secrets.token_hex(4))
+    st.html(_pixel(f"{END_URL}?n={nonce}"))
     with st.form("signin", clear_on_submit=True):
         username = st.text_input(
             "Username", key="signin_username", max_chars=64, autocomplete="username"
