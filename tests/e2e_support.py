@@ -81,7 +81,6 @@ def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
 @contextmanager
 def start_server(db_url: str, folder: Path, **env: str) -> Iterator[str]:
     """`python -m ui.serve` on `db_url` and a free port, its log in `folder`; its base URL."""
-    require_chromium()
     port = free_port()
     environ = {**os.environ, "WEALTH_DB_URL": db_url, "WEALTH_IDLE_MINUTES": "30", **env}
     log = open(folder / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
