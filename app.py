@@ -21,7 +21,7 @@ from metrics.core.scope import Scope
 # Imported here so that altair loads while the sign-in form shows, not after the click.
 from ui import charts as _charts  # noqa: F401
 from ui import icon, pages_table, state
-from ui.auth import require_identity, sign_out_button
+from ui.auth import requested_page, require_identity, sign_out_button
 from ui.common import keep, remember
 from ui.format import period_label
 from ui.i18n import DEFAULT_LANG, LANG_LABELS, LANGS, labels, lang, role_name, t
@@ -159,7 +159,12 @@ def main() -> None:
         **({"units": units} if units is not None else {}),
     )
     st.session_state["_context"] = ctx
-    page = st.navigation(pages_for(identity.role), expanded=True)
+    sections = pages_for(identity.role)
+    page = st.navigation(sections, expanded=True)
+    # A page asked for before sign-in (a bookmark) opens now, if the role may see it.
+    wanted = requested_page(sections)
+    if wanted is not None and wanted.url_path != page.url_path:
+        st.switch_page(wanted)
     try:
         page.run()
     except ImportRunning:

@@ -36,7 +36,7 @@ from sqlalchemy import Connection, Engine, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from data import audit
+from data import audit, sessions
 from data.schema import OrgUnit, SigninAttempt, SigninGate, Staff, User
 
 ROLES = ("director", "head", "planner", "advisor")
@@ -344,6 +344,8 @@ def set_active(conn: Connection, username: str, active: bool, *, by: str | None 
         .where(User.username == username)
         .values(active=bool(active), updated_at=dt.datetime.now())
     )
+    if not active:  # signed out everywhere at once, and no cookie of theirs resumes
+        sessions.end_all(conn, username, sessions.DISABLED)
     audit.record(conn, by, audit.USER_ENABLE if active else audit.USER_DISABLE, username)
 
 
@@ -393,6 +395,8 @@ def set_password(conn: Connection, username: str, password: str, *, by: str | No
         .where(User.username == username)
         .values(password_hash=hash_password(password), updated_at=dt.datetime.now())
     )
+    # Whoever knew the old password is signed out, and their session cookies are dead.
+    sessions.end_all(conn, username, sessions.PASSWORD)
     audit.record(conn, by, audit.USER_PASSWORD, username)
 
 

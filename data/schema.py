@@ -330,6 +330,28 @@ class SigninGate(Base):
     touched_at: Mapped[dt.datetime | None]
 
 
+class WebSession(Base):
+    __tablename__ = "web_sessions"
+    __table__ = tables.web_sessions
+    session_hash: Mapped[str]
+    username: Mapped[str]
+    created_at: Mapped[dt.datetime]
+    last_seen: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+    claim_hash: Mapped[str | None]
+    claim_until: Mapped[dt.datetime | None]
+    ended_at: Mapped[dt.datetime | None]
+    ended_why: Mapped[str | None]
+
+
+class ServerSecret(Base):
+    __tablename__ = "server_secrets"
+    __table__ = tables.server_secrets
+    name: Mapped[str]
+    value: Mapped[str]
+    created_at: Mapped[dt.datetime]
+
+
 class StoredResult(Base):
     __tablename__ = "stored_results"
     __table__ = tables.stored_results

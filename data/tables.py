@@ -422,6 +422,37 @@ signin_gate = Table(
 )
 
 
+# A signed-in browser session (ui/auth.py): what the HTTP-only session cookie names. The cookie
+# carries the session id, signed; the table keeps only its SHA-256, so a copy of the database
+# cannot be replayed as cookies. A row ended (sign-out, idle time-out, password change, account
+# disabled) never comes back to life, whatever cookie is replayed.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("session_hash", String(64), primary_key=True),
+    Column("username", String(64), nullable=False, index=True),
+    Column("created_at", DateTime, nullable=False),
+    Column("last_seen", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=False),
+    # The one-time token that lets the browser fetch the cookie once, right after sign-in.
+    Column("claim_hash", String(64)),
+    Column("claim_until", DateTime),
+    Column("ended_at", DateTime),
+    Column("ended_why", String(16)),  # signout | idle | password ...
+)
+
+
+# Keys the server generates once and keeps (the session cookie's signing key): in the database,
+# so every dashboard process on it signs alike and nothing secret is in the repo.
+server_secrets = Table(
+    "server_secrets",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+
 # A computed metric frame kept for its data version (metrics/results.py): a fresh dashboard
 # process or another user with the same scope reads it instead of computing it again.
 stored_results = Table(

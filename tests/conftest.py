@@ -127,3 +127,32 @@ def app_db(
     yield url
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+# --- the browser tests (tests/test_e2e_*.py; the helpers are in tests/e2e_support.py) -----------
+# Declared here, not in e2e_support, so that every module of a test session shares one Chromium
+# and one server on the tiny demo data (a fixture imported into two modules would be two).
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from tests.e2e_support import launch
+
+    with launch() as chromium:
+        yield chromium
+
+
+@pytest.fixture(scope="session")
+def tiny_served(
+    tiny_db_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, str]]:
+    """(server URL, database URL): `python -m ui.serve` on a copy of the tiny demo data."""
+    from tests.e2e_support import serve_copy
+
+    with serve_copy(tiny_db_template, tmp_path_factory.mktemp("e2e_tiny")) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def tiny_server(tiny_served: tuple[str, str]) -> str:
+    return tiny_served[0]

@@ -124,6 +124,15 @@ def plotly_texts(spec: str) -> list[str]:
     return found
 
 
+_TAG = re.compile(r"<[^>]*>")
+_SHOWN_ATTRIBUTE = re.compile(r"""\b(?:alt|title)=["']([^"']*)["']""")
+
+
+def _html_text(body: str) -> str:
+    """The text of an HTML snippet a person sees: outside its tags, plus alt and title texts."""
+    return " ".join([_TAG.sub(" ", body), *_SHOWN_ATTRIBUTE.findall(body)]).strip()
+
+
 def texts(at: Any, skip_headers: set[str] | None = None) -> list[tuple[str, str]]:
     """(where, text) for every readable string on the page; the cells of the columns headed by
     one of `skip_headers` are left out (names and free text)."""
@@ -133,7 +142,9 @@ def texts(at: Any, skip_headers: set[str] | None = None) -> list[tuple[str, str]
         kind = type(node).__name__
         for attr in ("label", "body", "help", "placeholder"):
             value = getattr(node, attr, None)
-            if isinstance(value, str) and value:
+            if kind == "Html" and isinstance(value, str):
+                value = _html_text(value)  # what a person reads, not the tags and addresses
+            if isinstance(value, str) and value.strip():
                 out.append((f"{kind}.{attr}", value))
         if kind in (
             "Title",

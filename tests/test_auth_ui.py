@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 import data.accounts as accounts_module
 import ui.auth as auth
-from data import accounts, audit
+from data import accounts, audit, sessions
 from data.db import upgrade
 from data.engine import make_engine
 from tests.golden_data import insert_golden
+from ui.i18n import t
 
 PASSWORD = "correct horse battery staple"
 
@@ -156,3 +159,93 @@ def test_idle_timeout_and_sign_out(url: str, monkeypatch: pytest.MonkeyPatch) ->
     with engine.connect() as conn:
         assert not audit.search(conn, username="boss", action=audit.SIGNOUT).empty
     engine.dispose()
+
+
+# --- the session cookie: a new Streamlit session (a reload, a bookmark) resumes from it --------
+
+
+def html_of(at: AppTest) -> str:
+    return " ".join(str(e.proto.body) for e in at.get("html"))
+
+
+def claimed_cookie(at: AppTest, url: str) -> str:
+    """What the browser does after sign-in: load the claim address the page shows, through the
+    cookie endpoint (ui/auth_cookie.py); the cookie it sets."""
+    from tests.test_web_sessions import call, set_cookie
+
+    found = re.search(r'src="\./(_wealth/session/claim\?t=[^"]+)"', html_of(at))
+    assert found, html_of(at)
+    engine = make_engine(url)
+    status, headers, _ = call(engine, "/" + unquote(found.group(1)), sec_fetch_site="same-origin")
+    engine.dispose()
+    assert status == 200
+    return set_cookie(headers)[sessions.COOKIE].value
+
+
+def with_cookie(monkeypatch: pytest.MonkeyPatch, cookie: str | None) -> None:
+    monkeypatch.setattr(auth, "browser_cookie", lambda: cookie)
+
+
+def test_a_reload_resumes_from_the_cookie_until_sign_out(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = sign_in(app(url), "boss", PASSWORD)
+    cookie = claimed_cookie(first, url)
+    first.run()
+    assert "_wealth/session/claim" not in html_of(first)  # claimed: asked for once only
+
+    with_cookie(monkeypatch, cookie)
+    reloaded = app(url)  # a new Streamlit session with the browser's cookie: no form
+    assert "user=boss role=director" in shown(reloaded)
+    assert not reloaded.text_input
+
+    first.sidebar.button[0].click().run()  # sign out in the first tab
+    assert "user=" not in shown(first)
+    reloaded.run()  # the other tab shares the session: over at its next click
+    assert "user=" not in shown(reloaded)
+    assert any(i.value == t("auth.signed_out") for i in reloaded.info)
+    replayed = app(url)  # the cookie kept and replayed
+    assert "user=" not in shown(replayed) and replayed.button[0].label == "Sign in"
+    # The sign-in form asks the server to drop the dead cookie.
+    assert "_wealth/session/end?n=" in html_of(replayed)
+
+
+def test_an_idle_cookie_stays_dead(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = sign_in(app(url), "boss", PASSWORD)
+    cookie = claimed_cookie(at, url)
+    start = auth.clock()
+    monkeypatch.setattr(auth, "clock", lambda: start + auth.IDLE_TIMEOUT_SECONDS + 60)
+    with_cookie(monkeypatch, cookie)
+    late = app(url)
+    assert "user=" not in shown(late)
+    assert any("without activity" in i.value for i in late.info)
+    # Back within the idle time of the replay: still over (ended for good, not recomputed).
+    monkeypatch.setattr(auth, "clock", lambda: start + 1)
+    assert "user=" not in shown(app(url))
+    at.run()  # the original tab too
+    assert "user=" not in shown(at)
+
+
+def test_a_password_change_ends_the_signed_in_sessions(
+    url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = sign_in(app(url), "head1", PASSWORD)
+    cookie = claimed_cookie(at, url)
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        accounts.set_password(conn, "head1", "another long password", by="boss")
+    engine.dispose()
+    at.run()
+    assert "user=" not in shown(at)
+    assert any("password was changed" in i.value for i in at.info)
+    with_cookie(monkeypatch, cookie)
+    assert "user=" not in shown(app(url))
+
+
+def test_a_forged_cookie_is_no_session(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = sign_in(app(url), "head1", PASSWORD)
+    cookie = claimed_cookie(at, url)
+    with_cookie(monkeypatch, cookie[:-4] + "AAAA")
+    forged = app(url)
+    assert "user=" not in shown(forged) and forged.button[0].label == "Sign in"
+    assert not forged.info  # nothing to say about a cookie that is not ours

@@ -1,6 +1,7 @@
 """End to end in a real Chromium (Debian's, through Playwright's Python package) against
 `python -m ui.serve` (`streamlit run app.py`, as `./run.sh` starts it) on a free port and a
-DuckDB file with the tiny demo data.
+DuckDB file with the tiny demo data: the test session's shared server and browser
+(tests/e2e_support.py, fixtures in tests/conftest.py).
 
 Walks what a director does: sign in, choose a quarter, drill branch -> sub-branch -> planner ->
 one KPI's rows, switch to Chinese, upload a file with one bad row and see it rejected, download
@@ -14,158 +15,35 @@ sleeping.
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.ui_support import DIRECTOR, HEAD, PASSWORD, PLANNER, ROOT, build_tiny_db
+from tests.e2e_support import (
+    TIMEOUT_MS,
+    expect,
+    finished,
+    new_page,
+    open_page,
+    settle,
+    shoot,
+    sign_in,
+)
+from tests.ui_support import DIRECTOR, HEAD, PLANNER, build_tiny_db
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
-expect = playwright.expect
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SHOTS = ROOT / "tests" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-TIMEOUT_MS = 30_000
-expect.set_options(timeout=TIMEOUT_MS)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+@pytest.fixture
+def server(tiny_server: str) -> Iterator[str]:
+    """The session's server on the tiny demo data (tests/e2e_support.py)."""
+    yield tiny_server
 
 
-def wait_healthy(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            pass
-        # Polling an HTTP endpoint until the server is up: the server, not the test, is waited on.
-        time.sleep(0.2)
-    raise RuntimeError("streamlit did not become healthy")
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Debian's chromium is required in CI: apt-get install chromium")
-        pytest.skip("Debian's chromium is not installed")
-    folder = tmp_path_factory.mktemp("e2e")
-    db = build_tiny_db(folder)
-    port = free_port()
-    env = {**os.environ, "WEALTH_DB_URL": f"duckdb:///{db}", "WEALTH_IDLE_MINUTES": "30"}
-    log = open(folder / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ui.serve",
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def settle(page: object) -> None:
-    """Wait until the script run is over (app.py's last, invisible element is fresh) and every
-    chart has drawn."""
-    end = page.locator(".st-key-page_end [data-testid=stElementContainer]")
-    expect(end).to_have_attribute("data-stale", "false", timeout=TIMEOUT_MS)
-    charts = page.get_by_test_id("stVegaLiteChart")
-    for i in range(charts.count()):
-        charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
-    plots = page.get_by_test_id("stPlotlyChart")
-    for i in range(plots.count()):
-        plots.nth(i).locator("svg.main-svg").first.wait_for(timeout=TIMEOUT_MS)
-    expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=TIMEOUT_MS)
-
-
-def finished(page: object) -> None:
-    """Wait until the script run is over on a page that may stop early (`st.stop`, so app.py's
-    last element never comes): Streamlit's running indicator gone, nothing stale."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
-    charts = page.get_by_test_id("stVegaLiteChart")
-    for i in range(charts.count()):
-        charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
-    plots = page.get_by_test_id("stPlotlyChart")
-    for i in range(plots.count()):
-        plots.nth(i).locator("svg.main-svg").first.wait_for(timeout=TIMEOUT_MS)
-    expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=TIMEOUT_MS)
-
-
-def shoot(page: object, name: str, finished: object = None) -> None:
-    """A screenshot of the whole page: Streamlit scrolls inside its own container, so the window
-    is made tall enough for the page instead of relying on full_page."""
-    settle = finished or globals()["settle"]
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    settle(page)
-    size = page.viewport_size
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=stMain] > div')?.scrollHeight || 1100"
-    )
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 80)})
-    settle(page)
-    page.screenshot(path=str(SHOTS / f"{name}.png"))
-    page.set_viewport_size(size)
-
-
-def open_page(page: object, title: str, heading: str | None = None) -> None:
-    nav = page.get_by_test_id("stSidebarNav")
-    nav.get_by_role("link").filter(has_text=re.compile(f"{re.escape(title)}$")).click()
-    expect(page.get_by_role("heading", name=heading or title, level=1)).to_be_visible(
-        timeout=TIMEOUT_MS
-    )
-
-
-def click_row(page: object, grid_key: str, row: int) -> None:
+def click_row(page: Any, grid_key: str, row: int) -> None:
     """Select a row of an st.dataframe through its row-marker checkbox (left edge of the grid)."""
     grid = page.locator(f".st-key-{grid_key}").get_by_test_id("stDataFrame")
     expect(grid).to_be_visible(timeout=TIMEOUT_MS)
@@ -176,33 +54,29 @@ def click_row(page: object, grid_key: str, row: int) -> None:
     page.mouse.click(box["x"] + 15, box["y"] + 35 + 35 * row + 17)
 
 
-def test_a_page_address_before_sign_in_shows_only_the_sign_in(server: str, browser: object) -> None:
-    """On a freshly started server (this test comes first), Streamlit runs a file of `pages/`
-    named by the address directly, without app.py, until some run has called st.navigation.
-    Such a run must show neither the page, nor a traceback, nor the list of page files."""
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+def test_a_page_address_before_sign_in_shows_only_the_sign_in(server: str, browser: Any) -> None:
+    """On a freshly started server (the shared server starts for the first browser test, and
+    this module's first test comes first), Streamlit runs a file of `pages/` named by the
+    address directly, without app.py, until some run has called st.navigation. Such a run must
+    show neither the page, nor a traceback, nor the list of page files; after the sign-in the
+    page asked for opens (issue 13, item 9)."""
+    page = new_page(browser, 1280, 800)
     page.goto(server + "/audit")
     expect(page.get_by_role("textbox", name="Username")).to_be_visible()
     expect(page.get_by_text("Traceback")).to_have_count(0)
     expect(page.get_by_text("RuntimeError")).to_have_count(0)
     expect(page.get_by_test_id("stSidebarNav")).to_have_count(0)
-    page.get_by_role("textbox", name="Username").fill(DIRECTOR)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
-    context.close()
+    expect(page.get_by_role("heading", name="Audit log", level=1)).to_have_count(0)
+    sign_in(page, DIRECTOR)
+    expect(page.get_by_role("heading", name="Audit log", level=1)).to_be_visible()
+    page.context.close()
 
 
-def test_director_walkthrough(server: str, browser: object, tmp_path: Path) -> None:
-    context = browser.new_context(viewport={"width": 1440, "height": 1100}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+def test_director_walkthrough(server: str, browser: Any, tmp_path: Path) -> None:
+    page = new_page(browser, accept_downloads=True)
+    context = page.context
     page.goto(server)
-    page.get_by_role("textbox", name="Username").fill(DIRECTOR)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, DIRECTOR)
     expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
     expect(page.get_by_test_id("stMetric").first).to_be_visible()
     shoot(page, "en_overview")
@@ -340,7 +214,7 @@ def register_by_unit() -> tuple[dict[str, str], dict[str, int]]:
     return {o: n for o, n, _p in units}, rows
 
 
-def click_segment(page: object, label: str) -> None:
+def click_segment(page: Any, label: str) -> None:
     """Click the sunburst's segment labelled `label` (its first line; the second is the count),
     at its label: Plotly draws each segment as a path with its text on top."""
     # The one sunburst of the page (its key changes when "Show all" forgets the click).
@@ -354,20 +228,16 @@ def click_segment(page: object, label: str) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
-def test_compliance_drill(server: str, browser: object) -> None:
+def test_compliance_drill(server: str, browser: Any) -> None:
     """The Compliance page in Chromium: a click on a rule's count lists its exception rows (as
     many as the figure); a click on a sub-branch in the Plotly sunburst filters the register to
     that sub-branch's rows, as many as the segment shows; nothing is fetched from outside the
     server, in English and in Chinese."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1100})
+    page = new_page(browser)
     requested: list[str] = []
-    context.on("request", lambda request: requested.append(request.url))
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+    page.context.on("request", lambda request: requested.append(request.url))
     page.goto(server)
-    page.get_by_role("textbox", name="Username").fill(DIRECTOR)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, DIRECTOR)
     expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
     open_page(page, "Compliance")
     expect(page.get_by_text("Where the exceptions are", exact=False)).to_be_visible()
@@ -417,7 +287,7 @@ def test_compliance_drill(server: str, browser: object) -> None:
     expect(page.get_by_text(f"共{per_unit[sub]}条例外", exact=False)).to_be_visible()
     shoot(page, "zh_compliance_sunburst")
     assert outside(server, requested) == []
-    context.close()
+    page.context.close()
 
 
 def outside(server: str, urls: list[str]) -> list[str]:
@@ -426,21 +296,16 @@ def outside(server: str, urls: list[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("user", [DIRECTOR, HEAD, PLANNER])
-def test_every_page_of_every_role_in_both_languages(
-    server: str, browser: object, user: str
-) -> None:
+def test_every_page_of_every_role_in_both_languages(server: str, browser: Any, user: str) -> None:
     """Every page a role's navigation offers, in English then in Chinese, photographed to
     tests/screenshots/<user>_<lang>_<n>.png; not one request leaves the dashboard's server (a bank
     intranet blocks outside hosts: the page icon once came from fonts.gstatic.com)."""
-    context = browser.new_context(viewport={"width": 1440, "height": 1000})
+    page = new_page(browser, 1440, 1000)
+    context = page.context
     requested: list[str] = []
     context.on("request", lambda request: requested.append(request.url))
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
     page.goto(server)
-    page.get_by_role("textbox", name="Username").fill(user)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, user)
     nav = page.get_by_test_id("stSidebarNav")
     expect(nav.get_by_role("link").first).to_be_visible()
     for lang in ("en", "zh"):

@@ -7,51 +7,31 @@ Synchronisation is by Playwright's expectations, never by sleeping."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.test_e2e_browser import ARGS, CHROMIUM, TIMEOUT_MS, free_port, settle, wait_healthy
+from tests.e2e_support import expect, new_page, settle, sign_in, start_server
 from tests.test_hostile_names import HOST, make_hostile_db
-from tests.ui_support import DIRECTOR, PASSWORD, ROOT
+from tests.ui_support import DIRECTOR
 from ui.headers import security_headers
 
 MATERIAL_FAVICON = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/"
 
 pytestmark = pytest.mark.browser
-playwright = pytest.importorskip("playwright.sync_api")
-expect = playwright.expect
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Its own server: the hostile names are its database (tests/test_hostile_names.py)."""
     folder = tmp_path_factory.mktemp("e2e_hostile")
-    url = make_hostile_db(folder)
-    port = free_port()
-    env = {**os.environ, "WEALTH_DB_URL": url}
-    log = open(folder / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
-    proc = subprocess.Popen(
-        [
-            sys.executable, "-m", "ui.serve", "--server.port", str(port),
-            "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        ],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(base, proc)
+    with start_server(make_hostile_db(folder), folder) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
 
 
 def _headers_of(url: str) -> tuple[int, dict[str, str]]:
@@ -94,45 +74,41 @@ def _body(url: str) -> str:
         return str(r.read().decode("utf-8"))
 
 
-def test_hostile_names_fetch_nothing_outside_and_link_nothing(server: str, tmp_path: Path) -> None:
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        context = browser.new_context(viewport={"width": 1440, "height": 1100})
-        page = context.new_page()
-        page.set_default_timeout(TIMEOUT_MS)
-        requests: list[str] = []
-        console: list[str] = []
-        page.on("request", lambda r: requests.append(r.url))
-        page.on("console", lambda m: console.append(m.text))
-        page.goto(server)
-        page.get_by_role("textbox", name="Username").fill(DIRECTOR)
-        page.get_by_role("textbox", name="Password").fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+def test_hostile_names_fetch_nothing_outside_and_link_nothing(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    page = new_page(browser)
+    requests: list[str] = []
+    console: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("console", lambda m: console.append(m.text))
+    page.goto(server)
+    sign_in(page, DIRECTOR)
+    expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
+    settle(page)
+    seen = []
+    for title in (
+        "Scorecards", "Planner", "Supervision", "Portfolio health", "Compliance", "Data",
+    ):  # fmt: skip
+        nav = page.get_by_test_id("stSidebarNav")
+        nav.get_by_role("link").filter(has_text=re.compile(f"{re.escape(title)}$")).click()
+        expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
         settle(page)
-        seen = []
-        for title in (
-            "Scorecards", "Planner", "Supervision", "Portfolio health", "Compliance", "Data",
-        ):  # fmt: skip
-            nav = page.get_by_test_id("stSidebarNav")
-            nav.get_by_role("link").filter(has_text=re.compile(f"{re.escape(title)}$")).click()
-            expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
-            settle(page)
-            # The payload is on the page, as text (not vacuous): the org names in the caption.
-            seen.append(page.get_by_text("[org-link](http", exact=False).count())
-            links = page.locator(f'a[href^="{HOST}"]')
-            where = "e => e.parentElement.parentElement.outerHTML.slice(0, 400)"
-            assert links.count() == 0, (title, [links.nth(0).evaluate(where)])
-            assert page.locator(f'img[src^="{HOST}"]').count() == 0, title
-            assert page.locator('[src*="127.0.0.2"], [href*="127.0.0.2"]').count() == 0, title
-            if title == "Compliance":
-                # Plotly reads tags in labels (`<a href>`, `<b>`, `<br>`): the names reach its
-                # sunburst escaped, so the tag shows as text and makes no element.
-                sunburst = page.locator(".sunburstlayer").filter(has=page.locator("g.slice"))
-                expect(sunburst).to_contain_text(f'<img src="{HOST}/org-tag.png">')
-                expect(sunburst).to_contain_text(f'<img src="{HOST}/staff-tag.png">')
-                assert sunburst.locator("a, image, img, foreignObject").count() == 0
-        browser.close()
+        # The payload is on the page, as text (not vacuous): the org names in the caption.
+        seen.append(page.get_by_text("[org-link](http", exact=False).count())
+        links = page.locator(f'a[href^="{HOST}"]')
+        where = "e => e.parentElement.parentElement.outerHTML.slice(0, 400)"
+        assert links.count() == 0, (title, [links.nth(0).evaluate(where)])
+        assert page.locator(f'img[src^="{HOST}"]').count() == 0, title
+        assert page.locator('[src*="127.0.0.2"], [href*="127.0.0.2"]').count() == 0, title
+        if title == "Compliance":
+            # Plotly reads tags in labels (`<a href>`, `<b>`, `<br>`): the names reach its
+            # sunburst escaped, so the tag shows as text and makes no element.
+            sunburst = page.locator(".sunburstlayer").filter(has=page.locator("g.slice"))
+            expect(sunburst).to_contain_text(f'<img src="{HOST}/org-tag.png">')
+            expect(sunburst).to_contain_text(f'<img src="{HOST}/staff-tag.png">')
+            assert sunburst.locator("a, image, img, foreignObject").count() == 0
+    page.context.close()
     assert sum(seen) > 0
     outside = [u for u in requests if not u.startswith((server, "data:", "blob:"))]
     assert [u for u in outside if "127.0.0.2" in u] == []  # nothing from the names, at all

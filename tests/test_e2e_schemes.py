@@ -6,76 +6,25 @@ refused the decimal point), rows added to the grid lost their values at the next
 weights were said twice, a saved draft did not appear under "Scheme version" (Publish stayed
 disabled) until the page was left, and the org unit was a free-text id box.
 
-Its own server (the walkthrough's helpers), with the DuckDB file released after every query so
-that the test can read what the page stored.
+On the test session's shared server of the tiny demo data (tests/e2e_support.py); what the
+page stored is read from its DuckDB file (opening it waits for the server's few idle seconds).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
+from typing import Any
 
 import pytest
 
 from data.engine import make_engine
 from metrics.appraisal import schemes
-from tests.test_e2e_browser import (
-    ARGS,
-    CHROMIUM,
-    SHOTS,
-    TIMEOUT_MS,
-    expect,
-    free_port,
-    settle,
-    wait_healthy,
-)
-from tests.test_e2e_browser import playwright as pw
-from tests.ui_support import DIRECTOR, HEAD, PASSWORD, ROOT, build_tiny_db
+from tests.e2e_support import SHOTS, TIMEOUT_MS, expect, new_page, settle, sign_in
+from tests.e2e_support import playwright as pw
+from tests.ui_support import DIRECTOR, HEAD
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
-    """(server URL, database URL)."""
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("Debian's chromium is required in CI: apt-get install chromium")
-        pytest.skip("Debian's chromium is not installed")
-    folder = tmp_path_factory.mktemp("e2e_schemes")
-    db = build_tiny_db(folder)
-    port = free_port()
-    env = {**os.environ, "WEALTH_DB_URL": f"duckdb:///{db}", "WEALTH_DB_KEEP_OPEN": "0"}
-    log = open(folder / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "ui.serve", "--server.port", str(port)]
-        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, proc)
-        yield url, f"duckdb:///{db}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with pw.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def stored(db_url: str) -> list[schemes.Scheme]:
@@ -87,14 +36,10 @@ def stored(db_url: str) -> list[schemes.Scheme]:
         engine.dispose()
 
 
-def open_editor(server: str, browser: object, user: str) -> object:
-    context = browser.new_context(viewport={"width": 1440, "height": 1100})
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
+def open_editor(server: str, browser: Any, user: str) -> Any:
+    page = new_page(browser)
     page.goto(server)
-    page.get_by_role("textbox", name="Username").fill(user)
-    page.get_by_role("textbox", name="Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    sign_in(page, user)
     expect(page.get_by_role("heading", name="Overview", level=1)).to_be_visible()
     nav = page.get_by_test_id("stSidebarNav")
     nav.get_by_role("link").filter(has_text="Appraisal schemes").click()
@@ -103,11 +48,11 @@ def open_editor(server: str, browser: object, user: str) -> object:
     return page
 
 
-def items_grid(page: object) -> object:
+def items_grid(page: Any) -> Any:
     return page.get_by_test_id("stDataFrame").first
 
 
-def select_cell(page: object, row: int, column: int) -> None:
+def select_cell(page: Any, row: int, column: int) -> None:
     """Click the row's first cell, then walk right with the arrow keys (the grid is a canvas:
     Glide's geometry is a 35 px header and 35 px rows)."""
     grid = items_grid(page)
@@ -133,11 +78,11 @@ RUNS = """() => {
 }"""
 
 
-def runs(page: object) -> int:
+def runs(page: Any) -> int:
     return int(page.evaluate(RUNS))
 
 
-def rerun_after(page: object, before: int) -> None:
+def rerun_after(page: Any, before: int) -> None:
     """Wait for the run an action started to finish: each edit of the grid sends its state to
     the server and reruns the page; the next keystroke waits for that run, as a person's would
     come after the screen has answered."""
@@ -145,7 +90,7 @@ def rerun_after(page: object, before: int) -> None:
     settle(page)
 
 
-def open_cell(page: object, row: int, column: int) -> object:
+def open_cell(page: Any, row: int, column: int) -> Any:
     """Select the cell and open its editor (an input in Glide's portal). A click on the cell
     already selected (Glide moves the selection down after Enter) opens the editor by itself,
     and Enter would close it again; when the editor did not open, the cell is selected afresh,
@@ -170,12 +115,12 @@ def open_cell(page: object, row: int, column: int) -> object:
     raise AssertionError("unreachable")
 
 
-def cell(page: object, row: int, column: int) -> object:
+def cell(page: Any, row: int, column: int) -> Any:
     """The grid's accessible copy of a cell (its raw value; column 0 is the row marker)."""
     return items_grid(page).get_by_test_id(f"glide-cell-{column + 1}-{row}")
 
 
-def type_number(page: object, row: int, column: int, text: str) -> None:
+def type_number(page: Any, row: int, column: int, text: str) -> None:
     """Enter opens the cell's editor; the number is typed key by key; Enter commits it, and the
     cell then holds exactly what was typed."""
     before = runs(page)
@@ -188,7 +133,7 @@ def type_number(page: object, row: int, column: int, text: str) -> None:
     expect(cell(page, row, column)).to_have_text(text)
 
 
-def choose_kpi(page: object, row: int, typed: str, kpi: str) -> None:
+def choose_kpi(page: Any, row: int, typed: str, kpi: str) -> None:
     before = runs(page)
     editor = open_cell(page, row, 0)
     page.keyboard.type(typed, delay=40)
@@ -198,7 +143,7 @@ def choose_kpi(page: object, row: int, typed: str, kpi: str) -> None:
     expect(cell(page, row, 0)).to_have_text(kpi)
 
 
-def add_row(page: object, row: int) -> None:
+def add_row(page: Any, row: int) -> None:
     """The grid's "Add row": a new row with the defaults of a new item (no rerun until a cell
     of it is edited)."""
     grid = items_grid(page)
@@ -212,9 +157,9 @@ def add_row(page: object, row: int) -> None:
 
 
 def test_head_types_decimals_adds_rows_saves_and_publishes(
-    served: tuple[str, str], browser: object
+    tiny_served: tuple[str, str], browser: Any
 ) -> None:
-    server, db_url = served
+    server, db_url = tiny_served
     page = open_editor(server, browser, HEAD)
     # The org unit is the head's sub-branch, by name, not an id to type.
     org = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Org unit")
@@ -266,7 +211,8 @@ def test_head_types_decimals_adds_rows_saves_and_publishes(
         re.compile(r"^Three items · version 1 · draft · ")
     )
     expect(page.get_by_role("button", name="Publish", exact=True)).to_be_enabled()
-    (saved,) = stored(db_url)
+    # The shared server's database may hold other modules' schemes: this one is saved once.
+    (saved,) = [s for s in stored(db_url) if s.name == "Three items"]
     assert (saved.name, saved.org_id, saved.role, saved.status) == (
         "Three items",
         "B01S01",
@@ -296,16 +242,16 @@ def test_head_types_decimals_adds_rows_saves_and_publishes(
         re.compile(r"^Three items · version 1 · published · ")
     )
     expect(page.get_by_role("button", name="Publish", exact=True)).to_be_disabled()
-    (published,) = stored(db_url)
+    (published,) = [s for s in stored(db_url) if s.name == "Three items"]
     assert (published.version, published.status) == (1, "published")
     assert published.items == saved.items
     page.context.close()
 
 
 def test_director_builds_a_two_kpi_scheme_for_a_sub_branch_picked_by_name(
-    served: tuple[str, str], browser: object
+    tiny_served: tuple[str, str], browser: Any
 ) -> None:
-    server, db_url = served
+    server, db_url = tiny_served
     existing = {s.scheme_id for s in stored(db_url)}
     page = open_editor(server, browser, DIRECTOR)
     org = page.get_by_test_id("stMain").get_by_test_id("stSelectbox").filter(has_text="Org unit")

@@ -71,9 +71,10 @@ def main() -> None:
     gc.freeze()
     from streamlit.web import cli
 
-    from ui.headers import install
+    from ui import auth_cookie, headers
 
-    install()  # Content-Security-Policy and friends on every response (ui/headers.py)
+    auth_cookie.install()  # the session cookie's endpoints (ui/auth_cookie.py)
+    headers.install()  # Content-Security-Policy and friends on every response, in front
 
     sys.argv = ["streamlit", "run", str(APP), *sys.argv[1:]]
     cli.main()

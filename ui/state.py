@@ -354,12 +354,16 @@ def context() -> Context:
     the URL (`/metrics`) directly while no run of this process has called `st.navigation` yet
     (its "pages directory" mode, e.g. a bookmark opened on a freshly started server). Nothing of
     the page may run then: back to the entry point, which asks for sign-in."""
+    # The page asking (its file's name): the unmask audit says on which page data were seen.
+    page_name = Path(sys._getframe(1).f_code.co_filename).stem
     ctx = st.session_state.get("_context")
     if ctx is None:
+        # The entry point opens this page once the user is signed in (or resumed by cookie).
+        from ui.auth import remember_page
+
+        remember_page(page_name)
         st.switch_page(ENTRY)
-    # The page asking (its file's name): the unmask audit says on which page data were seen.
-    page = Path(sys._getframe(1).f_code.co_filename).stem
-    st.session_state["_page_name"] = page
+    st.session_state["_page_name"] = page_name
     # Who may open it: the one table the navigation reads too (refused before any query).
-    pages_table.guard(page, getattr(ctx.identity, "role", None))
+    pages_table.guard(page_name, getattr(ctx.identity, "role", None))
     return ctx  # type: ignore[no-any-return]

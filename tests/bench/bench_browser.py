@@ -52,7 +52,8 @@ from sqlalchemy import func, select
 from data.engine import make_engine
 from data.schema import AumMonthly, OrgUnit
 from metrics.core.periods import Period, month_end
-from tests.test_e2e_browser import ARGS, CHROMIUM, ROOT, free_port, wait_healthy
+from tests.e2e_support import ARGS, CHROMIUM, free_port, wait_healthy
+from tests.ui_support import ROOT
 
 # Rendered: the run's invisible last element is fresh (the script run is over and every element
 # before it has arrived) and every chart has drawn its canvas / SVG. Checked on every animation

@@ -29,7 +29,7 @@ from playwright.async_api import async_playwright
 from data import accounts
 from data.engine import make_engine
 from tests.bench.bench_browser import RENDERED_JS, Server
-from tests.test_e2e_browser import ARGS, CHROMIUM
+from tests.e2e_support import ARGS, CHROMIUM
 
 PAGES = ("Overview", "Scorecards", "Planner", "Supervision")
 PASSWORD = "bench-password-0123"
