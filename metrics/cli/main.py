@@ -198,7 +198,10 @@ def run_table(args: argparse.Namespace, out: Any) -> None:
                     except ValueError as exc:
                         raise Refused(str(exc)) from None
                 else:
-                    frame = _compute(args.command)(conn, period, args.level, scope, settings)
+                    from data.engine import facts_connection
+
+                    with facts_connection(engine, conn) as facts:  # KPIs: the facts store
+                        frame = _compute(args.command)(facts, period, args.level, scope, settings)
             except CalendarRangeError as exc:
                 raise Refused(str(exc)) from None
     finally:
