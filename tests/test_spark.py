@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -27,7 +26,8 @@ from sqlalchemy import Connection, Engine, create_engine, literal, select, text
 
 from data.db import upgrade
 from data.engine import make_engine
-from data.schema import metadata
+from data.lake import publish
+from data.settings import load_settings
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.core.values import is_null
@@ -70,24 +70,15 @@ def spark_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 
 def _publish(duck: Engine, spark_url: str, database: str, lake: Path) -> Engine:
-    """Every table of the DuckDB file as Parquet under `lake`, declared in Spark's `database`."""
+    """The DuckDB file's facts published to `lake` by the product's own publisher (data/lake.py),
+    its views declared in Spark's `database`; the Spark engine reading them."""
     admin = create_engine(spark_url)
-    with duck.connect() as conn, admin.connect() as spark:
+    with admin.connect() as spark:
         spark.execute(text(f"CREATE DATABASE IF NOT EXISTS `{database}`"))
-        for table in metadata.sorted_tables:
-            folder = lake / database / table.name
-            shutil.rmtree(folder, ignore_errors=True)
-            folder.mkdir(parents=True)
-            conn.exec_driver_sql(
-                f"COPY (SELECT * FROM \"{table.name}\") TO '{folder / 'part-0.parquet'}' "
-                "(FORMAT parquet)"
-            )
-            spark.execute(text(f"DROP TABLE IF EXISTS `{database}`.`{table.name}`"))
-            spark.execute(
-                text(f"CREATE TABLE `{database}`.`{table.name}` USING parquet LOCATION '{folder}'")
-            )
     admin.dispose()
-    return create_engine(spark_url.rsplit("/", 1)[0] + f"/{database}")
+    catalog = create_engine(spark_url.rsplit("/", 1)[0] + f"/{database}")
+    publish(duck, str(lake / database), catalog)
+    return catalog
 
 
 def _duckdb_with(tmp: Path, fill: Callable[[Connection], None]) -> Engine:
@@ -160,11 +151,12 @@ def _compare(
     duck, spark = pair
     compared = 0
     with duck.connect() as d, spark.connect() as s:
+        settings = load_settings(d)  # the transactional store's, as results.fetch passes them
         for text_ in PERIODS:
             period = Period.parse(text_)
             for level in levels:
-                expected = fn(d, period, level, scope)
-                actual = fn(s, period, level, scope)
+                expected = fn(d, period, level, scope, settings)
+                actual = fn(s, period, level, scope, settings)
                 assert_same_frame(actual, expected, f"{fn.__name__} {text_} {level}")
                 compared += len(expected)
     return compared
@@ -227,13 +219,14 @@ def test_a_scoped_account_sees_on_spark_what_it_sees_on_duckdb(
 ) -> None:
     duck, spark = golden_pair
     with duck.connect() as d, spark.connect() as s:
+        settings = load_settings(d)
         for level in LEVELS:
             period = Period.parse("2025-09")
-            expected = scorecard(d, period, level, scope)
-            actual = scorecard(s, period, level, scope)
+            expected = scorecard(d, period, level, scope, settings)
+            actual = scorecard(s, period, level, scope, settings)
             assert_same_frame(actual, expected, f"scorecard {level} {scope.rows_key()}")
             # Independent of DuckDB: only the scope's own entities are listed.
-            everything = set(scorecard(s, period, level, EVERYTHING)["entity_id"])
+            everything = set(scorecard(s, period, level, EVERYTHING, settings)["entity_id"])
             seen = set(actual["entity_id"])
             assert seen < everything
             if scope is PLANNER and level == "staff":
@@ -253,9 +246,10 @@ def test_drill_rows_match_duckdb(golden_pair: Any, metric_id: str) -> None:
     duck, spark = golden_pair
     period = Period.parse("2025-09")
     with duck.connect() as d, spark.connect() as s:
+        settings = load_settings(d)
         for level, entity_id in (("staff", "P1"), ("sub_branch", "SB1"), ("branch", "BR")):
-            expected = drill(d, metric_id, level, entity_id, period, EVERYTHING)
-            actual = drill(s, metric_id, level, entity_id, period, EVERYTHING)
+            expected = drill(d, metric_id, level, entity_id, period, EVERYTHING, settings)
+            actual = drill(s, metric_id, level, entity_id, period, EVERYTHING, settings)
             assert len(expected) > 0, f"{metric_id} {entity_id}: nothing to compare"
             assert_same_frame(actual, expected, f"drill {metric_id} {level} {entity_id}")
 
