@@ -17,8 +17,8 @@ as an external table `{table}__v{version}` of that database, then `{table}` (a v
 by one reading the new version: a reader of `{table}` sees either the old version or the new one,
 never files being written. Why views and not `ALTER TABLE ... SET LOCATION`: a partitioned table's
 months would have to be registered again after the move (MSCK REPAIR), a window in which the table
-reads partly empty; a view is replaced in one metastore call, and the versioned table got its
-months registered when it was created. The switch is per table: between the first and the last
+reads partly empty; a view is replaced in one metastore call, and the versioned table has its
+months registered (MSCK REPAIR) before any view reads it. The switch is per table: between the first and the last
 of the ~20 view replacements (milliseconds) a query may read one table new and another old;
 that is why the dashboard computes from stored results keyed by the data version, which the
 import changes before the figures are warmed again.
@@ -94,9 +94,10 @@ def _sql_string(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def write_version(conn: Connection, root: str, version: str) -> dict[str, str]:
-    """Every published table of the DuckDB store as Parquet under `root`; {table: folder}."""
-    folders: dict[str, str] = {}
+def write_version(conn: Connection, root: str, version: str) -> dict[str, tuple[str, bool]]:
+    """Every published table of the DuckDB store as Parquet under `root`;
+    {table: (folder, written in month folders)}."""
+    folders: dict[str, tuple[str, bool]] = {}
     for table, month in published_tables():
         folder = f"{root.rstrip('/')}/{table.name}/v{version}"
         if "://" not in folder:
@@ -116,7 +117,7 @@ def write_version(conn: Connection, root: str, version: str) -> dict[str, str]:
             )
             target, options = folder, f"FORMAT parquet, PARTITION_BY ({PARTITION})"
         conn.exec_driver_sql(f"COPY ({query}) TO {_sql_string(target)} ({options})")
-        folders[table.name] = folder
+        folders[table.name] = (folder, month is not None and bool(rows))
     return folders
 
 
@@ -134,35 +135,45 @@ def _bq(name: str) -> str:
     return f"`{name}`"
 
 
-def current_version(spark: Connection, database: str, table: str) -> str | None:
-    """The version the view `table` reads (None: not published yet)."""
-    exists = spark.execute(text(f"SHOW TABLES IN {_bq(database)} LIKE '{table}'")).fetchall()
-    if not exists:
-        return None
-    rows = spark.execute(text(f"SHOW TBLPROPERTIES {_bq(database)}.{_bq(table)}")).fetchall()
-    return next((str(r[1]) for r in rows if r[0] == VERSION_PROPERTY), None)
+_VERSION_IN_PROPERTIES = re.compile(rf"{re.escape(VERSION_PROPERTY)}=(\d+)")
 
 
-def switch_catalog(spark: Connection, database: str, folders: dict[str, str], version: str) -> None:
+def catalog_state(spark: Connection, database: str) -> tuple[set[str], dict[str, str]]:
+    """Every table and view of `database`, and the version each published view reads: one
+    statement (each catalog call costs a round trip and a metastore lookup, ~0.3-2 s)."""
+    names: set[str] = set()
+    versions: dict[str, str] = {}
+    for row in spark.execute(text(f"SHOW TABLE EXTENDED IN {_bq(database)} LIKE '*'")):
+        name, information = str(row[1]), str(row[3])
+        names.add(name)
+        found = _VERSION_IN_PROPERTIES.search(information)
+        if found:
+            versions[name] = found.group(1)
+    return names, versions
+
+
+def switch_catalog(
+    spark: Connection, database: str, folders: dict[str, tuple[str, bool]], version: str
+) -> None:
     """Declare the new version's tables, then point every view at them (see the module's text)."""
     db = _bq(database)
     spark.execute(text(f"CREATE DATABASE IF NOT EXISTS {db}"))
     tables = {t.name: t for t, _m in published_tables()}
-    previous = {name: current_version(spark, database, name) for name in folders}
-    for name, folder in folders.items():
-        # Created over existing files: Spark takes the columns from them and, for a partitioned
-        # folder, registers its months (it repairs the new table itself).
+    names, previous = catalog_state(spark, database)
+    for name, (folder, partitioned) in folders.items():
+        # Created over existing files: Spark takes the columns (and the partition column) from
+        # them, but registers no month in the metastore: the repair does, before any reader
+        # can see the table (a partitioned table without its months reads empty).
+        versioned = f"{db}.{_bq(f'{name}__v{version}')}"
         spark.execute(
-            text(
-                f"CREATE TABLE IF NOT EXISTS {db}.{_bq(f'{name}__v{version}')} "
-                f"USING parquet LOCATION '{folder}'"
-            )
+            text(f"CREATE TABLE IF NOT EXISTS {versioned} USING parquet LOCATION '{folder}'")
         )
+        if partitioned:
+            spark.execute(text(f"MSCK REPAIR TABLE {versioned}"))
     _hold_point()
     for name in folders:
         columns = ", ".join(_bq(c.name) for c in tables[name].columns)
-        kind = spark.execute(text(f"SHOW TABLES IN {db} LIKE '{name}'")).fetchall()
-        if kind and previous[name] is None:
+        if name in names and name not in previous:
             # A table of that name not made here (an older set-up declared plain tables).
             spark.execute(text(f"DROP TABLE IF EXISTS {db}.{_bq(name)}"))
         spark.execute(
@@ -172,22 +183,16 @@ def switch_catalog(spark: Connection, database: str, folders: dict[str, str], ve
                 f"AS SELECT {columns} FROM {db}.{_bq(f'{name}__v{version}')}"
             )
         )
-    for name, folder in folders.items():
-        keep = {version, previous[name]}
-        _drop_old(spark, database, name, folder.rsplit("/", 1)[0], keep)
-
-
-def _drop_old(
-    spark: Connection, database: str, name: str, parent: str, keep: set[str | None]
-) -> None:
-    """Drop the versions of `name` other than `keep` (older ones, and any a crash left)."""
-    pattern = re.compile(rf"^{re.escape(name)}__v(\d+)$")
-    for row in spark.execute(text(f"SHOW TABLES IN {_bq(database)} LIKE '{name}__v*'")):
-        found = pattern.match(str(row[1]))
-        if found and found.group(1) not in keep:
-            # External tables: dropping one forgets it, the files are removed below.
-            spark.execute(text(f"DROP TABLE IF EXISTS {_bq(database)}.{_bq(str(row[1]))}"))
-    _prune_files(parent, keep)
+    # The previous version stays until the next publication; older ones and any a crash left
+    # go (external tables: dropping one forgets it, the files are removed below).
+    for name, (folder, _partitioned) in folders.items():
+        keep = {version, previous.get(name)}
+        pattern = re.compile(rf"^{re.escape(name)}__v(\d+)$")
+        for other in sorted(names):
+            found = pattern.match(other)
+            if found and found.group(1) not in keep:
+                spark.execute(text(f"DROP TABLE IF EXISTS {db}.{_bq(other)}"))
+        _prune_files(folder.rsplit("/", 1)[0], keep)
 
 
 def _prune_files(parent: str, keep: set[str | None]) -> None:
@@ -213,7 +218,7 @@ def publish(state: Engine, root: str, catalog: Engine | None = None) -> str:
             switch_catalog(spark, database, folders, version)
     else:
         # Files only (an external catalog reads them): the newest version and the one before.
-        for folder in folders.values():
+        for folder, _partitioned in folders.values():
             parent = folder.rsplit("/", 1)[0]
             if "://" not in parent:
                 older = sorted(p.name[1:] for p in Path(parent).glob("v*") if p.name[1:] < version)

@@ -310,3 +310,66 @@ def test_spark_compilation_and_duckdb_unchanged() -> None:
     proc = Interval().dialect_impl(spark).bind_processor(spark)
     day = dt.timedelta(days=1)
     assert (proc(day) if proc else day) == day
+
+
+# --- publishing to the lake: a publication killed in the middle ------------------------------------
+
+
+def _count(engine: Engine, table: str) -> int:
+    with engine.connect() as conn:
+        return int(conn.execute(text(f"SELECT count(*) FROM `{table}`")).scalar_one())
+
+
+def test_a_killed_publication_leaves_the_previous_version_readable(
+    spark_server: Any, tmp_path: Path
+) -> None:
+    import signal
+    import subprocess
+    import sys
+
+    from tests.test_import_process import wait_for
+
+    duck = _duckdb_with(tmp_path, insert_golden)
+    lake = spark_server.folder / "lake"
+    spark = _publish(duck, spark_server.url, "crash", lake)
+    with duck.connect() as d:
+        settings = load_settings(d)
+        before = scorecard(d, Period.parse("2025-09"), "staff", EVERYTHING, settings)
+    contacts = _count(spark, "contacts")
+    assert contacts > 0
+    with duck.begin() as conn:
+        conn.execute(text("DELETE FROM contacts"))  # the next version has none
+
+    hold = tmp_path / "hold"
+    os.mkfifo(hold)
+    env = {
+        **os.environ,
+        "WEALTH_LAKE": str(lake / "crash"),
+        "WEALTH_FACTS_URL": str(spark.url),
+        "WEALTH_LAKE_HOLD": str(hold),
+    }
+    db = f"duckdb:///{tmp_path / 'facts.duckdb'}"
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "data.lake", "--db", db], cwd=root, env=env, text=True,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )  # fmt: skip
+    wait_for(Path(str(hold) + ".ready"), proc, timeout=300)
+    # Every new file written and every new table declared: killed before the switch.
+    proc.send_signal(signal.SIGKILL)
+    proc.communicate()
+    assert len(list((lake / "crash" / "contacts").glob("v*"))) == 2
+    assert _count(spark, "contacts") == contacts  # still the previous version
+    with spark.connect() as s:
+        assert_same_frame(
+            scorecard(s, Period.parse("2025-09"), "staff", EVERYTHING, settings),
+            before,
+            "after kill",
+        )
+
+    # The next publication switches to the store's current state and drops the half version.
+    publish(duck, str(lake / "crash"), spark)
+    assert _count(spark, "contacts") == 0
+    assert len(list((lake / "crash" / "contacts").glob("v*"))) == 2  # previous + current
+    spark.dispose()
+    duck.dispose()
