@@ -82,12 +82,16 @@ def main() -> None:
                     for t, _m in published_tables()
                 }
             started = time.perf_counter()
-            version = publish(duck, str(lake), spark)
+            done = publish(duck, str(lake), spark)
             seconds = time.perf_counter() - started
             total = sum(rows.values())
             size = folder_bytes(lake)
             print(f"publish {total:>14,} rows {seconds:8.1f} s {total / seconds:12,.0f} rows/s")
-            print(f"parquet {size:>14,} bytes ({size / max(total, 1):.1f} bytes/row), v{version}")
+            print(
+                f"  of which Parquet files {done.write_seconds:.1f} s, Spark catalog "
+                f"{done.switch_seconds:.1f} s"
+            )
+            print(f"parquet {size:>14,} bytes ({size / max(total, 1):.1f} bytes/row)")
             for name, count in sorted(rows.items(), key=lambda kv: -kv[1])[:8]:
                 print(f"  {name:<20} {count:>12,} rows {folder_bytes(lake / name):>14,} bytes")
 
