@@ -129,3 +129,26 @@ def test_an_import_publishes_each_table_once_per_change(
     load(engine, write(tmp_path / "in4", {**BASE, "aum_monthly.csv": more + "0000002,2026-09,2\n"}))
     assert _versions(lake, "aum_monthly")[0] == v2 and len(_versions(lake, "aum_monthly")) == 2
     engine.dispose()
+
+
+def test_a_failed_publication_is_one_line_and_the_batch_stays_committed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from data.schema import Client
+    from tests.test_importer import BASE, load, write
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the lake should be")
+    monkeypatch.setenv("WEALTH_LAKE", str(blocked))
+    monkeypatch.delenv(FACTS_ENV_VAR, raising=False)
+    engine = make_engine(f"duckdb:///{tmp_path / 'store.duckdb'}")
+    upgrade(engine)
+    report = load(engine, write(tmp_path / "in", BASE))
+    assert report.committed
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(Client)).scalar_one() == 2
+    (warning,) = report.warnings
+    assert warning.startswith("the batch is committed but publishing to the lake failed (")
+    assert "python -m data.lake" in warning
+    assert "\n" not in warning and "Traceback" not in warning
+    engine.dispose()
