@@ -43,7 +43,7 @@ log = logging.getLogger("wealth.engine")
 
 # Spark SQL over HiveServer2 (`spark+pyhive://host:10000/db`, data/spark_dialect.py, needs
 # requirements-spark.txt): registered by name only, so nothing is imported unless a URL names it.
-# Why here and not as a `[project.entry-points."sqlalchemy.dialects"]` in pyproject.toml: entry
+# Why here as well as pyproject.toml's `[project.entry-points."sqlalchemy.dialects"]`: entry
 # points exist only for an installed distribution, and the project runs from its checkout; every
 # process that opens an engine imports this module first, which has the same effect.
 registry.register("spark.pyhive", "data.spark_dialect", "SparkDialect")
