@@ -303,6 +303,12 @@ def test_spark_compilation_and_duckdb_unchanged() -> None:
     for other in (duck, postgresql.dialect()):
         sql = str(closure.compile(dialect=other))
         assert " UNION " in sql and "UNION ALL" not in sql
+    # A CTE hint for DuckDB and PostgreSQL is dropped for Spark, which parses none.
+    hinted = select(column("a")).cte("hinted").prefix_with("MATERIALIZED")
+    hinted_sql = select(hinted.c.a)
+    assert "AS MATERIALIZED" not in str(hinted_sql.compile(dialect=spark))
+    assert "`hinted` AS" in str(hinted_sql.compile(dialect=spark))
+    assert "AS MATERIALIZED" in str(hinted_sql.compile(dialect=duck))
     plain = select(column("a")).union(select(column("b")))
     assert "UNION ALL" not in str(plain.compile(dialect=spark))  # only the recursive one
     exprs = select(
