@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Apache Spark for the metrics (issue 16): installs requirements-spark.txt (pyspark with its Thrift
-# Server jars, PyHive) into .venv and Java where missing, then
+# Server jars, PyHive) into .venv-spark (a venv of its own: with pyspark in .venv, every run of
+# ./test.sh would start Spark) and Java where missing, then
 #   ./spark.sh [pytest args]   runs tests/test_spark.py against a local Spark Thrift Server that
 #                              the tests start once (local[2], 1 GiB) and stop at the end;
 #   ./spark.sh serve           starts one for a first try and prints its URL (Ctrl-C stops it).
 set -euo pipefail
 cd "$(dirname "$0")"
 PY=${PYTHON:-python3}
-[ -x .venv/bin/python ] || "$PY" -m venv .venv
-.venv/bin/python -m pip install -q --disable-pip-version-check -r requirements-dev.txt -r requirements-spark.txt
+VENV=${WEALTH_SPARK_VENV:-.venv-spark}
+[ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -r requirements-dev.txt -r requirements-spark.txt
 if ! command -v java >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ]; then
     (apt-get update -qq && apt-get install -y -qq openjdk-17-jre-headless) >/dev/null
@@ -18,7 +20,7 @@ if ! command -v java >/dev/null 2>&1; then
   fi
 fi
 if [ "${1:-}" = serve ]; then
-  exec .venv/bin/python -m tests.spark_server
+  exec "$VENV/bin/python" -m tests.spark_server
 fi
 # WEALTH_TEST_SPARK=1: a Spark that does not start fails the tests instead of skipping them.
-WEALTH_TEST_SPARK=1 exec .venv/bin/python -m pytest tests/test_spark.py "$@"
+WEALTH_TEST_SPARK=1 exec "$VENV/bin/python" -m pytest -p no:cacheprovider tests/test_spark.py "$@"

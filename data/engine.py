@@ -1,6 +1,8 @@
 """The one gateway to the database: URL resolution, engine creation, and DuckDB's one-writer rule.
 
 `--db URL`, else `WEALTH_DB_URL`, else the embedded default (a DuckDB file beside the project).
+The imported CRM facts and every KPI query may live elsewhere: `WEALTH_FACTS_URL` (unset: the same
+database), e.g. a Spark Thrift Server or Kyuubi reading the lake (`facts_engine`, `facts_connection`).
 DuckDB lets one process hold the file for writing at a time, so DuckDB engines use no pool
 (every connection is short-lived and releases the file) and opening a connection waits and
 retries while another process (a scheduled import, say) holds it, then fails with a clear message.
@@ -21,10 +23,12 @@ import sys
 import threading
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.dialects import registry
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
@@ -32,6 +36,7 @@ from sqlalchemy.pool import NullPool
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "wealth.duckdb"
 ENV_VAR = "WEALTH_DB_URL"
+FACTS_ENV_VAR = "WEALTH_FACTS_URL"
 LOCK_WAIT_SECONDS = float(os.environ.get("WEALTH_DB_LOCK_WAIT", "30"))
 # How long the dashboard keeps a DuckDB file open after its last query (0: never).
 KEEP_OPEN_SECONDS = float(os.environ.get("WEALTH_DB_KEEP_OPEN", "3"))
@@ -40,6 +45,9 @@ log = logging.getLogger("wealth.engine")
 
 # Spark SQL over HiveServer2 (`spark+pyhive://host:10000/db`, data/spark_dialect.py, needs
 # requirements-spark.txt): registered by name only, so nothing is imported unless a URL names it.
+# Why here as well as pyproject.toml's `[project.entry-points."sqlalchemy.dialects"]`: entry
+# points exist only for an installed distribution, and the project runs from its checkout; every
+# process that opens an engine imports this module first, which has the same effect.
 registry.register("spark.pyhive", "data.spark_dialect", "SparkDialect")
 registry.register("spark", "data.spark_dialect", "SparkDialect")
 
@@ -297,6 +305,43 @@ def execute_without_pandas(engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", hide)
     event.listen(engine, "after_cursor_execute", show)
     event.listen(engine, "handle_error", show)
+
+
+_FACTS_ENGINES: dict[str, Engine] = {}
+_FACTS_LOCK = threading.Lock()
+
+
+def facts_url() -> str | None:
+    """The facts store's URL when it is a database of its own (None: the facts live beside the
+    transactional state, as for a branch on one DuckDB file)."""
+    return os.environ.get(FACTS_ENV_VAR) or None
+
+
+def facts_engine(state: Engine) -> Engine:
+    """The engine the KPI queries run on: `state` itself unless WEALTH_FACTS_URL names another
+    database. One engine per facts URL and process (Spark connections are pooled: opening a
+    HiveServer2 session costs a round trip and a session on the server)."""
+    url = facts_url()
+    if url is None or make_url(url) == state.url:
+        return state
+    with _FACTS_LOCK:
+        if url not in _FACTS_ENGINES:
+            _FACTS_ENGINES[url] = make_engine(url)
+        return _FACTS_ENGINES[url]
+
+
+@contextmanager
+def facts_connection(state: Engine, conn: Connection) -> Iterator[Connection]:
+    """A connection for the KPI queries of a request that holds `conn` on `state`: `conn`
+    itself when the facts live there (so nothing changes for a single database: the figures
+    are read in the same transaction as the data version and the settings), else one on the
+    facts engine."""
+    facts = facts_engine(state)
+    if facts is state:
+        yield conn
+        return
+    with facts.connect() as other:
+        yield other
 
 
 def db_label(engine: Engine) -> str:

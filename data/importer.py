@@ -57,6 +57,7 @@ from sqlalchemy.sql.elements import Label
 from data import audit
 from data.contract import BY_NAME, TABLES, Table, header_map
 from data.engine import PROJECT_ROOT, is_duckdb
+from data.lake import after_commit
 from data.life_cycle_references import reject_life_cycle_references
 from data.limits import listed
 from data.locks import ImportInProgress, import_lock
@@ -502,6 +503,7 @@ def import_sources(
             len(sources),
         )
     if report.committed:
+        report.warnings += after_commit(engine, report.changed)  # the lake (data/lake.py)
         _write_quarantine(report, quarantine_root)
         step(1.0, report.summary())
     return report

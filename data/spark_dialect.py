@@ -206,6 +206,20 @@ class SparkCompiler(HiveCompiler):
             kw["_spark_recursive"] = True
         return super().visit_cte(cte, **kw)
 
+    def _generate_prefixes(self, stmt: Any, prefixes: Any, **kw: Any) -> str:
+        # Spark parses no CTE hint (`WITH x AS MATERIALIZED (...)`, which a statement may give
+        # DuckDB and PostgreSQL for speed): dropped for a CTE, as Spark plans a CTE its own way;
+        # the rows are the same with or without it.
+        from sqlalchemy.sql.selectable import CTE
+
+        if isinstance(stmt, CTE):
+            prefixes = [
+                (prefix, dialect)
+                for prefix, dialect in prefixes
+                if str(prefix).strip().upper() not in ("MATERIALIZED", "NOT MATERIALIZED")
+            ]
+        return str(super()._generate_prefixes(stmt, prefixes, **kw))
+
     def visit_insert(self, *args: Any, **kwargs: Any) -> str:
         # Spark takes the standard INSERT INTO t (columns) VALUES ...; Hive's rewrite drops the
         # column list, which would put values into columns by position.

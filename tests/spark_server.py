@@ -24,7 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-DRIVER_MEMORY = "1g"
+# WEALTH_SPARK_MEMORY: the driver heap (local mode: all of Spark's heap); 1g is enough for the tests.
+DRIVER_MEMORY = os.environ.get("WEALTH_SPARK_MEMORY", "1g")
 MASTER = "local[2]"
 START_TIMEOUT = float(os.environ.get("WEALTH_SPARK_START_TIMEOUT", "240"))
 THRIFT_SERVER = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"

@@ -30,7 +30,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from data import audit
 from data.db import is_empty, upgrade
-from data.engine import KEEP_OPEN_SECONDS, make_engine
+from data.engine import KEEP_OPEN_SECONDS, facts_connection, make_engine
 from data.settings import load_settings
 from metrics.core.entities import Level
 from metrics.core.masking import has_personal_data
@@ -124,9 +124,10 @@ def _drill(
     version: str,
     _scope: Scope,
 ) -> pd.DataFrame:
-    with get_engine().connect() as conn:
+    engine = get_engine()
+    with engine.connect() as conn, facts_connection(engine, conn) as facts:
         return tables.drill(
-            conn,
+            facts,
             metric_id,
             level,  # type: ignore[arg-type]
             entity_id,

@@ -216,10 +216,12 @@ def run_table(args: argparse.Namespace, out: Any) -> None:
                     except ValueError as exc:
                         raise Refused(str(exc)) from None
                 else:
+                    from data.engine import facts_connection
                     from metrics.measures.tables import table_columns
 
                     kind = KINDS[args.command]
-                    table = table_columns(conn, kind, period, args.level, scope, settings)
+                    with facts_connection(engine, conn) as facts:  # KPIs: the facts store
+                        table = table_columns(facts, kind, period, args.level, scope, settings)
             except CalendarRangeError as exc:
                 raise Refused(str(exc)) from None
     finally:

@@ -42,6 +42,7 @@ import pyarrow as pa
 from sqlalchemy import Connection, Engine, delete, func, insert, or_, select
 from sqlalchemy.exc import DBAPIError
 
+from data.engine import facts_connection
 from data.schema import StoredResult
 from data.settings import load_settings
 from metrics.core import sql
@@ -196,7 +197,9 @@ def fetch(engine: Engine, request: Request, version: str | None = None) -> pd.Da
             if found is not None:
                 return found
         started = time.perf_counter()
-        frame = request.compute(conn, load_settings(conn))
+        settings = load_settings(conn)
+        with facts_connection(engine, conn) as facts:  # the KPI queries: the facts store
+            frame = request.compute(facts, settings)
         seconds = time.perf_counter() - started
     store(engine, key, current, frame, seconds)
     return frame
