@@ -46,9 +46,9 @@ from pathlib import Path
 
 from sqlalchemy import Connection, Engine, Table, text
 
+from data import tables
 from data.contract import TABLES
 from data.engine import facts_engine, is_duckdb, make_engine
-from data.schema import CalendarDay
 
 log = logging.getLogger("wealth.lake")
 
@@ -72,15 +72,12 @@ def published_tables() -> list[tuple[Table, str | None]]:
     """(table, the column its months come from, None: not partitioned), in contract order."""
     out: list[tuple[Table, str | None]] = []
     for contract in TABLES:
-        table = contract.model.__table__
-        assert isinstance(table, Table)
+        table = contract.model
         month = None
         if contract.name not in UNPARTITIONED:
             month = next(c.name for c in contract.columns if c.event and c.required)
         out.append((table, month))
-    calendar = CalendarDay.__table__
-    assert isinstance(calendar, Table)
-    out.append((calendar, None))  # a few thousand days; the KPIs join it with the facts
+    out.append((tables.calendar_days, None))  # a few thousand days; the KPIs join it with the facts
     return out
 
 
