@@ -127,3 +127,11 @@ def app_db(
     yield url
     st.cache_resource.clear()
     st.cache_data.clear()
+
+
+@pytest.fixture(autouse=True)
+def _reset_peak_memory() -> None:
+    """Each test's peak memory is its own (docs/reliability.md's "cases" lines report it)."""
+    from tests.reliability import reset_peak
+
+    reset_peak()
