@@ -17,6 +17,7 @@ from data import limits
 from data.importer import FileReport, quarantine_csv
 from data.readers import Problem
 from data.schema import Request
+from tests import reliability
 from tests.test_importer import base_loaded, file_report, load, write
 
 HEADER = "request_id,client_id,staff_id,received_at,acknowledged_at,resolved_at,summary\n"
@@ -54,6 +55,10 @@ def test_the_reported_case_loses_no_row(engine: Engine, tmp_path: Path) -> None:
             select(Request.summary).where(Request.request_id == "RQ00000050")
         ).scalar()
     assert stored == "第一行\n第二行"
+    reliability.record_case(
+        "2", "a quoted line break, then a 131,073-character field", engine.dialect.name,
+        tried=read, refused=rejected, test="test_import_conservation.py",
+    )  # fmt: skip
 
 
 SHAPES: dict[str, tuple[str, int, int]] = {
@@ -111,6 +116,10 @@ def test_rows_read_equal_rows_in_the_file(engine: Engine, tmp_path: Path, shape:
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(Request)).scalar()
     assert stored == rows - rejected
+    reliability.record_case(
+        "2", f"file shape: {shape}", engine.dialect.name, tried=rows, refused=rejected,
+        test="test_import_conservation.py",
+    )  # fmt: skip
 
 
 def test_a_row_of_a_million_fields_is_one_rejected_row(engine: Engine, tmp_path: Path) -> None:
@@ -127,6 +136,10 @@ def test_a_row_of_a_million_fields_is_one_rejected_row(engine: Engine, tmp_path:
     assert f.quarantine is not None
     header = next(csv.reader(io.StringIO(Path(f.quarantine).read_text(encoding="utf-8-sig"))))
     assert header == ["file", "line", "column", "reason", *[f"field_{i}" for i in range(1, 10)]]
+    reliability.record_case(
+        "3", "a row of 1,000,000 fields: one rejected row", engine.dialect.name,
+        tried=f.read, refused=f.rejected, test="test_import_conservation.py",
+    )  # fmt: skip
 
 
 def test_a_header_of_a_million_columns_is_refused_at_once(engine: Engine, tmp_path: Path) -> None:
@@ -135,6 +148,10 @@ def test_a_header_of_a_million_columns_is_refused_at_once(engine: Engine, tmp_pa
     assert file_report(report, "staff").refused == (
         "the header has 1,000,004 columns, over the limit of 1,024"
     )
+    reliability.record_case(
+        "3", "a header of 1,000,000 columns: refused at once", engine.dialect.name,
+        tried=1, refused=1, test="test_import_conservation.py",
+    )  # fmt: skip
 
 
 def test_unknown_columns_are_named_in_a_bounded_warning(engine: Engine, tmp_path: Path) -> None:
@@ -191,3 +208,7 @@ def test_quarantine_of_wide_rows_is_linear() -> None:
     small, large = _dedup_operations(2_000), _dedup_operations(8_000)
     assert small > 0, "the counting names were not used"
     assert 3.5 <= large / small <= 4.5, (small, large)
+    reliability.record_case(
+        "3", "quarantine of two wide rows: 4x the fields, about 4x the name operations",
+        "(no database)", tried=2, test="test_import_conservation.py",
+    )  # fmt: skip
