@@ -156,3 +156,11 @@ def tiny_served(
 @pytest.fixture(scope="session")
 def tiny_server(tiny_served: tuple[str, str]) -> str:
     return tiny_served[0]
+
+
+@pytest.fixture(autouse=True)
+def _reset_peak_memory() -> None:
+    """Each test's peak memory is its own (docs/reliability.md's "cases" lines report it)."""
+    from tests.reliability import reset_peak
+
+    reset_peak()

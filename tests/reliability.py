@@ -383,7 +383,77 @@ def document(results: dict[str, list[Line]]) -> str:
 
 
 # The document's sections, each written by its own test, in this order.
-SECTIONS = ("inputs", "files")
+SECTIONS = ("inputs", "files", "cases", "load")
+REPORT = Path(__file__).resolve().parent.parent / "docs" / "reliability.md"
+
+
+# --- issue 14, case by case: one line per test and database, written by the test that passed ---
+
+CASES_INTRO = (
+    "## Issue 14, case by case\n\n"
+    "Each line is written by the test named, when it passes (`tests.reliability.record_case`), "
+    "so a line's figures are those of its last passing run; do not edit by hand. *tried*: "
+    "hostile inputs, attempts or rows fed in; *refused*: turned down with a one-line reason, "
+    "as designed; *crashes*: a traceback, a raw database error or a hang; *rows lost*: rows "
+    "neither stored, counted nor quarantined. *Peak MiB*: the resident peak of the test's "
+    "own process during the test (its high-water mark is reset as each test starts; a case "
+    "that runs the product in a child process gives the child's peak, said in its note).\n\n"
+)
+CASES_HEADER = (
+    "| item | case | database | tried | refused | crashes | rows lost | peak MiB | test |\n"
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |\n"
+)
+
+
+def reset_peak() -> None:
+    """Reset this process's peak resident memory (VmHWM), as a test starts (Linux 4.0+)."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+    except OSError:
+        pass  # not Linux, or not allowed: the peak is then the process's since it started
+
+
+def peak_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def record_case(
+    item: str,
+    case: str,
+    database: str,
+    *,
+    tried: int,
+    refused: int = 0,
+    crashes: int = 0,
+    lost: int = 0,
+    peak: float | None = None,
+    test: str = "",
+    path: Path = REPORT,
+) -> None:
+    """Write (or replace) the line of `case` on `database` in the document's "cases" section.
+    Called at the end of a test, after its assertions: a failed run writes nothing."""
+    database = {"duckdb": "DuckDB", "postgresql": "PostgreSQL"}.get(database, database)
+    figures = [tried, refused, crashes, lost, round(peak if peak is not None else peak_mib())]
+    cells = [item, case.replace("|", "/"), database, *map(str, figures), test]
+    lines: dict[tuple[str, str, str], str] = {}
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    begin = "<!-- begin cases -->\n"
+    if begin in text:
+        body = text.split(begin, 1)[1].split("<!-- end cases -->", 1)[0]
+        for row in body.splitlines():
+            parts = [c.strip() for c in row.strip().strip("|").split(" | ")]
+            if row.startswith("| ") and len(parts) == 9 and parts[0][:1].isdigit():
+                lines[(parts[0], parts[1], parts[2])] = row
+    lines[(cells[0], cells[1], cells[2])] = "| " + " | ".join(cells) + " |"
+
+    def order(key: tuple[str, str, str]) -> tuple[int, str, str]:
+        return int(key[0].split(".")[0]), key[1], key[2]
+
+    rows = "".join(lines[k] + "\n" for k in sorted(lines, key=order))
+    write_section(path, "cases", CASES_INTRO + CASES_HEADER + rows)
 
 
 def write_section(path: Path, name: str, body: str) -> None:
@@ -425,3 +495,40 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+# --- issue 14, item 9: many users at once (written by the bench, not by a test) ---------------
+
+LOAD_INTRO = (
+    "## Many users at once (item 9)\n\n"
+    "Written by `python -m tests.bench.bench_load ... --record` (a command, not a test: its "
+    "times depend on the machine): signed-in Chromium sessions browsing Overview, Scorecards, "
+    "Planner and Supervision in turn against `python -m ui.serve` on the `branch` data set, "
+    "idle or while `python -m data load` of the same folder runs. *Served*: pages rendered "
+    "with their figures; *notices*: pages that said an import is in progress instead (DuckDB: "
+    "one process holds the file); *errors*: an exception, an error box, a busy warning or a "
+    "page not over within 120 s. The load average is the machine's (2 cores), which other "
+    "work shared: read the times with it.\n\n"
+)
+LOAD_HEADER = (
+    "| database | import | sessions x minutes | served | notices | errors | p50 s | p95 s "
+    "| server peak MiB | import | load average | measured |\n"
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |\n"
+)
+
+
+def record_load(cells: list[str], path: Path = REPORT) -> None:
+    """Write (or replace) one bench line, keyed by its first three cells."""
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    lines: dict[tuple[str, ...], str] = {}
+    begin = "<!-- begin load -->\n"
+    if begin in text:
+        body = text.split(begin, 1)[1].split("<!-- end load -->", 1)[0]
+        for row in body.splitlines():
+            parts = [c.strip() for c in row.strip().strip("|").split(" | ")]
+            if row.startswith("| ") and len(parts) == len(cells) and parts[0] != "database":
+                if not parts[0].startswith("---"):
+                    lines[tuple(parts[:3])] = row
+    lines[tuple(cells[:3])] = "| " + " | ".join(cells) + " |"
+    rows = "".join(lines[k] + "\n" for k in sorted(lines))
+    write_section(path, "load", LOAD_INTRO + LOAD_HEADER + rows)

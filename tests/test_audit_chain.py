@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select, text
 
 from data import audit, audit_chain
 from data.schema import AuditEvent
+from tests import reliability
 from tests.ui_support import ROOT, build_tiny_db, copy_db, errors, goto, signed_in
 
 
@@ -99,6 +100,10 @@ def test_plain_sql_tampering_is_named_by_the_command(engine: Engine, db_url: str
     if how in ("changed", "reordered"):
         broken = {"changed": ids[2], "reordered": ids[2]}[how]
         assert broken in line  # the event moved to position 2 is the third one written
+    reliability.record_case(
+        "11", f"audit row {how} with plain SQL: `audit verify` exits 1 naming it",
+        engine.dialect.name, tried=1, refused=1, test="test_audit_chain.py",
+    )  # fmt: skip
 
 
 def test_concurrent_writers_make_one_chain(engine: Engine) -> None:
@@ -123,6 +128,10 @@ def test_concurrent_writers_make_one_chain(engine: Engine) -> None:
     assert {event_id for _, event_id in chain} == {*ids, long_id}
     verdict = audit_chain.seal_and_verify(engine)
     assert verdict.ok and verdict.rows == 21, verdict.message
+    reliability.record_case(
+        "11", "20 concurrent audit writers and one long transaction: one chain",
+        engine.dialect.name, tried=21, test="test_audit_chain.py",
+    )  # fmt: skip
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from data.demo import DEMO_AS_OF, generate
 from data.engine import make_engine
 from data.importer import load_dir
 from data.schema import metadata
+from tests import reliability
 from tests.conftest import PG_SERVER
 from tests.ui_support import ROOT
 
@@ -130,6 +131,11 @@ def test_round_trip_gives_back_every_table(
     target = make_engine(other_url)
     assert independent_hashes(target) == before
     target.dispose()
+    reliability.record_case(
+        "10", f"backup, restore, restore again: {len(before)} tables' content hashes equal",
+        make_engine(db_url).dialect.name, tried=4, refused=2,
+        test="test_backup_restore.py (the commands run as child processes)",
+    )  # fmt: skip
 
 
 def test_a_changed_backup_file_is_refused(loaded: Engine, db_url: str, tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from tests import reliability
 from tests.e2e_support import expect, new_page, settle, sign_in, start_server
 from tests.test_hostile_names import HOST, make_hostile_db
 from tests.ui_support import DIRECTOR
@@ -67,6 +68,10 @@ def test_every_response_carries_the_security_headers(server: str) -> None:
         assert code in (200, 404), (path, code)
         got = {name: headers.get(name) for name in expected}
         assert got == expected, path
+    reliability.record_case(
+        "8", "security headers on every kind of response", "DuckDB",
+        tried=len(answers), test="test_e2e_hostile_names.py",
+    )  # fmt: skip
 
 
 def _body(url: str) -> str:
@@ -119,3 +124,7 @@ def test_hostile_names_fetch_nothing_outside_and_link_nothing(
     assert [u for u in outside if not u.startswith(MATERIAL_FAVICON)] == []
     violations = [m for m in console if "Content Security Policy" in m]
     assert all(MATERIAL_FAVICON in m and "has been blocked" in m for m in violations), violations
+    reliability.record_case(
+        "6", "link and image payloads in every name field, 6 pages in Chromium: no outside "
+        "request, no link", "DuckDB", tried=6, test="test_e2e_hostile_names.py",
+    )  # fmt: skip

@@ -20,7 +20,7 @@ import pytest
 
 from data.engine import make_engine
 from metrics.appraisal import schemes
-from tests.test_e2e_browser import (
+from tests.e2e_support import (
     ARGS,
     CHROMIUM,
     SHOTS,
@@ -30,7 +30,7 @@ from tests.test_e2e_browser import (
     settle,
     wait_healthy,
 )
-from tests.test_e2e_browser import playwright as pw
+from tests.e2e_support import playwright as pw
 from tests.test_e2e_schemes import rerun_after, runs
 from tests.ui_support import HEAD, PASSWORD, ROOT, build_tiny_db
 

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 from data import audit
 from data.cli import main as data_main
 from data.importer import QUARANTINE_ROOT, import_sources, sources_in_file
+from tests import reliability
 from tests.test_importer import AS_OF, BASE, write
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,10 @@ def test_a_command_line_import_is_audited(engine: Engine, db_url: str, tmp_path:
     assert list(events["username"]) == ["nightly", "(command line)"]
     assert events["target"].iloc[0] == batches[0]
     assert ['"committed": true' in d for d in events["detail"]] == [True, False]
+    reliability.record_case(
+        "8", "command-line imports (one committed, one refused) both audited", engine.dialect.name,
+        tried=2, refused=1, test="test_import_housekeeping.py",
+    )  # fmt: skip
 
 
 def _uploads() -> set[str]:
@@ -73,6 +78,10 @@ def test_uploads_leave_no_file_behind(engine: Engine, tmp_path: Path) -> None:
         "other.xlsx: not a readable .xlsx workbook (BadZipFile); ignored"
     ]
     assert _uploads() == before
+    reliability.record_case(
+        "8", "uploads (imported, refused, ignored) leave no file in var/uploads",
+        engine.dialect.name, tried=3, refused=2, test="test_import_housekeeping.py",
+    )  # fmt: skip
 
 
 @pytest.fixture
@@ -108,3 +117,7 @@ def test_metrics_commands_read_a_read_only_database(immutable_copy: Path) -> Non
     assert lines[0].startswith("entity_id,") and [line.split(",")[0] for line in lines[1:]] == [
         "B01S01"
     ]
+    reliability.record_case(
+        "8", "a metrics command on an immutable (chattr +i) database file", "DuckDB",
+        tried=1, test="test_import_housekeeping.py",
+    )  # fmt: skip

@@ -22,6 +22,7 @@ from data.demo import DEMO_AS_OF, generate
 from data.engine import make_engine
 from data.importer import ImportRefused, load_dir
 from data.schema import Client, OrgUnit, Staff
+from tests import reliability
 
 
 def _rewrite(path: Path, change: dict[str, dict[str, str]], key: str) -> None:
@@ -92,6 +93,10 @@ def test_an_extract_changing_referenced_rows_imports(
         assert conn.execute(
             select(Client.closed_on).where(Client.client_id == client)
         ).scalar() == dt.date(2026, 10, 25)
+    reliability.record_case(
+        "1", "an extract changing a referenced staff row, org unit and client", engine.dialect.name,
+        tried=sum(f.read for f in report.files), test="test_import_referenced_updates.py",
+    )  # fmt: skip
 
 
 def _table_hashes(engine: Engine) -> dict[str, tuple[int, str]]:
@@ -195,3 +200,7 @@ def test_a_constraint_the_importer_does_not_know_refuses_the_batch_plainly(
         events = audit.search(conn, action=audit.IMPORT)
     assert list(events["username"]) == ["ops"]
     assert '"committed": false' in events["detail"].iloc[0]
+    reliability.record_case(
+        "1", "a constraint the importer does not know: the batch refused plainly",
+        engine.dialect.name, tried=2, refused=2, test="test_import_referenced_updates.py",
+    )  # fmt: skip

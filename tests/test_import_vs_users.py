@@ -14,6 +14,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests import reliability
 from tests.test_import_process import ROOT, run_cli, wait_for
 from tests.test_importer import BASE, write
 
@@ -120,6 +121,11 @@ def test_an_import_gets_the_file_while_a_user_clicks(tmp_path: Path) -> None:
     assert set(kinds[:first_aside]) == {"ok 2"}
     assert set(kinds[first_aside : last_aside + 1]) <= {"aside", "ok 2"}
     assert set(kinds[last_aside + 1 :]) <= {"ok 2", "ok 3"} and kinds[-1] == "ok 3"
+    reliability.record_case(
+        "7", "a scheduled import while a simulated user opens a page every 0.3 s", "DuckDB",
+        tried=len(seen), refused=kinds.count("aside"),
+        test="test_import_vs_users.py (user: pages visited; refused: told an import runs)",
+    )  # fmt: skip
 
 
 HOLDER = """

@@ -14,6 +14,7 @@ from sqlalchemy import Engine, func, insert, select
 
 from data import accounts
 from data.schema import SigninAttempt
+from tests import reliability
 from tests.golden_data import insert_golden
 
 PASSWORD = "correct horse battery staple"
@@ -81,6 +82,10 @@ def test_thirty_parallel_wrong_passwords_get_one_checked(
     refused = [r for r in results if r.message != accounts.BAD_CREDENTIALS]
     assert len(refused) == ATTEMPTS - 1
     assert all(r.message.startswith("Too many failed sign-ins: wait") for r in refused)
+    reliability.record_case(
+        "5", "30 simultaneous wrong passwords: one checked", golden.dialect.name,
+        tried=ATTEMPTS, refused=len(refused), test="test_signin_race.py",
+    )  # fmt: skip
 
 
 def test_parallel_attempts_never_pass_the_ten_failure_lockout(
@@ -107,6 +112,11 @@ def test_parallel_attempts_never_pass_the_ten_failure_lockout(
     after = accounts.sign_in(golden, "boss", PASSWORD, now=later + dt.timedelta(minutes=1))
     assert after.locked and not after.ok
     assert verify.calls == 1
+    reliability.record_case(
+        "5", "30 simultaneous attempts after 9 failures: never past 10", golden.dialect.name,
+        tried=ATTEMPTS + 1, refused=sum(not r.ok for r in results) + 1,
+        test="test_signin_race.py",
+    )  # fmt: skip
 
 
 def test_the_right_password_in_a_storm_still_signs_in_once_alone(

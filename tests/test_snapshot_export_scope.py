@@ -16,6 +16,7 @@ from metrics.appraisal.snapshots import SnapshotError, take_table
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.exports import formats
+from tests import reliability
 from tests.golden_data import insert_golden
 from tests.test_metrics_cli import assert_refused, run
 
@@ -52,6 +53,10 @@ def test_export_of_another_sub_branchs_snapshot_is_refused(engine: Engine) -> No
         "P4",
     ]
     assert _exports(engine) == 2  # the refused ones are not exports
+    reliability.record_case(
+        "8", "exporting another sub-branch's snapshot: refused", engine.dialect.name,
+        tried=4, refused=2, test="test_snapshot_export_scope.py",
+    )  # fmt: skip
 
 
 def test_empty_snapshot_of_ones_own_scope_is_still_exported(engine: Engine) -> None:
@@ -79,3 +84,7 @@ def test_command_line_refuses_with_exit_2_and_writes_nothing(tmp_path: Path) -> 
     )  # fmt: skip
     assert_refused(done, f"no snapshot {sb2.snapshot_id} in your scope")
     assert not out.exists()
+    reliability.record_case(
+        "8", "`metrics export` of a snapshot outside one's scope: exit 2, no file", "DuckDB",
+        tried=1, refused=1, test="test_snapshot_export_scope.py",
+    )  # fmt: skip
