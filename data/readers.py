@@ -641,8 +641,11 @@ def read_regular(path: Path, limit: int | None = None) -> bytes:
                 f"the workbook is {size:,} bytes, over the limit of {limit:,} (save large "
                 "extracts as CSV)"
             )
-        data = handle.read(MAX_FILE_BYTES + 1)
+        # Never more than the limits allow: a larger read would reserve that much memory first.
+        data = handle.read(min(MAX_FILE_BYTES, limit or MAX_FILE_BYTES) + 1)
     check_size(size=len(data))  # it grew while being read
+    if limit is not None and len(data) > limit:
+        raise FileRefused(f"the workbook grew over the limit of {limit:,} bytes while being read")
     return data
 
 
