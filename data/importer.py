@@ -576,6 +576,9 @@ def import_sources(
             file_report = read_and_check(source, as_of, parquet)
             report.files.append(file_report)
             checked.append((source, file_report, None if file_report.refused else parquet))
+            # pyarrow's allocator keeps freed chunks for reuse: give them back before DuckDB's
+            # buffers grow in the database phase.
+            pa.default_memory_pool().release_unused()
         _database_phase(
             engine,
             report,
@@ -588,8 +591,11 @@ def import_sources(
             step,
             len(sources),
         )
+        if report.committed:
+            # After the commit, still under the import lock: the one place for what follows a
+            # committed batch (the quarantine files; publishing the batch elsewhere).
+            _write_quarantine(report, quarantine_root)
     if report.committed:
-        _write_quarantine(report, quarantine_root)
         step(1.0, report.summary())
     return report
 

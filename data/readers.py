@@ -379,10 +379,11 @@ def _careful_parse(source: _LineSource, number: int, header: list[str]) -> Itera
         yield _raw_chunk(header, cells, lines, problems)
 
 
-def _csv_chunks(text: io.TextIOBase, header: list[str]) -> Iterator[RawTable]:
+def _csv_chunks(text: io.TextIOBase, header: list[str], damaged: bool) -> Iterator[RawTable]:
     """Blocks of whole lines through pyarrow's reader; from the first block that needs it (a
-    quoted newline, a blank line, a ragged row) to the end, Python's csv module, line by line."""
-    fast = len(set(header)) == len(header)
+    quoted newline, a blank line, a ragged row) to the end, Python's csv module, line by line.
+    A file with damaged characters is read by the csv module throughout, as it always was."""
+    fast = len(set(header)) == len(header) and not damaged
     number, carry = 1, ""  # physical lines read (the header's); text after the last newline
     while True:
         piece = text.read(READ_CHUNK_CHARS)
@@ -430,7 +431,7 @@ def csv_stream(file: BinaryIO, encoding: Encoding | None = None) -> Stream:
 
     def chunks() -> Iterator[RawTable]:
         try:
-            for chunk in _csv_chunks(text, header):
+            for chunk in _csv_chunks(text, header, encoding.damaged):
                 chunk.encoding, chunk.damaged = encoding.name, encoding.damaged
                 yield chunk
         except UnicodeDecodeError:
