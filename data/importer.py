@@ -1,9 +1,12 @@
 """Importing a folder of contract files as one atomic, idempotent batch.
 
-1. Find the contract files (CSV, or XLSX sheets) and read + validate each one (no database yet,
-   so DuckDB's single-writer lock is held only for the short database phase).
-2. In one transaction: stage the good rows as text, reject rows whose `staff_id` / `client_id` /
-   `org_id` is neither in the batch nor stored (and a wrong referrer or report's plan:
+1. Find the contract files (CSV, or XLSX sheets) and read + validate each one as a stream, chunk
+   by chunk, the good rows spilled to a Parquet file (no database yet, so DuckDB's single-writer
+   lock is held only for the database phase). Memory holds a chunk, never a whole file.
+2. In one transaction: stage the good rows as text, reject a key seen again later in the same
+   file (naming the first line: found in the staging table, since a file's keys need not fit in
+   memory), reject rows whose `staff_id` / `client_id` / `org_id` is neither in the batch nor
+   stored (and a wrong referrer or report's plan:
    `data.life_cycle_references`), count inserted / updated / unchanged against the
    stored rows by the contract's keys, upsert, and record the batch in `import_history`.
 3. Write every rejected row to a quarantine CSV (file, line, column, reason, original values).
@@ -54,7 +57,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.elements import Label
 
-from data import audit
+from data import audit, limits
 from data.contract import BY_NAME, TABLES, Table, header_map
 from data.engine import PROJECT_ROOT, is_duckdb
 from data.lake import after_commit
@@ -63,14 +66,17 @@ from data.limits import listed
 from data.locks import ImportInProgress, import_lock
 from data.readers import (
     FileRefused,
+    NotUtf8,
     Problem,
-    RawTable,
+    Stream,
     check_size,
+    csv_stream,
+    detect_encoding,
     link_leaving,
-    read_csv_bytes,
+    open_regular,
     read_regular,
-    read_xlsx_sheet,
     xlsx_sheets,
+    xlsx_stream,
 )
 from data.schema import ImportBatch
 from data.validate import check
@@ -260,34 +266,20 @@ def _one_per_table(sources: list[Source]) -> list[Source]:
 # --- reading and validating one file ---------------------------------------------------------
 
 
-def _read(source: Source, report: FileReport) -> RawTable:
-    if source.refused is not None:
-        raise FileRefused(source.refused)
-    if source.data is not None:
-        check_size(size=len(source.data))
-        data = source.data
-    else:
-        data = read_regular(source.path)
-    report.sha256 = hashlib.sha256(data).hexdigest()
-    if source.sheet is not None or source.path.suffix.lower() == ".xlsx":
-        if source.sheet is None:
-            xlsx_sheets(io.BytesIO(data))  # raises the precise "not a workbook" reason
-        return read_xlsx_sheet(io.BytesIO(data), source.sheet or "")
-    return read_csv_bytes(data)
-
-
-def _map_header(raw: RawTable, table: Table, report: FileReport) -> dict[str, str]:
+def _map_header(header: list[str], table: Table, report: FileReport) -> dict[str, str]:
     accepted = header_map(table)
     columns: dict[str, str] = {}
     unknown = []
-    for header in raw.header:
-        name = accepted.get(header.lower())
+    for name_in_file in header:
+        name = accepted.get(name_in_file.lower())
         if name is None:
-            unknown.append(header)
+            unknown.append(name_in_file)
         elif name in columns:
-            raise FileRefused(f"column {name} appears twice ({columns[name]!r} and {header!r})")
+            raise FileRefused(
+                f"column {name} appears twice ({columns[name]!r} and {name_in_file!r})"
+            )
         else:
-            columns[name] = header
+            columns[name] = name_in_file
     if unknown:
         report.warnings.append(f"unknown columns ignored: {listed(unknown)}")
     missing = [c.name for c in table.columns if c.required and c.name not in columns]
@@ -296,23 +288,77 @@ def _map_header(raw: RawTable, table: Table, report: FileReport) -> dict[str, st
     return columns
 
 
-def read_and_check(source: Source, as_of: dt.date) -> tuple[FileReport, pa.Table | None]:
+def _spill_schema(table: Table) -> pa.Schema:
+    return pa.schema(
+        [pa.field(c.name, pa.string()) for c in table.columns] + [pa.field("_line", pa.int64())]
+    )
+
+
+def _check_stream(
+    stream: Stream, source: Source, as_of: dt.date, report: FileReport, spill: Path
+) -> None:
+    """Validate `stream` chunk by chunk; its good rows go to the Parquet file `spill`."""
+    report.encoding = stream.encoding
+    report.read, report.problems, report.warnings = 0, [], []
+    columns = _map_header(stream.header, source.table, report)
+    report.present = tuple(columns)
+    schema = _spill_schema(source.table)
+    with pq.ParquetWriter(spill, schema, compression="lz4") as writer:
+        for chunk in stream.chunks:
+            report.read += chunk.num_rows + len({p.line for p in chunk.problems})
+            checked = check(chunk, source.table, columns, as_of, xlsx=stream.encoding == "xlsx")
+            report.problems.extend(checked.problems)
+            writer.write_table(checked.table.select(schema.names).cast(schema))
+
+
+def _read_csv(source: Source, as_of: dt.date, report: FileReport, spill: Path) -> None:
+    with io.BytesIO(source.data) if source.data is not None else open_regular(source.path) as file:
+        if source.data is not None:
+            check_size(size=len(source.data))
+        try:
+            stream = csv_stream(file)
+            _check_stream(stream, source, as_of, report, spill)
+        except NotUtf8:
+            # Not UTF-8 after all (GBK, or a damaged character): read again, decoded as found.
+            stream = csv_stream(file, detect_encoding(file))
+            _check_stream(stream, source, as_of, report, spill)
+        assert stream.counted is not None
+        report.sha256 = stream.counted.sha.hexdigest()
+
+
+def _read_xlsx(source: Source, as_of: dt.date, report: FileReport, spill: Path) -> None:
+    if source.data is not None:
+        check_size(size=len(source.data))
+        data = source.data
+    else:
+        # A workbook larger than it may unpack to is refused before it is read into memory.
+        data = read_regular(source.path, limits.MAX_XLSX_UNPACKED_BYTES + limits.MIB)
+    report.sha256 = hashlib.sha256(data).hexdigest()
+    if source.sheet is None:
+        xlsx_sheets(io.BytesIO(data))  # raises the precise "not a workbook" reason
+    _check_stream(xlsx_stream(io.BytesIO(data), source.sheet or ""), source, as_of, report, spill)
+
+
+def read_and_check(source: Source, as_of: dt.date, spill: Path) -> FileReport:
+    """Read and validate one source; its good rows are in the Parquet file `spill` unless the
+    report says the file was refused."""
     report = FileReport(source.label, source.table.name)
     try:
-        raw = _read(source, report)
-        report.encoding = raw.encoding
-        report.read = raw.num_rows + len({p.line for p in raw.problems})
-        columns = _map_header(raw, source.table, report)
-        report.present = tuple(columns)
-    except FileRefused as exc:
-        report.refused = str(exc)
-        return report, None
-    except OSError as exc:
-        report.refused = f"cannot read the file: {exc.strerror or exc}"
-        return report, None
-    checked = check(raw, source.table, columns, as_of, xlsx=raw.encoding == "xlsx")
-    report.problems = checked.problems
-    return report, checked.table
+        if source.refused is not None:
+            raise FileRefused(source.refused)
+        if source.sheet is not None or source.path.suffix.lower() == ".xlsx":
+            _read_xlsx(source, as_of, report, spill)
+        else:
+            _read_csv(source, as_of, report, spill)
+    except (FileRefused, OSError) as exc:
+        if isinstance(exc, FileRefused):
+            report.refused = str(exc)
+        else:
+            report.refused = f"cannot read the file: {exc.strerror or exc}"
+        # A file refused part-way (it grew while being read) has no rows and no row problems.
+        report.read, report.problems = 0, []
+        spill.unlink(missing_ok=True)
+    return report
 
 
 # --- the database phase ----------------------------------------------------------------------
@@ -340,6 +386,51 @@ def _stage(conn: Connection, table: Table, parquet: Path, meta: MetaData) -> SAT
             pacsv.write_csv(batch, buffer, pacsv.WriteOptions(include_header=False))
             copy.write(buffer.getvalue())
     return stg
+
+
+def _reject_duplicate_keys(
+    conn: Connection, table: Table, stg: SATable, report: FileReport
+) -> None:
+    """A key seen again later in the same file: the later rows are rejected, naming the first.
+    Checked among the file's valid rows (those staged), before any reference, as one query: a
+    file's keys are not held in memory. Two empty optional key cells are the same key."""
+    keys = [stg.c[k] for k in table.key]
+    required = {c.name for c in table.columns if c.required}
+    first = (
+        select(*keys, func.min(stg.c._line).label("first_line"))
+        .group_by(*keys)
+        .having(func.count() > 1)
+        .subquery("first_seen")
+    )
+    rows = conn.execute(
+        select(stg.c._line, first.c.first_line, *[stg.c[c.name] for c in table.columns])
+        .join(
+            first,
+            and_(
+                *[
+                    stg.c[k] == first.c[k]
+                    if k in required
+                    else stg.c[k].is_not_distinct_from(first.c[k])
+                    for k in table.key
+                ]
+            ),
+        )
+        .where(stg.c._line > first.c.first_line)
+        .order_by(stg.c._line)
+    ).all()
+    if not rows:
+        return
+    position = {c.name: 2 + i for i, c in enumerate(table.columns)}
+    found = []
+    for row in rows:
+        shown = ", ".join(row[position[k]] or "" for k in table.key)
+        reason = f"duplicate key ({', '.join(table.key)}) = ({shown}), first on line {row[1]}"
+        # The file's own cells are gone (streamed): the quarantine shows the values as read.
+        values = {name: row[position[name]] or "" for name in report.present}
+        found.append(Problem(row[0], table.key[-1], reason, values))
+    # In line order among the file's other problems, as when the file was checked whole.
+    report.problems = sorted(report.problems + found, key=lambda p: (p.line, p.column))
+    conn.execute(delete(stg).where(stg.c._line.in_([r[0] for r in rows])))
 
 
 def _reject_unknown_references(
@@ -482,14 +573,13 @@ def import_sources(
         checked: list[tuple[Source, FileReport, Path | None]] = []
         for i, source in enumerate(sources):
             step(i / (len(sources) + 1), f"reading {source.label}")
-            file_report, rows = read_and_check(source, as_of)
+            parquet = Path(spill) / f"{source.table.name}.parquet"
+            file_report = read_and_check(source, as_of, parquet)
             report.files.append(file_report)
-            parquet = None
-            if rows is not None:
-                parquet = Path(spill) / f"{source.table.name}.parquet"
-                pq.write_table(rows, parquet, compression="lz4")
-            del rows
-            checked.append((source, file_report, parquet))
+            checked.append((source, file_report, None if file_report.refused else parquet))
+            # pyarrow's allocator keeps freed chunks for reuse: give them back before DuckDB's
+            # buffers grow in the database phase.
+            pa.default_memory_pool().release_unused()
         _database_phase(
             engine,
             report,
@@ -502,9 +592,13 @@ def import_sources(
             step,
             len(sources),
         )
+        if report.committed:
+            # After the commit, still under the import lock: the one place for what follows a
+            # committed batch (the quarantine files; publishing the batch elsewhere).
+            _write_quarantine(report, quarantine_root)
+            # Under the lock too: the lake copy is read from the file the batch just committed.
+            report.warnings += after_commit(engine, report.changed)  # the lake (data/lake.py)
     if report.committed:
-        report.warnings += after_commit(engine, report.changed)  # the lake (data/lake.py)
-        _write_quarantine(report, quarantine_root)
         step(1.0, report.summary())
     return report
 
@@ -538,6 +632,7 @@ def _database_phase(
                 stage = f"staging {source.label}"
                 stg = _stage(conn, source.table, parquet, meta)
                 staged[source.table.name] = stg
+                _reject_duplicate_keys(conn, source.table, stg, file_report)
                 _reject_unknown_references(conn, source.table, stg, staged, file_report)
                 reject_life_cycle_references(conn, source.table, stg, staged, file_report.problems)
             if all_or_nothing and (report.rejected or report.refused_files):

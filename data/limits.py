@@ -12,8 +12,14 @@ import os
 
 MIB = 1 << 20
 
-# The largest file read (a head office's CSV extract is a few hundred MB).
-MAX_FILE_BYTES = int(os.environ.get("WEALTH_MAX_FILE_MB", "1024")) * MIB
+# The largest file read. Files are streamed, so this bounds the time an import may take, not its
+# memory: a head office's largest CSV extract (contacts) is about 1.1 GB.
+MAX_FILE_BYTES = int(os.environ.get("WEALTH_MAX_FILE_MB", "16384")) * MIB
+
+# Characters in one physical line of a CSV: a longer line is read past, never kept whole, and
+# rejected as a row (a contract row is a few hundred characters; a row of a million fields, which
+# the importer must still count and reject as one row, is two million).
+MAX_LINE_CHARS = int(os.environ.get("WEALTH_MAX_LINE_MB", "32")) * MIB
 
 # An XLSX is a zip: its parts are checked by their unpacked size before openpyxl reads them (a
 # 1 MB workbook can unpack to gigabytes). Larger extracts belong in CSV.

@@ -1,6 +1,9 @@
-"""Reading one contract file (CSV or one XLSX sheet) into columns of strings with physical lines.
+"""Reading one contract file (CSV or one XLSX sheet) as chunks of string columns with physical lines.
 
-Everything here is about bytes and text: encoding detection, CSV structure (ragged rows, quotes,
+Files are streamed: a CSV is decoded and parsed block by block (pyarrow's C++ reader for blocks
+of one-line records, Python's csv module from the first block that needs it), an XLSX sheet row
+by row (openpyxl's read-only mode), and handed on in chunks of about 100,000 rows, so the memory
+an import takes does not grow with the file. Everything here is about bytes and text: encoding detection, CSV structure (ragged rows, quotes,
 NUL bytes), XLSX cells. Types and rules are checked later (`data.validate`). A problem that makes
 a row unreadable becomes a `Problem` with the physical line; a problem that makes the whole file
 unreadable raises `FileRefused`.
@@ -8,16 +11,19 @@ unreadable raises `FileRefused`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
+import hashlib
 import io
 import os
 import re
 import stat
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from zlib import error as zlib_error
 
 import pyarrow as pa
@@ -31,9 +37,16 @@ UTF8_BOM = b"\xef\xbb\xbf"
 # A quoted value may span at most this many physical lines: an opening quote not closed by then
 # is taken as unbalanced, its line is rejected and the lines after it are read again as rows.
 MAX_RECORD_LINES = 100
+# Text read per block: each block is parsed and validated before the next is read.
+READ_CHUNK_CHARS = 8 << 20
+READ_BUFFER_BYTES = 1 << 20
+SOURCE_CHUNK_CHARS = 1 << 20
+DETECT_CHUNK_BYTES = 4 << 20
+# Rows per chunk where rows are gathered one by one (the careful CSV path, XLSX sheets).
+CAREFUL_CHUNK_ROWS = 100_000
 # Python's csv module refuses fields over 131,072 characters and then cannot go on reliably: a
-# field is bounded by the file instead, and the contract's length rules reject the row.
-csv.field_size_limit(max(csv.field_size_limit(), limits.MAX_FILE_BYTES))
+# field is bounded by the record's lines instead, and the contract's length rules reject the row.
+csv.field_size_limit(max(csv.field_size_limit(), MAX_RECORD_LINES * limits.MAX_LINE_CHARS))
 
 
 class FileRefused(Exception):
@@ -66,43 +79,95 @@ class RawTable:
         return len(self.lines)
 
 
-def decode(data: bytes) -> tuple[str, str, list[int]]:
-    """(text, encoding name, physical lines holding undecodable bytes).
+class NotUtf8(Exception):
+    """A byte sequence is not UTF-8: the file is read again once its encoding is known."""
 
-    UTF-8 with or without BOM, else GB18030 (a superset of GBK). A UTF-8 file with a few broken
-    sequences (a truncated character) stays UTF-8 and only those lines are reported; a file that
-    is neither is refused rather than guessed.
-    """
-    if data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM) :]
-        name = "utf-8-sig"
-    else:
-        name = "utf-8"
-    try:
-        return data.decode("utf-8"), name, []
-    except UnicodeDecodeError:
-        pass
-    # GB18030 decodes almost any byte string, so a UTF-8 file with a damaged character would be
-    # read as nonsense. Text that is mostly valid UTF-8 stays UTF-8 and its damaged lines are named.
-    text = data.decode("utf-8", errors="replace")
-    bad = text.count("\ufffd")
-    valid_non_ascii = sum(1 for ch in text if ord(ch) > 127) - bad
-    if valid_non_ascii >= 4 * bad:
-        bad_lines = [i + 1 for i, line in enumerate(text.split("\n")) if "\ufffd" in line]
-        return text, name, bad_lines
+
+@dataclass
+class Encoding:
+    name: str  # as reported: utf-8, utf-8-sig or gb18030
+    errors: str = "strict"  # "replace" for a UTF-8 file with a few damaged characters
+
+    @property
+    def damaged(self) -> bool:
+        return self.errors != "strict"
+
+
+def detect_encoding(handle: BinaryIO) -> Encoding:
+    """The encoding of a file that is not strict UTF-8, by a streaming pass (nothing kept).
+
+    A file that is mostly valid UTF-8 with a few broken sequences (a truncated character) stays
+    UTF-8 and those cells are rejected; else GB18030 (a superset of GBK); a file that is neither
+    is refused rather than guessed. GB18030 decodes almost any byte string, so the UTF-8 test
+    comes first."""
+    handle.seek(0)
+    name = "utf-8-sig" if handle.read(len(UTF8_BOM)) == UTF8_BOM else "utf-8"
     if name == "utf-8":
+        handle.seek(0)
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+    bad = non_ascii = 0
+    while chunk := handle.read(DETECT_CHUNK_BYTES):
+        text = decoder.decode(chunk)
+        bad += text.count("\ufffd")
+        non_ascii += len(text) - len(text.encode("ascii", "ignore"))
+    text = decoder.decode(b"", final=True)
+    bad += text.count("\ufffd")
+    non_ascii += len(text) - len(text.encode("ascii", "ignore"))
+    if non_ascii - bad >= 4 * bad:
+        return Encoding(name, "replace")
+    if name == "utf-8":
+        handle.seek(0)
+        strict = codecs.getincrementaldecoder("gb18030")()
         try:
-            return data.decode("gb18030"), "gb18030", []
+            while chunk := handle.read(DETECT_CHUNK_BYTES):
+                strict.decode(chunk)
+            strict.decode(b"", final=True)
+            return Encoding("gb18030")
         except UnicodeDecodeError:
             pass
     raise FileRefused("encoding not recognised: the file is neither UTF-8 nor GB18030/GBK")
 
 
-def _header(text: str) -> list[str]:
-    end = text.find("\n")
-    first_line = text if end < 0 else text[: end + 1]  # a header never spans lines
+class CountedReader(io.RawIOBase):
+    """A binary file as the CSV reader reads it: hashed (the import history's sha256), counted
+    and refused past MAX_FILE_BYTES (a file that grows while being read)."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.handle = handle
+        self.sha = hashlib.sha256()
+        self.size = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.handle.read(len(buffer))
+        n = len(data)
+        buffer[:n] = data
+        self.sha.update(data)
+        self.size += n
+        check_size(size=self.size)
+        return n
+
+
+@dataclass
+class Stream:
+    """One file's header, then its data rows in chunks (`RawTable`s) as the file is read."""
+
+    header: list[str]
+    encoding: str
+    chunks: Iterator[RawTable]
+    # The bytes read, for the import history's sha256 once `chunks` is exhausted (CSV only).
+    counted: CountedReader | None = None
+
+
+def _header(line: str) -> list[str]:
+    if len(line) > limits.MAX_LINE_CHARS:
+        raise FileRefused(
+            f"the header line is over {limits.MAX_LINE_CHARS:,} characters (not a CSV header)"
+        )
     try:
-        first = next(csv.reader(io.StringIO(first_line, newline="")), None)
+        first = next(csv.reader(io.StringIO(line, newline="")), None)
     except csv.Error as exc:
         raise FileRefused(f"the header row is not valid CSV ({exc})") from None
     if not first or not any(cell.strip() for cell in first):
@@ -118,33 +183,83 @@ def _physical_line_count(text: str) -> int:
     return text.count("\n") + (0 if text.endswith("\n") or not text else 1)
 
 
-def _fast_parse(text: str, header: list[str]) -> dict[str, pa.Array] | None:
-    """pyarrow's C++ reader, when every record sits on one physical line (the usual case)."""
-    if len(set(header)) != len(header) or "\r" in text.replace("\r\n", ""):
-        return None
+def _fast_parse(text: str, width: int, final: bool) -> dict[int, pa.Array] | None:
+    """pyarrow's C++ reader on a block of whole lines, when every record sits on one physical
+    line (the usual case); None when the block needs the careful path."""
+    if "\r" in text.replace("\r\n", ""):
+        return None  # a bare CR ends a physical line for the careful path, not for pyarrow
     try:
         table = pacsv.read_csv(
             io.BytesIO(text.encode("utf-8")),
-            read_options=pacsv.ReadOptions(
-                column_names=[f"c{i}" for i in range(len(header))], skip_rows=1
-            ),
-            # Blank lines are no rows (as in the careful path): a file with some takes that path.
+            read_options=pacsv.ReadOptions(column_names=[f"c{i}" for i in range(width)]),
+            # Blank lines are no rows (as in the careful path): a block with some takes that path.
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"c{i}": pa.string() for i in range(len(header))},
+                column_types={f"c{i}": pa.string() for i in range(width)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
         )
     except pa.ArrowInvalid:
         return None
-    if table.num_rows + 1 != _physical_line_count(text):
+    if table.num_rows != _physical_line_count(text):
         return None  # a quoted newline or a blank line: physical lines need the careful path
-    return {name: table.column(i).combine_chunks() for i, name in enumerate(header)}
+    if not final and table.num_rows:
+        # pyarrow takes a quote still open at the end of its input as closed there: a record
+        # going on in the next block. Its last value then holds the line's end.
+        last = [table.column(i)[table.num_rows - 1].as_py() for i in range(width)]
+        if any("\n" in value or "\r" in value for value in last):
+            return None
+    return {i: table.column(i).combine_chunks() for i in range(width)}
 
 
 class _RecordTooLong(Exception):
     """A quoted value went on for more than MAX_RECORD_LINES physical lines."""
+
+
+_EOL = re.compile(r"[\r\n]")
+_OVERLONG = object()  # a physical line over MAX_LINE_CHARS, skipped without being kept
+
+
+class _LineSource:
+    """Physical lines, ended by \\n, \\r\\n or \\r as Python's own text files end them with
+    newline="", of `prefix` and then of `stream`; a line over MAX_LINE_CHARS is read past (never
+    kept whole) and returned as `_OVERLONG`."""
+
+    def __init__(self, prefix: str, stream: io.TextIOBase) -> None:
+        self.buffer, self.pos, self.stream, self.eof = prefix, 0, stream, False
+
+    def _more(self) -> bool:
+        if self.eof:
+            return False
+        more = self.stream.read(SOURCE_CHUNK_CHARS)
+        if not more:
+            self.eof = True
+            return False
+        self.buffer = self.buffer[self.pos :] + more
+        self.pos = 0
+        return True
+
+    def readline(self) -> object:
+        searched, overlong = self.pos, False
+        while True:
+            found = _EOL.search(self.buffer, searched)
+            if found is not None:
+                end = found.end()
+                if found.group() == "\r" and end == len(self.buffer) and self._more():
+                    searched = 0  # is this \r followed by \n? (the buffer was rebased)
+                    continue
+                if end < len(self.buffer) and self.buffer[end - 1] == "\r":
+                    end += self.buffer[end] == "\n"
+                line, self.pos = self.buffer[self.pos : end], end
+                return _OVERLONG if overlong else line
+            if len(self.buffer) - self.pos > limits.MAX_LINE_CHARS:
+                overlong = True
+                self.pos = len(self.buffer)  # dropped: only its end is looked for
+            searched = len(self.buffer) - self.pos
+            if not self._more():
+                line, self.pos = self.buffer[self.pos :], len(self.buffer)
+                return _OVERLONG if overlong else line
 
 
 class _PhysicalLines:
@@ -152,12 +267,12 @@ class _PhysicalLines:
     so that a broken record can be rejected by its first line and the lines after it read again
     (one stray quote must not swallow the rest of the file)."""
 
-    def __init__(self, text: str) -> None:
-        self.source = io.StringIO(text, newline="")
-        self.source.readline()  # the header (line 1), read by `_header`
-        self.number = 1
+    def __init__(self, source: _LineSource, number: int) -> None:
+        self.source = source
+        self.number = number  # the physical lines read so far (the header included)
         self.replay: list[tuple[int, str]] = []  # a stack: the next line is last
         self.record: list[tuple[int, str]] = []
+        self.overlong: list[int] = []
 
     def __iter__(self) -> _PhysicalLines:
         return self
@@ -168,11 +283,15 @@ class _PhysicalLines:
         if self.replay:
             item = self.replay.pop()
         else:
-            line = self.source.readline()
-            if not line:
-                raise StopIteration
-            self.number += 1
-            item = (self.number, line)
+            while True:
+                line = self.source.readline()
+                if line == "":
+                    raise StopIteration
+                self.number += 1
+                if line is not _OVERLONG:
+                    break
+                self.overlong.append(self.number)  # rejected by the caller, never parsed
+            item = (self.number, str(line))
         self.record.append(item)
         return item[1]
 
@@ -188,16 +307,28 @@ def _fields_kept(row: list[str], width: int) -> dict[str, str]:
     return {f"field_{i + 1}": v for i, v in enumerate(row[: width + 5])}
 
 
-def _careful_parse(text: str, header: list[str], raw: RawTable) -> None:
-    """Python's csv module, row by row, for files with quoted newlines, ragged rows or bad quotes.
+def _raw_chunk(
+    header: list[str], cells: list[list[str]], lines: list[int], problems: list[Problem]
+) -> RawTable:
+    columns = {name: pa.array(cells[i], type=pa.string()) for i, name in enumerate(header)}
+    return RawTable(header, columns, list(lines), "", list(problems))
+
+
+def _careful_parse(source: _LineSource, number: int, header: list[str]) -> Iterator[RawTable]:
+    """Python's csv module, row by row, for files with quoted newlines, ragged rows or bad quotes,
+    in chunks of CAREFUL_CHUNK_ROWS rows.
 
     Every record is either kept or rejected with its first physical line, so rows read equal
     rows in the file, whatever its shape."""
-    feed = _PhysicalLines(text)
+    feed = _PhysicalLines(source, number)
     reader = csv.reader(feed, strict=True)
     cells: list[list[str]] = [[] for _ in header]
     lines: list[int] = []
+    problems: list[Problem] = []
     while True:
+        if len(lines) >= CAREFUL_CHUNK_ROWS:
+            yield _raw_chunk(header, cells, lines, problems)
+            cells, lines, problems = [[] for _ in header], [], []
         feed.record = []
         try:
             row = next(reader)
@@ -216,13 +347,18 @@ def _careful_parse(text: str, header: list[str], raw: RawTable) -> None:
                 )
             else:
                 reason = f"malformed CSV: {exc} (a stray quote?)"
-            raw.problems.append(Problem(number, "", reason, {"text": line.rstrip("\r\n")[:1000]}))
+            problems.append(Problem(number, "", reason, {"text": line.rstrip("\r\n")[:1000]}))
             continue
+        finally:
+            for overlong in feed.overlong:
+                reason = f"a line of more than {limits.MAX_LINE_CHARS:,} characters"
+                problems.append(Problem(overlong, "", reason))
+            feed.overlong = []
         start, last = feed.record[0][0], feed.record[-1][0]
         if not row or (len(row) == 1 and not row[0].strip()):
             continue  # blank line
         if len(row) != len(header):
-            raw.problems.append(
+            problems.append(
                 Problem(
                     start,
                     "",
@@ -239,22 +375,69 @@ def _careful_parse(text: str, header: list[str], raw: RawTable) -> None:
         for i, value in enumerate(row):
             cells[i].append(value)
         lines.append(start)
-    raw.columns = {name: pa.array(cells[i], type=pa.string()) for i, name in enumerate(header)}
-    raw.lines = lines
+    if lines or problems:
+        yield _raw_chunk(header, cells, lines, problems)
 
 
-def read_csv_bytes(data: bytes) -> RawTable:
-    text, encoding, bad_lines = decode(data)
-    header = _header(text)
-    raw = RawTable(header, {}, [], encoding)
-    columns = None if bad_lines else _fast_parse(text, header)
-    if columns is not None:
-        raw.columns = columns
-        raw.lines = pa.array(range(2, 2 + len(columns[header[0]]) if header else 2), pa.int64())
-    else:
-        _careful_parse(text, header, raw)
-    raw.damaged = bool(bad_lines)
-    return raw
+def _csv_chunks(text: io.TextIOBase, header: list[str], damaged: bool) -> Iterator[RawTable]:
+    """Blocks of whole lines through pyarrow's reader; from the first block that needs it (a
+    quoted newline, a blank line, a ragged row) to the end, Python's csv module, line by line.
+    A file with damaged characters is read by the csv module throughout, as it always was."""
+    fast = len(set(header)) == len(header) and not damaged
+    number, carry = 1, ""  # physical lines read (the header's); text after the last newline
+    while True:
+        piece = text.read(READ_CHUNK_CHARS)
+        data = carry + piece
+        if piece:
+            cut = data.rfind("\n") + 1
+            if cut == 0 and len(data) <= limits.MAX_LINE_CHARS:
+                carry = data  # a line longer than a block: read on
+                continue
+            block, carry = data[:cut], data[cut:]
+        else:
+            block, carry = data, ""
+            if not block:
+                return
+        columns = _fast_parse(block, len(header), not piece) if fast else None
+        if columns is None:
+            yield from _careful_parse(_LineSource(block + carry, text), number, header)
+            return
+        count = _physical_line_count(block)
+        lines = pa.array(range(number + 1, number + 1 + count), pa.int64())
+        number += count
+        yield RawTable(header, {name: columns[i] for i, name in enumerate(header)}, lines, "")
+
+
+def csv_stream(file: BinaryIO, encoding: Encoding | None = None) -> Stream:
+    """A CSV file (seekable: a regular file, an upload's bytes) read in chunks. Without
+    `encoding` it is taken as UTF-8 (a BOM is skipped) and `NotUtf8` is raised, possibly after
+    some chunks, at the first byte that is not: the caller then reads it again with
+    `detect_encoding`'s answer."""
+    file.seek(0)
+    if encoding is None:
+        encoding = Encoding("utf-8-sig" if file.read(len(UTF8_BOM)) == UTF8_BOM else "utf-8")
+        file.seek(0)
+    counted = CountedReader(file)
+    text = io.TextIOWrapper(
+        io.BufferedReader(counted, READ_BUFFER_BYTES),
+        encoding=encoding.name,
+        errors=encoding.errors,
+        newline="",
+    )
+    try:
+        header = _header(text.readline(limits.MAX_LINE_CHARS + 1))
+    except UnicodeDecodeError:
+        raise NotUtf8 from None
+
+    def chunks() -> Iterator[RawTable]:
+        try:
+            for chunk in _csv_chunks(text, header, encoding.damaged):
+                chunk.encoding, chunk.damaged = encoding.name, encoding.damaged
+                yield chunk
+        except UnicodeDecodeError:
+            raise NotUtf8 from None
+
+    return Stream(header, encoding.name, chunks(), counted)
 
 
 def _cell_text(value: object) -> str:
@@ -364,7 +547,8 @@ def xlsx_sheets(path: Path | io.BytesIO) -> list[str]:
         book.close()  # type: ignore[attr-defined]
 
 
-def read_xlsx_sheet(path: Path | io.BytesIO, sheet: str) -> RawTable:
+def xlsx_stream(path: Path | io.BytesIO, sheet: str) -> Stream:
+    """One sheet, read row by row in openpyxl's read-only mode, in chunks of CAREFUL_CHUNK_ROWS."""
     book: Any = _open_book(path, data_only=True)
     try:
         rows = book[sheet].iter_rows(values_only=True)
@@ -375,16 +559,29 @@ def read_xlsx_sheet(path: Path | io.BytesIO, sheet: str) -> RawTable:
             raise FileRefused(
                 f"the header has {len(first):,} columns, over the limit of {limits.MAX_COLUMNS:,}"
             )
-        header = [_cell_text(v).strip() for v in first]
-        while header and not header[-1]:
-            header.pop()
+    except BaseException:
+        book.close()
+        raise
+    header = [_cell_text(v).strip() for v in first]
+    while header and not header[-1]:
+        header.pop()
+    return Stream(header, "xlsx", _xlsx_chunks(book, rows, header))
+
+
+def _xlsx_chunks(
+    book: Any, rows: Iterator[tuple[object, ...]], header: list[str]
+) -> Iterator[RawTable]:
+    try:
         cells: list[list[str]] = [[] for _ in header]
         lines: list[int] = []
-        raw = RawTable(header, {}, [], "xlsx")
+        problems: list[Problem] = []
         for number, row in enumerate(rows, start=2):
+            if len(lines) >= CAREFUL_CHUNK_ROWS:
+                yield _xlsx_chunk(header, cells, lines, problems)
+                cells, lines, problems = [[] for _ in header], [], []
             if len(row) > limits.MAX_COLUMNS:
                 # Refused before its cells are turned into text: one wide row, one rejection.
-                raw.problems.append(
+                problems.append(
                     Problem(
                         number, "", f"{len(row):,} cells, over the limit of {limits.MAX_COLUMNS:,}"
                     )
@@ -394,7 +591,7 @@ def read_xlsx_sheet(path: Path | io.BytesIO, sheet: str) -> RawTable:
             if not any(v.strip() for v in values):
                 continue
             if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-                raw.problems.append(
+                problems.append(
                     Problem(number, "", f"cells beyond the header's {len(header)} columns")
                 )
                 continue
@@ -402,28 +599,54 @@ def read_xlsx_sheet(path: Path | io.BytesIO, sheet: str) -> RawTable:
             for i, value in enumerate(values):
                 cells[i].append(value)
             lines.append(number)
-        raw.columns = {name: pa.array(cells[i], type=pa.string()) for i, name in enumerate(header)}
-        raw.lines = lines
-        return raw
+        yield _xlsx_chunk(header, cells, lines, problems)
     finally:
         book.close()
 
 
-def read_regular(path: Path) -> bytes:
-    """The bytes of `path`, which must be a regular file within MAX_FILE_BYTES. Opened without
+def _xlsx_chunk(
+    header: list[str], cells: list[list[str]], lines: list[int], problems: list[Problem]
+) -> RawTable:
+    chunk = _raw_chunk(header, cells, lines, problems)
+    chunk.encoding = "xlsx"
+    return chunk
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """`path` opened for reading; it must be a regular file within MAX_FILE_BYTES. Opened without
     blocking and checked on the open descriptor: a FIFO named clients.csv would wait for a writer
     for ever, a link to /dev/zero never ends, and a check before the open could be raced."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
     except OSError as exc:
         raise FileRefused(f"cannot open the file: {exc.strerror or exc}") from None
-    with os.fdopen(fd, "rb") as handle:
+    handle = os.fdopen(fd, "rb")
+    try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise FileRefused("not a regular file (a pipe, a device or a socket)")
         check_size(size=info.st_size)
-        data = handle.read(MAX_FILE_BYTES + 1)
+    except BaseException:
+        handle.close()
+        raise
+    return handle
+
+
+def read_regular(path: Path, limit: int | None = None) -> bytes:
+    """The bytes of `path` (see `open_regular`), for a workbook: openpyxl reads a zip from memory.
+    `limit` refuses a larger file first (a workbook cannot be larger than it unpacks)."""
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+        if limit is not None and size > limit:
+            raise FileRefused(
+                f"the workbook is {size:,} bytes, over the limit of {limit:,} (save large "
+                "extracts as CSV)"
+            )
+        # Never more than the limits allow: a larger read would reserve that much memory first.
+        data = handle.read(min(MAX_FILE_BYTES, limit or MAX_FILE_BYTES) + 1)
     check_size(size=len(data))  # it grew while being read
+    if limit is not None and len(data) > limit:
+        raise FileRefused(f"the workbook grew over the limit of {limit:,} bytes while being read")
     return data
 
 

@@ -1,4 +1,5 @@
-"""Typed validation of one file's string columns against the contract, vectorised with pyarrow.
+"""Typed validation of one chunk of a file's string columns against the contract, vectorised
+with pyarrow. Every rule here concerns one row, so a file is checked chunk by chunk.
 
 Input: a `RawTable` (strings, physical lines). Output: the good rows as normalised strings that
 every database casts exactly (ISO dates and timestamps, plain decimals, canonical enum values,
@@ -207,7 +208,8 @@ def check(
             _check_length(table, col, source, out)
         normal[col.name] = _check_column(col, source, out, xlsx, raw.damaged)
     _row_rules(table, normal, out, as_of)
-    _duplicate_keys(table, normal, raw, out)
+    # A key seen twice in one file is found by the importer in its staging table: a file is
+    # checked here chunk by chunk, and its keys are not held in memory.
     lines = pa.array(raw.lines, pa.int64())
     problems = _problems(out, originals, raw, lines)
     good = pa.array(~out.bad)
@@ -320,34 +322,6 @@ def _life_cycle_rules(table: Table, normal: dict[str, pa.Array], out: _Collector
             "month_day",
             lambda v: f"{v!r} is not a day of the year as MM-DD (02-29 allowed)",
         )
-
-
-def _duplicate_keys(
-    table: Table, normal: dict[str, pa.Array], raw: RawTable, out: _Collector
-) -> None:
-    """A key seen again later in the same file: the later rows are rejected, naming the first."""
-    good = np.flatnonzero(~out.bad)
-    if not len(good):
-        return
-    keys = pa.table({k: normal[k] for k in table.key}).take(pa.array(good)).to_pandas()
-    dup = keys.duplicated(keep="first").to_numpy()
-    if not dup.any():
-        return
-    lines = pa.array(raw.lines, pa.int64()).take(pa.array(good)).to_pylist()
-    rows = list(keys.itertuples(index=False, name=None))
-    first_line: dict[tuple[object, ...], int] = {}
-    for row, line in zip(rows, lines, strict=True):
-        first_line.setdefault(row, line)
-    mask = np.zeros(out.n, dtype=bool)
-    reasons: dict[int, str] = {}
-    for j in np.flatnonzero(dup):
-        i = int(good[j])
-        mask[i] = True
-        shown = ", ".join("" if v is None else str(v) for v in rows[j])
-        reasons[i] = (
-            f"duplicate key ({', '.join(table.key)}) = ({shown}), first on line {first_line[rows[j]]}"
-        )
-    out.add(mask, table.key[-1], reasons)
 
 
 def _problems(
