@@ -21,7 +21,6 @@ import pytest
 from data.engine import make_engine
 from metrics.appraisal import schemes
 from tests.e2e_support import (
-    ARGS,
     CHROMIUM,
     SHOTS,
     TIMEOUT_MS,
@@ -66,14 +65,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         proc.terminate()
         proc.wait(timeout=20)
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with pw.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 def signed_in_page(server: str, browser: object, user: str, page_title: str) -> object:
