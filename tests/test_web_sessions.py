@@ -7,6 +7,7 @@ on both backends."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import datetime as dt
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -193,7 +194,10 @@ def call(
         await send({"type": "http.response.body", "body": b"app"})
 
     app = SessionCookieRoutes(behind, engine=lambda: engine)
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: a browser test's sync Playwright may hold this thread's event loop
+    # (the session's shared Chromium, on the same xdist worker), where asyncio.run refuses.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     out: dict[str, list[str]] = {}
     for name, value in sent[0].get("headers", []):
         out.setdefault(name.decode().lower(), []).append(value.decode())
