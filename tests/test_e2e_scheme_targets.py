@@ -9,6 +9,9 @@ can move to a shared module for the browser tests without touching the test itse
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -18,28 +21,50 @@ import pytest
 from data.engine import make_engine
 from metrics.appraisal import schemes
 from tests.e2e_support import (
+    CHROMIUM,
     SHOTS,
     TIMEOUT_MS,
     expect,
-    serve_copy,
+    free_port,
     settle,
+    wait_healthy,
 )
 from tests.e2e_support import playwright as pw
 from tests.test_e2e_schemes import rerun_after, runs
-from tests.ui_support import HEAD, PASSWORD
+from tests.ui_support import HEAD, PASSWORD, ROOT, build_tiny_db
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def served(
-    tiny_db_template: Path, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[str, str]]:
-    """(server URL, database URL): `python -m ui.serve` on a copy of the tiny demo data, the
-    DuckDB file released after every query so the test can read what the page stored."""
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """(server URL, database URL): `python -m ui.serve` on the tiny demo data, the DuckDB file
+    released after every query so the test can read what the page stored."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail("Debian's chromium is required in CI: apt-get install chromium")
+        pytest.skip("Debian's chromium is not installed")
     folder = tmp_path_factory.mktemp("e2e_targets")
-    with serve_copy(tiny_db_template, folder, WEALTH_DB_KEEP_OPEN="0") as served:
-        yield served
+    db = build_tiny_db(folder)
+    port = free_port()
+    env = {**os.environ, "WEALTH_DB_URL": f"duckdb:///{db}", "WEALTH_DB_KEEP_OPEN": "0"}
+    log = open(folder / "streamlit.log", "wb")  # noqa: SIM115 - closed after the server stops
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ui.serve", "--server.port", str(port)]
+        + ["--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, proc)
+        yield url, f"duckdb:///{db}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
 
 
 def signed_in_page(server: str, browser: object, user: str, page_title: str) -> object:
