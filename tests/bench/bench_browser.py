@@ -159,6 +159,7 @@ def open_quarter(page: object, quarter: str) -> float:
 
 def choose(page: object, unit: object, name: str) -> float:
     """Seconds from choosing org unit `name` in the sidebar until its Overview is rendered."""
+    unit.scroll_into_view_if_needed()
     begin = time.perf_counter()
     unit.click()
     unit.fill(name)
@@ -189,7 +190,10 @@ def changed_staff(source: Path, folder: Path, n: int) -> Path:
     with open(source / "staff.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.reader(f))
     header = rows[0]
-    extra = list(rows[-1])
+    # A planner's row: every version of the contract knows that role (an older checkout refuses
+    # roles added since, such as `other`, and its import would change nothing).
+    role = header.index("role")
+    extra = list(next(r for r in reversed(rows[1:]) if r[role] == "planner"))
     extra[header.index("staff_id")] = f"99{n:04d}"
     extra[header.index("name")] = f"Bench {n}"
     out = folder / f"import-{n}"
@@ -275,6 +279,9 @@ def main() -> None:
                     figures[STEPS[1]].append(open_quarter(page, quarter.label()))
                     unit = page.get_by_test_id("stSidebar").get_by_role("combobox", name="Org unit")
                     branch = unit.input_value()
+                    # Scrolled into view first: the sidebar's picker is below a 1000-px window's
+                    # fold, and the select's list closes on the scroll a click would make.
+                    unit.scroll_into_view_if_needed()
                     unit.click()
                     page.get_by_role("option").first.wait_for()  # the list is drawn after the click
                     options = [o.strip() for o in page.get_by_role("option").all_inner_texts()]
