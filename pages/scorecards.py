@@ -63,8 +63,11 @@ shown, config = display(card, ids, descriptive=("name", "org_id", "role"))
 scheme = attainment.pick(ctx, card, key="scorecards_targets")
 if scheme is not None:
     extra = attainment.columns(card, scheme)
+    # A scheme covers its unit's whole subtree (a branch's scheme, its sub-branches' planners),
+    # as on the Overview and in the targets grid.
+    orgs = attainment.subtree(ctx.units, scheme.org_id)
     covered = (card["role"] == scheme.role) & (
-        card["org_id"] == scheme.org_id if scheme.org_id else True
+        card["org_id"].isin(orgs) if orgs is not None else True
     )
     extra = extra.astype(object).where(covered, None)
     shown = pd.concat([shown, extra], axis=1)
