@@ -161,6 +161,11 @@ class BatchReport:
         return sum(f.inserted + f.updated for f in self.files)
 
     @property
+    def accepted(self) -> int:
+        """Rows that passed validation: written, or already stored as they are."""
+        return self.changed + sum(f.unchanged for f in self.files)
+
+    @property
     def exit_code(self) -> int:
         if not self.committed:
             return 2
@@ -169,6 +174,8 @@ class BatchReport:
     def summary(self) -> str:
         if not self.committed:
             return "batch refused: nothing was written"
+        if not self.changed and not self.accepted:
+            return "nothing changed: no row was accepted"
         if not self.changed:
             return "nothing changed: every row was already stored"
         return f"committed batch {self.batch_id}"

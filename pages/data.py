@@ -81,6 +81,8 @@ if report is not None:
         st.error(t("data.not_committed"))
     elif report.changed:
         st.success(t("data.committed", batch=report.batch_id, rows=report.changed))
+    elif not report.accepted:  # every row rejected or every file refused: none was stored
+        st.warning(t("data.nothing_accepted"))
     else:
         st.info(t("data.nothing_changed"))
     if report.rejected:

@@ -832,3 +832,13 @@ def test_settings_and_calendar_survive(engine: Engine) -> None:
             ).scalar()
             == 1
         )
+
+
+def test_a_batch_whose_every_row_is_rejected_says_none_was_accepted(
+    engine: Engine, tmp_path: Path
+) -> None:
+    load(engine, write(tmp_path / "in", BASE))
+    bad = "staff_id,name,role,org_id,hired_on,left_on\n000999,赵六,janitor,B01S01,2020-01-01,\n"
+    report = load(engine, write(tmp_path / "bad", {"staff.csv": bad}))
+    assert (report.changed, report.accepted, report.rejected) == (0, 0, 1)
+    assert report.summary() == "nothing changed: no row was accepted"

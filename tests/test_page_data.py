@@ -30,3 +30,17 @@ def test_only_the_director(app_db: str) -> None:
     at = signed_in(HEAD)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         at.switch_page("pages/data.py")  # not in a head's navigation at all
+
+
+def test_an_upload_whose_every_row_is_rejected_does_not_say_the_rows_were_stored(
+    app_db: str,
+) -> None:
+    header, _good, bad = BAD_STAFF.decode().splitlines()
+    only_bad = f"{header}\n{bad}\n".encode()
+    at = goto(signed_in(), "data")
+    at.file_uploader(key="data_upload").set_value(("staff.csv", only_bad, "text/csv")).run()
+    at.button(key="data_import").click().run()
+    assert not at.exception
+    said = [w.value for w in at.warning] + [i.value for i in at.info]
+    assert any("no row was accepted" in s for s in said)
+    assert not any("already stored" in s for s in said)

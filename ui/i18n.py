@@ -338,6 +338,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Nothing changed: every valid row was already stored.",
         "没有变化：所有有效行均已存在。",
     ),
+    "data.nothing_accepted": (
+        "Nothing changed: no row was accepted (see the reasons below).",
+        "没有变化：没有任何行通过校验（原因见下）。",
+    ),
     "data.not_committed": (
         "The batch was refused: nothing was written.",
         "批次被拒绝：未写入任何数据。",
