@@ -162,3 +162,21 @@ def test_appraise_with_per_person_targets_from_a_csv(
     )  # fmt: skip
     assert_refused(refused, "targets.csv line 2: 'satisfaction' is not an item of the scheme")
     assert "line 3: target must be a number" in refused.stderr
+
+
+def test_a_target_for_someone_the_scheme_does_not_cover_is_refused_by_its_line(
+    golden_url: str, scheme_file: Path, tmp_path: Path
+) -> None:
+    """As the editor's upload: a mistyped staff id (or a person outside the scheme's role) is
+    said, not kept as a target nobody is held to; nothing is appraised."""
+    targets = tmp_path / "targets.csv"
+    targets.write_text(
+        "staff_id,kpi,target\nP3,aum_increment,3600000\nP33,aum_increment,1000000\n",
+        encoding="utf-8",
+    )
+    refused = run(
+        "appraise", "--scheme", str(scheme_file), "--period", "2025Q3", "--db", golden_url,
+        "--targets", str(targets),
+    )  # fmt: skip
+    assert_refused(refused, "targets.csv line 3: P33 is not among the staff listed")
+    assert "line 2" not in refused.stderr and not refused.stdout

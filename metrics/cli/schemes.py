@@ -21,6 +21,7 @@ from metrics.appraisal.schemes import Scheme, SchemeError, get_ref, load_file, w
 from metrics.cli.main import Refused, _one_line, _open_database, _scope
 from metrics.core.completeness import IncompletePeriodError
 from metrics.core.periods import Period, PeriodError
+from metrics.core.scope import Scope
 from metrics.exports.text_formats import text_rows, write_csv, write_json
 
 CLI_USER = "cli"
@@ -33,8 +34,17 @@ def _period(text: str) -> Period:
         raise Refused(str(exc)) from None
 
 
-def _scheme(conn: Connection, ref: str, targets: str | None = None) -> Scheme:
-    """The scheme of `--scheme`, with the per-person targets of `--targets` when given."""
+def _scheme(
+    conn: Connection, ref: str, targets: str | None, scope: Scope, period: Period
+) -> Scheme:
+    """The scheme of `--scheme`, with the per-person targets of `--targets` when given.
+
+    A target row is accepted only for someone the scheme covers in `period` (its role, on its
+    unit's subtree, not left before the period, inside the caller's scope), as the editor's upload
+    checks it: a mistyped staff id is refused by its line rather than kept as a target nobody is
+    held to."""
+    from metrics.appraisal.targets import covered_staff
+
     scheme = _scheme_of(conn, ref)
     if not targets:
         return scheme
@@ -45,8 +55,9 @@ def _scheme(conn: Connection, ref: str, targets: str | None = None) -> Scheme:
         raise Refused(f"cannot read targets file {path.name}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
         raise Refused(f"targets file {path.name} is not UTF-8 text") from None
+    staff = covered_staff(conn, scheme, scope, period.start)["staff_id"].tolist()
     try:
-        return with_targets(scheme, text, path.name)
+        return with_targets(scheme, text, path.name, staff)
     except SchemeError as exc:
         raise Refused(str(exc)) from None
 
@@ -94,7 +105,7 @@ def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
             user = args.as_user or CLI_USER
             if args.command == "appraise":
                 assert period is not None
-                scheme = _scheme(conn, args.scheme, args.targets)
+                scheme = _scheme(conn, args.scheme, args.targets, scope, period)
                 try:
                     frame = appraisal.appraise(conn, scheme, period, scope)
                 except (appraisal.AppraisalError, SchemeError) as exc:
@@ -108,7 +119,7 @@ def run_scheme_command(args: argparse.Namespace, out: Any) -> None:
                             conn, args.table, period, args.level, scope, user
                         )
                     else:
-                        scheme = _scheme(conn, args.scheme, args.targets)
+                        scheme = _scheme(conn, args.scheme, args.targets, scope, period)
                         record = snapshots.take_appraisal(conn, scheme, period, scope, user)
                 except (appraisal.AppraisalError, SchemeError, IncompletePeriodError) as exc:
                     raise Refused(str(exc)) from None
