@@ -469,13 +469,6 @@ def sign_out_button(engine: Engine | None = None) -> None:
     st.rerun()
 
 
-def require_role(identity: Identity, *roles: str) -> None:
-    """Stops a page the identity's role may not open (pages call this before any query)."""
-    if identity.role not in roles:
-        st.error("This page is not available to your role.")
-        st.stop()
-
-
 def record_action(
     engine: Engine,
     identity: Identity,
