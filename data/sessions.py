@@ -25,7 +25,7 @@ from sqlalchemy import Connection, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as upsert
 from sqlalchemy.exc import DBAPIError
 
-from data.schema import ServerSecret, WebSession
+from data.tables import server_secrets, web_sessions
 
 COOKIE = "wealth_session"
 KEY_NAME = "session_signing_key"
@@ -61,7 +61,9 @@ def _sha(text: str) -> str:
 
 
 def _read_key(conn: Connection) -> str | None:
-    found = conn.execute(select(ServerSecret.value).where(ServerSecret.name == KEY_NAME)).scalar()
+    found = conn.execute(
+        select(server_secrets.c.value).where(server_secrets.c.name == KEY_NAME)
+    ).scalar()
     return str(found) if found else None
 
 
@@ -76,7 +78,7 @@ def signing_key(conn: Connection) -> str:
         try:
             with conn.engine.begin() as own:
                 own.execute(
-                    upsert(ServerSecret)
+                    upsert(server_secrets)
                     .values(
                         name=KEY_NAME, value=secrets.token_hex(32), created_at=dt.datetime.now()
                     )
@@ -101,7 +103,7 @@ def open_session(conn: Connection, username: str, now: dt.datetime) -> Opened:
     session_id = secrets.token_urlsafe(32)
     nonce = secrets.token_urlsafe(16)
     conn.execute(
-        insert(WebSession).values(
+        insert(web_sessions).values(
             session_hash=_sha(session_id),
             username=username,
             created_at=now,
@@ -129,8 +131,8 @@ def claim_cookie(conn: Connection, claim: str, now: dt.datetime) -> str | None:
     if not isinstance(session_id, str) or not isinstance(nonce, str):
         return None
     row = conn.execute(
-        select(WebSession.claim_hash, WebSession.claim_until).where(
-            WebSession.session_hash == _sha(session_id), WebSession.ended_at.is_(None)
+        select(web_sessions.c.claim_hash, web_sessions.c.claim_until).where(
+            web_sessions.c.session_hash == _sha(session_id), web_sessions.c.ended_at.is_(None)
         )
     ).first()
     if row is None or row.claim_hash is None or row.claim_until is None:
@@ -140,10 +142,13 @@ def claim_cookie(conn: Connection, claim: str, now: dt.datetime) -> str | None:
     # Used up in the same statement that checks it is still unused: a parallel replay of the
     # same token updates no row.
     used = conn.execute(
-        update(WebSession)
-        .where(WebSession.session_hash == _sha(session_id), WebSession.claim_hash == _sha(nonce))
+        update(web_sessions)
+        .where(
+            web_sessions.c.session_hash == _sha(session_id),
+            web_sessions.c.claim_hash == _sha(nonce),
+        )
         .values(claim_hash=None, claim_until=None)
-        .returning(WebSession.session_hash)  # DuckDB reports no row count
+        .returning(web_sessions.c.session_hash)  # DuckDB reports no row count
     ).first()
     if used is None:
         return None
@@ -165,8 +170,8 @@ def ended(conn: Connection, session_hash: str, now: dt.datetime, idle: dt.timede
     """Why the session is over (ended before, expired, idle too long), or None if it is live.
     An expired or idle session is ended here, so that it stays over."""
     row = conn.execute(
-        select(WebSession.ended_why, WebSession.expires_at, WebSession.last_seen).where(
-            WebSession.session_hash == session_hash
+        select(web_sessions.c.ended_why, web_sessions.c.expires_at, web_sessions.c.last_seen).where(
+            web_sessions.c.session_hash == session_hash
         )
     ).first()
     if row is None:
@@ -191,7 +196,7 @@ def resume(
     if why is not None:
         return why
     username = conn.execute(
-        select(WebSession.username).where(WebSession.session_hash == session_hash)
+        select(web_sessions.c.username).where(web_sessions.c.session_hash == session_hash)
     ).scalar_one()
     touch(conn, session_hash, now)
     return Resumed(str(username), session_hash)
@@ -199,16 +204,16 @@ def resume(
 
 def touch(conn: Connection, session_hash: str, now: dt.datetime) -> None:
     conn.execute(
-        update(WebSession)
-        .where(WebSession.session_hash == session_hash, WebSession.ended_at.is_(None))
+        update(web_sessions)
+        .where(web_sessions.c.session_hash == session_hash, web_sessions.c.ended_at.is_(None))
         .values(last_seen=now)
     )
 
 
 def end(conn: Connection, session_hash: str, why: str, now: dt.datetime) -> None:
     conn.execute(
-        update(WebSession)
-        .where(WebSession.session_hash == session_hash, WebSession.ended_at.is_(None))
+        update(web_sessions)
+        .where(web_sessions.c.session_hash == session_hash, web_sessions.c.ended_at.is_(None))
         .values(ended_at=now, ended_why=why, claim_hash=None, claim_until=None)
     )
 
@@ -216,10 +221,10 @@ def end(conn: Connection, session_hash: str, why: str, now: dt.datetime) -> None
 def end_all(conn: Connection, username: str, why: str, now: dt.datetime | None = None) -> int:
     """End every live session of `username` (password changed, account disabled)."""
     done = conn.execute(
-        update(WebSession)
-        .where(WebSession.username == username, WebSession.ended_at.is_(None))
+        update(web_sessions)
+        .where(web_sessions.c.username == username, web_sessions.c.ended_at.is_(None))
         .values(ended_at=now or dt.datetime.now(), ended_why=why, claim_hash=None, claim_until=None)
-        .returning(WebSession.session_hash)
+        .returning(web_sessions.c.session_hash)
     ).all()
     return len(done)
 
@@ -228,8 +233,8 @@ def claim_pending(conn: Connection, session_hash: str) -> bool:
     """Whether the session's browser has yet to fetch its cookie."""
     return (
         conn.execute(
-            select(WebSession.claim_hash).where(
-                WebSession.session_hash == session_hash, WebSession.ended_at.is_(None)
+            select(web_sessions.c.claim_hash).where(
+                web_sessions.c.session_hash == session_hash, web_sessions.c.ended_at.is_(None)
             )
         ).scalar()
         is not None
