@@ -97,7 +97,10 @@ def test_spread_heatmap_migration_work_load() -> None:
     axis = spec["layer"][0]["encoding"]["x"]["axis"]
     assert axis["labelOverlap"] is False and axis["labelLimit"] == charts.MIGRATION_STEP
     work = pd.DataFrame({"kind": ["sms", "sms"], "measure": ["created", "done"], "items": [3, 2]})
-    assert charts.work_items(work, measure_title="").to_dict()["mark"]["type"] == "bar"
+    work_spec = charts.work_items(work, measure_title="").to_dict()
+    assert work_spec["mark"]["type"] == "bar"
+    # Counts: whole-number ticks only (a sub-branch's few items drew 0.5, 1.5, ... 6.5).
+    assert work_spec["encoding"]["x"]["axis"] == {"format": "d", "tickMinStep": 1}
     load = pd.DataFrame({"name": ["x", "y"], "load": [250, 100]})
     spec = charts.load_vs_limit(load, 200, load_title="Load").to_dict()
     assert spec["layer"][1]["mark"]["type"] == "rule"

@@ -260,7 +260,8 @@ def work_items(frame: pd.DataFrame, *, measure_title: str) -> Figure:
         .encode(
             y=alt.Y("kind:N", title=None, sort=list(dict.fromkeys(frame["kind"]))),
             yOffset=alt.YOffset("measure:N", sort=list(dict.fromkeys(frame["measure"]))),
-            x=alt.X("items:Q", title=None),
+            # Counts of items: whole-number ticks (not 0.5, 1.5 ... on a small sub-branch).
+            x=alt.X("items:Q", title=None, axis=alt.Axis(format="d", tickMinStep=1)),
             color=alt.Color(
                 "measure:N",
                 title=measure_title,
