@@ -79,8 +79,9 @@ common.flag_list(flags, ctx)
 attainment.overview(ctx)
 
 # --- AUM trend and league table -----------------------------------------------------------------
-# A branch shows its league table beside the trend; a sub-branch gives the trend the full width.
-left, right = st.columns([5, 6]) if unit.level == "branch" else (st.container(), st.container())
+# The trend, then (for a branch) the league table, each the full width: the table's eight
+# columns all show without scrolling sideways (beside the trend, about four of them did).
+left, right = st.container(), st.container()
 with left:
     st.subheader(t("overview.trend"))
     trend = ctx.aum_trend(unit.level, unit.entity_id)
