@@ -21,7 +21,7 @@ from metrics.core.scope import Scope
 
 # Imported here so that altair loads while the sign-in form shows, not after the click.
 from ui import charts as _charts  # noqa: F401
-from ui import icon, pages_table, sidebar_url, state
+from ui import icon, page_style, pages_table, sidebar_url, state
 from ui.auth import requested_page, require_identity, sign_out_button
 from ui.common import keep, remember
 from ui.format import period_label
@@ -163,6 +163,7 @@ def main() -> None:
         if unit is not None and unit.level != "staff":
             unit_id = unit.entity_id
     sidebar_url.publish(lang(), period, unit_id)  # F5 and a bookmark keep these choices
+    page_style.apply(lang())  # tile names wrap; the uploader speaks Chinese
     sign_out_button(engine)
     ctx = state.Context(
         identity=identity,

@@ -191,14 +191,16 @@ def finished(page: Any) -> None:
 def full_height(page: Any) -> int:
     """The height the window needs to show the whole page: Streamlit scrolls its main area and
     its sidebar inside their own containers, so the document itself is never taller than the
-    window; the taller of the two, from the top of the window."""
+    window; the taller of the two that overflows, from the top of the window (0: neither does;
+    a container is never shorter than the window, so one that does not overflow says nothing)."""
     return int(
         page.evaluate(
-            """() => Math.max(...[
+            """() => Math.max(0, ...[
                 '[data-testid=stMain]', '[data-testid=stMainBlockContainer]',
                 '[data-testid=stSidebarContent]'
-            ].map(s => document.querySelector(s)).filter(Boolean).map(
-                e => e.getBoundingClientRect().top + e.scrollHeight))"""
+            ].map(s => document.querySelector(s))
+             .filter(e => e && e.scrollHeight > e.clientHeight + 1)
+             .map(e => e.getBoundingClientRect().top + e.scrollHeight))"""
         )
     )
 
@@ -223,6 +225,34 @@ def shoot(page: Any, name: str, finished: Any = None) -> None:
     assert full_height(page) <= height, f"{name}: the page is still growing after 3 resizes"
     page.screenshot(path=str(SHOTS / f"{name}.png"))
     page.set_viewport_size(size)
+
+
+def cut_texts(page: Any) -> list[str]:
+    """Texts of the KPI tiles (name, figure, change) the browser cuts with an ellipsis ("财富客户
+    主管户覆…"): each one's full text."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=stMetric] *')]
+                .filter(e => getComputedStyle(e).textOverflow === 'ellipsis'
+                             && e.scrollWidth > e.clientWidth + 1)
+                .map(e => e.textContent.trim())"""
+        )
+    )
+
+
+def uploader_words(page: Any) -> list[str]:
+    """What each file uploader shows on its button and as its size limit: Streamlit's own
+    English, or the words a style sheet put in their place (ui/page_style.py)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll(
+                    '[data-testid=stFileUploaderDropzone] button p,'
+                    + ' [data-testid=stFileUploaderDropzoneInstructions] span')]
+                .map(e => parseFloat(getComputedStyle(e).fontSize) === 0
+                    ? getComputedStyle(e, '::after').content.replace(/^"|"$/g, '')
+                    : e.textContent.trim())"""
+        )
+    )
 
 
 def open_page(page: Any, title: str, heading: str | None = None) -> None:
