@@ -1,9 +1,10 @@
 """The dashboard's entry point: `streamlit run app.py`.
 
 It owns what every page shares: the page setup, sign-in, the navigation (an explicit list of
-pages, gated by role: `ui.pages_table`), and the sidebar — language, period and org unit. The choices are put in a
-`ui.state.Context` for the page, which then only reads widgets of its own, calls the metrics layer
-through the cached wrappers and renders.
+pages, gated by role: `ui.pages_table`), and the sidebar — language, period and org unit, also
+kept in the page's address so that a reload or a bookmark keeps them (`ui.sidebar_url`). The
+choices are put in a `ui.state.Context` for the page, which then only reads widgets of its own,
+calls the metrics layer through the cached wrappers and renders.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from metrics.core.scope import Scope
 
 # Imported here so that altair loads while the sign-in form shows, not after the click.
 from ui import charts as _charts  # noqa: F401
-from ui import icon, pages_table, state
+from ui import icon, page_style, pages_table, sidebar_url, state
 from ui.auth import requested_page, require_identity, sign_out_button
 from ui.common import keep, remember
 from ui.format import period_label
@@ -67,6 +68,9 @@ def language_switch() -> None:
 
 
 def period_picker(version: str) -> Period | None:
+    # A period in the address (a reload, a bookmark) brings its kind along.
+    wanted = sidebar_url.take_period()
+    sidebar_url.choose("period_kind", wanted.kind if wanted else None, KINDS, "month")
     keep("period_kind", KINDS, "month")
     kind = st.sidebar.segmented_control(
         t("sidebar.period_kind"),
@@ -82,7 +86,9 @@ def period_picker(version: str) -> Period | None:
     if not options or default is None:
         st.sidebar.caption(t("sidebar.no_periods"))
         return None
-    # The latest complete period is the default; a choice of another kind is replaced.
+    # The latest complete period is the default; a choice of another kind is replaced, and so
+    # is an address's period the data do not hold complete (2026Q4 in October: 2026Q3).
+    sidebar_url.choose("period", wanted.label() if wanted else None, options, default)
     keep("period", options, default)
     chosen = st.sidebar.selectbox(
         t("sidebar.period"),
@@ -99,6 +105,7 @@ def unit_picker(identity: object, version: str) -> tuple[state.Unit | None, obje
     """The org unit to look at, among those the identity may see (a planner: themself)."""
     scope: Scope = identity.scope  # type: ignore[attr-defined]
     units = state.org_units(scope.cache_key(), version, scope)
+    wanted = sidebar_url.take(sidebar_url.UNIT)  # taken even by a planner, who has no choice
     st.session_state["unit_names"] = dict(zip(units["org_id"], units["name"], strict=False))
     if units.empty:
         staff_id = getattr(identity, "staff_id", None)
@@ -107,6 +114,8 @@ def unit_picker(identity: object, version: str) -> tuple[state.Unit | None, obje
         name = getattr(identity, "display_name", "") or staff_id
         return state.Unit("staff", staff_id, name, scope), units
     options = list(units["org_id"])
+    # An address's unit outside the identity's scope (a head editing the address) is ignored.
+    sidebar_url.choose("scope_org", wanted, options, options[0])
     keep("scope_org", options, options[0])
     names = dict(zip(units["org_id"], units["name"], strict=False))
     # Indent by depth below the user's top unit (a head's own sub-branch is not indented).
@@ -134,6 +143,7 @@ def main() -> None:
         layout="wide",
         initial_sidebar_state="expanded",
     )
+    sidebar_url.capture()  # a reload's or a bookmark's choices, before the sidebar draws
     language_switch()
     engine = state.get_engine()
     identity = require_identity(engine)
@@ -145,9 +155,15 @@ def main() -> None:
     st.sidebar.caption(
         t("sidebar.signed_in", name=plain(identity.display_name), role=role_name(identity.role))
     )
+    unit_id = None
     if not empty:
         period = period_picker(version)
         unit, units = unit_picker(identity, version)
+        # A planner has no unit to choose (their own figures): no unit in the address.
+        if unit is not None and unit.level != "staff":
+            unit_id = unit.entity_id
+    sidebar_url.publish(lang(), period, unit_id)  # F5 and a bookmark keep these choices
+    page_style.apply(lang())  # tile names wrap; the uploader speaks Chinese
     sign_out_button(engine)
     ctx = state.Context(
         identity=identity,
@@ -164,7 +180,7 @@ def main() -> None:
     # A page asked for before sign-in (a bookmark) opens now, if the role may see it.
     wanted = requested_page(sections)
     if wanted is not None and wanted.url_path != page.url_path:
-        st.switch_page(wanted)
+        st.switch_page(wanted, query_params=sidebar_url.current())
     try:
         page.run()
     except ImportRunning:

@@ -34,7 +34,7 @@ common.tiles(
     {} if now is None else now.to_dict(),
     {} if before is None else before.to_dict(),
     ctx.lang,
-    per_row=5,
+    per_row=3,  # five tiles of long names: at five a row "财富客户主管户覆…" was cut
     prev_label=vs_text(period, ctx.version),
 )
 st.subheader(t("health.table"))

@@ -21,7 +21,9 @@ st.title(t("page.users"))
 with engine.connect() as conn:
     listed = accounts.list_accounts(conn)
     orgs = dict(accounts.assignable_orgs(conn))
-tables.table(listed, hide_index=True, width="stretch")
+# A head's unit by its name, as everywhere else (its id is the CRM's code, not a reader's word).
+shown = listed.assign(org_id=[orgs.get(o, o) if o else o for o in listed["org_id"]])
+tables.table(shown, hide_index=True, width="stretch")
 
 st.subheader(t("users.add"))
 role = st.selectbox(

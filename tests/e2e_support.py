@@ -148,11 +148,23 @@ def open_signed_in(browser: Any, server: str, user: str = DIRECTOR, **options: A
     return page
 
 
+def idle(page: Any) -> None:
+    """Wait until no script run is under way, as the browser knows it (Streamlit writes the
+    state on its app element). Call it once something of the run awaited is on screen (a new
+    page's heading): before the run starts, the state is still the previous run's "notRunning".
+    The running indicator and stale elements alone are not enough: right after a page switch
+    the new page's first elements are fresh and the indicator not yet shown, while the rest of
+    the page is still to come (a screenshot then held the title alone)."""
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=TIMEOUT_MS)
+
+
 def settle(page: Any) -> None:
     """Wait until the script run is over (app.py's last, invisible element is fresh) and every
     chart has drawn."""
     end = page.locator(".st-key-page_end [data-testid=stElementContainer]")
     expect(end).to_have_attribute("data-stale", "false", timeout=TIMEOUT_MS)
+    idle(page)
     charts = page.get_by_test_id("stVegaLiteChart")
     for i in range(charts.count()):
         charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
@@ -166,6 +178,7 @@ def finished(page: Any) -> None:
     """Wait until the script run is over on a page that may stop early (`st.stop`, so app.py's
     last element never comes): Streamlit's running indicator gone, nothing stale."""
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=TIMEOUT_MS)
+    idle(page)
     charts = page.get_by_test_id("stVegaLiteChart")
     for i in range(charts.count()):
         charts.nth(i).locator("canvas, svg").first.wait_for(timeout=TIMEOUT_MS)
@@ -175,20 +188,71 @@ def finished(page: Any) -> None:
     expect(page.locator("[data-stale=true]")).to_have_count(0, timeout=TIMEOUT_MS)
 
 
+def full_height(page: Any) -> int:
+    """The height the window needs to show the whole page: Streamlit scrolls its main area and
+    its sidebar inside their own containers, so the document itself is never taller than the
+    window; the taller of the two that overflows, from the top of the window (0: neither does;
+    a container is never shorter than the window, so one that does not overflow says nothing)."""
+    return int(
+        page.evaluate(
+            """() => Math.max(0, ...[
+                '[data-testid=stMain]', '[data-testid=stMainBlockContainer]',
+                '[data-testid=stSidebarContent]'
+            ].map(s => document.querySelector(s))
+             .filter(e => e && e.scrollHeight > e.clientHeight + 1)
+             .map(e => e.getBoundingClientRect().top + e.scrollHeight))"""
+        )
+    )
+
+
 def shoot(page: Any, name: str, finished: Any = None) -> None:
-    """A screenshot of the whole page: Streamlit scrolls inside its own container, so the window
-    is made tall enough for the page instead of relying on full_page."""
+    """A screenshot of the whole page: Streamlit scrolls inside its own containers, so the window
+    is made tall enough for the page (and its sidebar) instead of relying on full_page. The
+    height is read once the run is over and again after the resize (a taller window may lay out
+    a chart or a grid anew), until it holds."""
     wait = finished or settle
     SHOTS.mkdir(parents=True, exist_ok=True)
     wait(page)
     size = page.viewport_size
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=stMain] > div')?.scrollHeight || 1100"
-    )
-    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height + 80)})
-    wait(page)
+    height = size["height"]
+    for _ in range(3):
+        needed = full_height(page)
+        if needed <= height:
+            break
+        height = needed + 40
+        page.set_viewport_size({"width": size["width"], "height": height})
+        wait(page)
+    assert full_height(page) <= height, f"{name}: the page is still growing after 3 resizes"
     page.screenshot(path=str(SHOTS / f"{name}.png"))
     page.set_viewport_size(size)
+
+
+def cut_texts(page: Any) -> list[str]:
+    """Texts of the KPI tiles (name, figure, change) the browser cuts with an ellipsis ("财富客户
+    主管户覆…"): each one's full text."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll('[data-testid=stMetric] *')]
+                .filter(e => getComputedStyle(e).textOverflow === 'ellipsis'
+                             && e.scrollWidth > e.clientWidth + 1)
+                .map(e => e.textContent.trim())"""
+        )
+    )
+
+
+def uploader_words(page: Any) -> list[str]:
+    """What each file uploader shows on its button and as its size limit: Streamlit's own
+    English, or the words a style sheet put in their place (ui/page_style.py)."""
+    return list(
+        page.evaluate(
+            """() => [...document.querySelectorAll(
+                    '[data-testid=stFileUploaderDropzone] button p,'
+                    + ' [data-testid=stFileUploaderDropzoneInstructions] span')]
+                .map(e => parseFloat(getComputedStyle(e).fontSize) === 0
+                    ? getComputedStyle(e, '::after').content.replace(/^"|"$/g, '')
+                    : e.textContent.trim())"""
+        )
+    )
 
 
 def open_page(page: Any, title: str, heading: str | None = None) -> None:

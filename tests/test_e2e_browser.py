@@ -24,6 +24,7 @@ import pytest
 
 from tests.e2e_support import (
     TIMEOUT_MS,
+    cut_texts,
     expect,
     finished,
     new_page,
@@ -31,7 +32,9 @@ from tests.e2e_support import (
     settle,
     shoot,
     sign_in,
+    uploader_words,
 )
+from tests.screen_text import english_words
 from tests.ui_support import DIRECTOR, HEAD, PLANNER, build_tiny_db
 
 pytestmark = pytest.mark.browser
@@ -322,6 +325,10 @@ def test_every_page_of_every_role_in_both_languages(server: str, browser: Any, u
             expect(page.get_by_role("heading", level=1).first).to_have_text(title)
             expect(page.get_by_text("Traceback")).to_have_count(0)
             shoot(page, f"{user}_{lang}_{n:02d}_{title}", finished=finished)
+            assert cut_texts(page) == [], (user, lang, title)  # a tile's name or figure cut
+            if lang == "zh":  # the uploader's "Upload", "200MB per file" (ui/page_style.py)
+                shown = uploader_words(page)
+                assert [w for w in shown if english_words(w)] == [], (user, title, shown)
     # The favicon is one of the requests: it is the dashboard's own.
     assert any("/media/" in u for u in requested), requested
     assert outside(server, requested) == []

@@ -27,6 +27,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sidebar.period": ("Period", "期间"),
     "sidebar.scope": ("Org unit", "机构"),
     "sidebar.signed_in": ("Signed in as **{name}** ({role})", "当前用户：**{name}**（{role}）"),
+    # Streamlit's file uploader (ui/page_style.py)
+    "uploader.button": ("Upload", "上传"),
+    "uploader.limit": ("{megabytes}MB per file", "单个文件不超过{megabytes}MB"),
     "sidebar.no_periods": ("No complete period in the data yet.", "数据中尚无完整的考核期间。"),
     "kind.month": ("Month", "月度"),
     "kind.quarter": ("Quarter", "季度"),

@@ -42,6 +42,17 @@ VALUE_KEYS: dict[str, tuple[str, ...]] = {
     "work_kind": ("work_kind.",),
 }
 
+# A column whose codes depend on the row's kind: the recent activity's `detail` is a contact's
+# channel, a need's or a plan's kind, a work item's kind or an info update's field group (a
+# request's summary is free text, shown as it is).
+DETAIL_KEYS: dict[str, str] = {
+    "contact": "value.channel.",
+    "need": "val.need_kind.",
+    "plan": "val.plan_kind.",
+    "work_item": "work_kind.",
+    "info_update": "val.field_group.",
+}
+
 # Raw columns holding yuan amounts (the contract's money columns as the drill-throughs name them).
 MONEY = {"aum", "aum_prev", "aum_now", "avg_daily_aum", "amount"}
 
@@ -93,14 +104,25 @@ def translate_values(frame: pd.DataFrame) -> pd.DataFrame:
     chinese = lang() == "zh"
     columns = [c for c in frame.columns if str(c) in VALUE_KEYS]
     sentences = [c for c in frame.columns if chinese and _sentences(str(c)) is not None]
-    if not columns and not sentences:
+    by_kind = "detail" in frame.columns and "kind" in frame.columns
+    if not columns and not sentences and not by_kind:
         return frame
     out = frame.copy()
+    if by_kind:  # read against the row's own kind, before that column is translated
+        pairs = zip(frame["kind"], frame["detail"], strict=True)
+        out["detail"] = [_detail_text(kind, value) for kind, value in pairs]
     for column in columns:
         out[column] = [value_text(str(column), v) for v in frame[column]]
     for column in sentences:
         out[column] = frame[column].map(_sentences(str(column)))
     return out
+
+
+def _detail_text(kind: Any, value: Any) -> Any:
+    prefix = DETAIL_KEYS.get(str(kind))
+    if prefix is None or not isinstance(value, str) or not has(prefix + value):
+        return value
+    return t(prefix + value)
 
 
 def _sentences(column: str) -> Any:

@@ -363,7 +363,8 @@ def context() -> Context:
         from ui.auth import remember_page
 
         remember_page(page_name)
-        st.switch_page(ENTRY)
+        # The address's query (the sidebar's choices, ui/sidebar_url.py) goes along with it.
+        st.switch_page(ENTRY, query_params=st.query_params.to_dict())
     st.session_state["_page_name"] = page_name
     # Who may open it: the one table the navigation reads too (refused before any query).
     pages_table.guard(page_name, getattr(ctx.identity, "role", None))
