@@ -112,22 +112,23 @@ st.altair_chart(
 )
 
 # --- book, tier migration, activity -------------------------------------------------------------
-left, right = st.columns([3, 2])
+# The book takes the full width (its columns, through the last contact, all show); the migration
+# matrix and the recent activity share the row below, where the matrix fits its half.
+st.subheader(t("planner.book", day=period.end))
+book = me.lookup("client_book", staff_id, period.end)
+if book.empty:
+    st.info(t("empty.no_clients"))
+else:
+    tables.raw(
+        book,
+        hide_index=True,
+        key="planner_book",
+        height=common.fit(len(book)),
+    )
+    if not getattr(ctx.identity, "may_unmask", False):
+        st.caption(t("planner.masked"))
+left, right = st.columns(2)
 with left:
-    st.subheader(t("planner.book", day=period.end))
-    book = me.lookup("client_book", staff_id, period.end)
-    if book.empty:
-        st.info(t("empty.no_clients"))
-    else:
-        tables.raw(
-            book,
-            hide_index=True,
-            key="planner_book",
-            height=common.fit(len(book)),
-        )
-        if not getattr(ctx.identity, "may_unmask", False):
-            st.caption(t("planner.masked"))
-with right:
     st.subheader(
         t(
             "planner.migration",
@@ -150,6 +151,7 @@ with right:
             ),
             width="content",
         )
+with right:
     st.subheader(t("planner.activity"))
     activity = me.lookup("recent_activity", staff_id, period.end)
     if activity.empty:

@@ -17,7 +17,7 @@ OFF_DAY = "#e0e0e0"
 FONT = "Noto Sans CJK SC, Noto Sans SC, Microsoft YaHei, sans-serif"
 
 
-MIGRATION_STEP = 96  # px per tier column of the migration matrix
+MIGRATION_STEP = 90  # px per tier column of the migration matrix (four fit half a 1440-px page)
 LOAD_STEP = 26  # px per planner of the load chart
 
 
