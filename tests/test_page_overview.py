@@ -59,3 +59,33 @@ def test_the_landing_overview_reads_exactly_what_the_import_stores(app_db: str) 
         read_by_page = {k for (k,) in conn.execute(select(StoredResult.result_key))}
     assert read_by_page == {r.key() for r in landing.landing_requests(engine)}
     engine.dispose()
+
+
+def test_the_first_pages_after_an_import_compute_nothing(app_db: str) -> None:
+    """After the import's warm-up, a director's first Overview, Scorecards (with its comparison
+    a year back), Planner and Supervision pages read stored figures only: they store no frame
+    of their own, and the warm-up stored no frame those pages do not read."""
+    from sqlalchemy import select
+
+    from data.engine import make_engine
+    from data.schema import StoredResult
+    from metrics.store import landing
+
+    engine = make_engine(app_db)
+    frames, _seconds = landing.warm(engine)
+    wanted = {r.key() for r in landing.monday_requests(engine)}
+    assert frames == len(wanted) > len(landing.landing_requests(engine))
+
+    def stored() -> set[str]:
+        with engine.connect() as conn:
+            return {k for (k,) in conn.execute(select(StoredResult.result_key))}
+
+    assert stored() == wanted
+    engine.dispose()  # the pages open the file themselves
+    at = signed_in()
+    for page in ("scorecards", "planner", "supervision"):
+        goto(at, page)
+        assert not errors(at), (page, errors(at))
+    engine = make_engine(app_db)
+    assert stored() == wanted
+    engine.dispose()

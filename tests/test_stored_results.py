@@ -5,10 +5,15 @@ the landing warm-up stores exactly what the Overview reads. Both backends."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Connection, Engine, func, select, update
 
 from data.schema import StoredResult
 from data.settings import load_settings, save_setting
@@ -128,6 +133,26 @@ def test_the_key_covers_request_and_code_version(monkeypatch: pytest.MonkeyPatch
     assert quarter.key() == month.key()
 
 
+def test_the_code_version_follows_the_metrics_and_data_sources(tmp_path: Path) -> None:
+    # The real checkout's sources, not an empty list of files.
+    assert results.CODE_VERSION == results._code_version()
+    assert results.CODE_VERSION != hashlib.sha256().hexdigest()[:16]
+    for folder in ("metrics", "data", "ui"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "metrics" / "kpi.py").write_text("RATE = 1\n")
+    (tmp_path / "data" / "load.py").write_text("ROWS = 1\n")
+    before = results._code_version(tmp_path)
+    (tmp_path / "ui" / "page.py").write_text("TITLE = 'x'\n")  # not a frame's source
+    assert results._code_version(tmp_path) == before
+    (tmp_path / "metrics" / "kpi.py").write_text("RATE = 2\n")  # a changed definition
+    changed = results._code_version(tmp_path)
+    assert changed != before
+    (tmp_path / "data" / "new.py").write_text("")  # a new module
+    assert results._code_version(tmp_path) != changed
+    with pytest.raises(RuntimeError):
+        results._code_version(tmp_path / "ui")
+
+
 def test_a_failed_store_loses_nothing(db: Engine) -> None:
     request = Request("health", PERIOD.label(), "sub_branch", Scope.everything())
     frame = results.fetch(db, request)
@@ -147,20 +172,41 @@ def test_an_unreadable_stored_frame_is_computed_again(db: Engine) -> None:
     )
 
 
-def test_warm_stores_the_landing_overview(db: Engine) -> None:
-    wanted = landing.landing_requests(db)
+def test_warm_stores_the_landing_overview_then_the_first_pages(db: Engine) -> None:
+    landing_wanted = landing.landing_requests(db)
     with db.connect() as conn:
         top = browse.org_units(conn, Scope.everything()).iloc[0]
-        month = browse.complete_periods(conn, "month")[0]
-    assert wanted == landing.overview_requests(
+        months = browse.complete_periods(conn, "month")
+        first = str(browse.staff_list(conn, Scope.org(str(top["org_id"])))["staff_id"].iloc[0])
+    month = months[0]
+    assert landing_wanted == landing.overview_requests(
         "branch", str(top["org_id"]), Scope.org(str(top["org_id"])), month
     )
+    wanted = landing.monday_requests(db)
+    # The Overview first, then Scorecards' comparison, then the first planner's page.
+    assert wanted[: len(landing_wanted)] == landing_wanted
+    compared = landing.compared_with(month, months)
+    assert compared is not None and compared != month
+    assert Request("scorecard", compared.label(), "branch", Scope.org(str(top["org_id"]))) in wanted
+    planner = [r for r in wanted if r.scope == Scope.staff(first)]
+    assert {r.kind for r in planner} == {"scorecard", "supervision"}
+    assert len(wanted) == len(set(wanted))
     frames, _seconds = landing.warm(db)
     assert frames == len(wanted)
     with db.connect() as conn:
         keys = {k for (k,) in conn.execute(select(StoredResult.result_key))}
         assert results.count(conn) == len(keys)
     assert keys == {r.key() for r in wanted}
+
+
+def test_warm_stops_after_the_landing_overview_when_its_budget_is_spent(db: Engine) -> None:
+    frames, _seconds = landing.warm(db, budget=0.0)
+    landing_wanted = landing.landing_requests(db)
+    # The landing Overview is always prepared in full; with no time left, one more frame at most.
+    assert len(landing_wanted) <= frames <= len(landing_wanted) + 1
+    with db.connect() as conn:
+        keys = {k for (k,) in conn.execute(select(StoredResult.result_key))}
+    assert {r.key() for r in landing_wanted} <= keys
 
 
 def test_warm_on_an_empty_database_does_nothing(engine: Engine) -> None:
@@ -173,3 +219,89 @@ def test_stored_at_is_recorded(db: Engine) -> None:
     with db.connect() as conn:
         at, seconds = conn.execute(select(StoredResult.computed_at, StoredResult.seconds)).one()
     assert abs(at - dt.datetime.now()) < dt.timedelta(minutes=5) and seconds >= 0
+
+
+def counted_compute(
+    monkeypatch: pytest.MonkeyPatch, fail_first: bool = False
+) -> tuple[list[int], threading.Event, threading.Event]:
+    """Count the computations of every request: (calls, started, release). The first one sets
+    `started` and waits for `release` (then fails, with `fail_first`), so that other callers can
+    queue behind it."""
+    calls: list[int] = []
+    started = threading.Event()
+    release = threading.Event()
+    lock = threading.Lock()
+    original = Request.compute
+
+    def compute(self: Request, conn: Connection, settings: dict[str, Decimal]) -> pd.DataFrame:
+        with lock:
+            calls.append(len(calls) + 1)
+            first = len(calls) == 1
+        if first:
+            started.set()
+            assert release.wait(30), "the test never released the first computation"
+            if fail_first:
+                raise RuntimeError("the first computation fails")
+        return original(self, conn, settings)
+
+    monkeypatch.setattr(Request, "compute", compute)
+    return calls, started, release
+
+
+def test_callers_asking_at_once_share_one_computation(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = Request("scorecard", PERIOD.label(), "staff", Scope.everything())
+    expected = computed(db, request)
+    calls, _started, release = counted_compute(monkeypatch)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(results.fetch, db, request) for _ in range(8)]
+        # The first caller computes (held here); the seven others queue behind it.
+        assert results.waiting_for(db, request, None, 7)
+        release.set()
+        frames = [f.result(timeout=60) for f in futures]
+    assert len(calls) == 1
+    for frame in frames:
+        pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    # Each caller has a frame of its own: one caller's change is not another's.
+    frames[1].loc[0, "name"] = "changed"
+    assert frames[2].loc[0, "name"] == expected.loc[0, "name"]
+    assert stored_count(db) == 1
+
+
+def test_a_failed_computation_is_not_handed_to_the_waiting_callers(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    request = Request("supervision", PERIOD.label(), "staff", Scope.everything())
+    expected = computed(db, request)
+    calls, _started, release = counted_compute(monkeypatch, fail_first=True)
+    with ThreadPoolExecutor(max_workers=5) as pool:
+        futures = [pool.submit(results.fetch, db, request) for _ in range(5)]
+        assert results.waiting_for(db, request, None, 4)
+        release.set()
+        outcomes = [f.exception(timeout=60) or f.result() for f in futures]
+    failed = [o for o in outcomes if isinstance(o, Exception)]
+    assert [str(e) for e in failed] == ["the first computation fails"]
+    served = [o for o in outcomes if isinstance(o, pd.DataFrame)]
+    assert len(served) == 4
+    for frame in served:
+        pd.testing.assert_frame_equal(frame, expected, check_exact=True)
+    # The failed one, then one more for all four waiting callers.
+    assert len(calls) == 2
+
+
+def test_different_requests_do_not_wait_for_each_other(
+    db: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    held = Request("scorecard", PERIOD.label(), "staff", Scope.everything())
+    other = Request("scorecard", PERIOD.label(), "branch", Scope.everything())
+    calls, started, release = counted_compute(monkeypatch)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        first = pool.submit(results.fetch, db, held)
+        assert started.wait(30)
+        # While the first computation is held, another request is computed and returned.
+        second = results.fetch(db, other)
+        assert not first.done()
+        release.set()
+        first.result(timeout=60)
+    assert len(second) and len(calls) == 2

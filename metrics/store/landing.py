@@ -2,15 +2,19 @@
 
 The Overview page prefetches exactly `overview_requests(...)`, and the import (`data load`, the
 Data page, `first-start`) calls `warm` right after it commits, so the first director to open the
-dashboard on Monday reads stored figures instead of waiting for a dozen computations.
+dashboard on Monday reads stored figures instead of waiting for a dozen computations. After the
+Overview, `warm` prepares the default views of the pages a director opens next (Scorecards with
+its comparison a year back, the Planner page's first planner), within a time budget: the import
+holds the database while it warms, and the dashboard waits for it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from metrics.core.catalogue import BY_ID
 from metrics.core.entities import Level
@@ -21,6 +25,14 @@ from metrics.store import results
 from metrics.store.results import Request
 
 log = logging.getLogger("wealth.landing")
+
+# Seconds `warm` may spend after the landing Overview (which it always prepares in full) on the
+# other pages' default views; a frame not prepared then is computed when first asked for.
+WARM_BUDGET_SECONDS = float(os.environ.get("WEALTH_WARM_SECONDS", "90"))
+# The Scorecards page compares with the same period a year earlier (ui/compare.py), in periods.
+YEAR_AGO = {"month": 12, "quarter": 4, "year": 1}
+# The Planner page's trend covers the last 12 periods (pages/planner.py).
+TREND_PERIODS = 12
 
 # The Overview's headline tiles. An increment's own change is itself, so the tiles show stocks
 # and rates, each with its change against the previous period.
@@ -69,26 +81,112 @@ def overview_requests(level: Level, entity_id: str, scope: Scope, period: Period
     return wanted
 
 
-def landing_requests(engine: Engine) -> list[Request]:
-    """The Overview a director lands on: the first unit of the whole tree (as the sidebar
-    chooses it) for the latest complete month (the sidebar's default period)."""
+def _landing(engine: Engine) -> tuple[Level, str, Scope, list[Period], str | None] | None:
+    """(level, unit, its scope, complete months newest first, its first planner) of the view a
+    director lands on: the first unit of the whole tree (as the sidebar chooses it) for the
+    latest complete month (the sidebar's default period); None without data."""
     with engine.connect() as conn:
         months = browse.complete_periods(conn, "month")
         units = browse.org_units(conn, Scope.everything())
-    if not months or units.empty:
+        if not months or units.empty:
+            return None
+        top = str(units.iloc[0]["org_id"])
+        scope = Scope.org(top)
+        people = browse.staff_list(conn, scope)  # the Planner page's picker, in its order
+    level: Level = "branch" if units.iloc[0]["kind"] == "branch" else "sub_branch"
+    first = None if people.empty else str(people["staff_id"].iloc[0])
+    return level, top, scope, months, first
+
+
+def landing_requests(engine: Engine) -> list[Request]:
+    """The Overview a director lands on: the first unit of the whole tree (as the sidebar
+    chooses it) for the latest complete month (the sidebar's default period)."""
+    found = _landing(engine)
+    if found is None:
         return []
-    top = units.iloc[0]
-    level: Level = "branch" if top["kind"] == "branch" else "sub_branch"
-    return overview_requests(level, str(top["org_id"]), Scope.org(str(top["org_id"])), months[0])
+    level, top, scope, months, _first = found
+    return overview_requests(level, top, scope, months[0])
 
 
-def warm(engine: Engine) -> tuple[int, float]:
-    """Compute and store the landing frames; (frames, seconds). Never fails an import: a
-    problem is logged and the dashboard computes the frames when they are first asked for."""
+def compared_with(period: Period, complete: list[Period]) -> Period | None:
+    """The period Scorecards compares `period` with by default (ui/compare.py): the same one a
+    year earlier when complete, else the latest other complete one."""
+    others = [p for p in complete if p != period]
+    year_ago = period.shift(-YEAR_AGO[period.kind])
+    if year_ago in others:
+        return year_ago
+    return others[0] if others else None
+
+
+@scoped
+def planner_requests(scope: Scope, period: Period, complete: list[Period]) -> list[Request]:
+    """The frames the Planner page of one planner (`scope` narrowed to them) reads by default:
+    the tiles of `period` and the one before, the trend of the first KPI over the last 12
+    complete periods."""
+    label, prev = period.label(), period.prev().label()
+    wanted = [
+        Request("scorecard", label, "staff", scope),
+        Request("scorecard", prev, "staff", scope),
+        Request("supervision", label, "staff", scope),
+        Request("supervision", prev, "staff", scope),
+    ]
+    # The trend's default KPI is the first appraisal KPI: a scorecard figure.
+    shown = [period.shift(-i) for i in range(TREND_PERIODS - 1, -1, -1)]
+    wanted += [Request("scorecard", p.label(), "staff", scope) for p in shown if p in complete]
+    return list(dict.fromkeys(wanted))
+
+
+def monday_requests(engine: Engine) -> list[Request]:
+    """What a director's first pages read, in the order they are opened: the landing Overview,
+    Scorecards (its staff table and the unit's figures are the Overview's; the comparison a year
+    back is its own), the Planner page of the unit's first planner. Supervision's tables are
+    the Overview's too."""
+    found = _landing(engine)
+    if found is None:
+        return []
+    level, top, scope, months, first = found
+    month = months[0]
+    wanted = overview_requests(level, top, scope, month)
+    other = compared_with(month, months)
+    if other is not None:
+        wanted.append(Request("scorecard", other.label(), level, scope))
+    if first is not None:
+        wanted += planner_requests(Scope.staff(first), month, months)
+    return list(dict.fromkeys(wanted))
+
+
+def refresh_statistics(engine: Engine) -> None:
+    """PostgreSQL: ANALYZE, so that the planner knows the rows an import just wrote.
+
+    Why: right after a bulk load the tables have no statistics until autovacuum gets to them
+    (never, where it is off); the warm-up's KPI queries at `branch` scale were then planned for
+    empty tables and one ran for over six minutes, where the same 30 frames took three minutes
+    in all after an ANALYZE of six seconds (a saturated 2-core machine). DuckDB keeps its
+    statistics as it writes."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+
+
+def warm(engine: Engine, budget: float | None = None) -> tuple[int, float]:
+    """Compute and store the landing frames, then the other first pages' frames as long as
+    `budget` seconds (default `WARM_BUDGET_SECONDS`) after the landing ones are not over;
+    (frames, seconds). Never fails an import: a problem is logged and the dashboard computes
+    the frames when they are first asked for."""
     started = time.perf_counter()
+    limit = WARM_BUDGET_SECONDS if budget is None else budget
     done = 0
     try:
-        for request in landing_requests(engine):
+        refresh_statistics(engine)
+        landing = set(landing_requests(engine))
+        rest_started: float | None = None
+        for request in monday_requests(engine):
+            if request not in landing:
+                rest_started = rest_started or time.perf_counter()
+                if time.perf_counter() - rest_started > limit:
+                    log.info("warming stopped after %d frames: over its %.0f s", done, limit)
+                    break
             results.fetch(engine, request)
             done += 1
     except Exception:  # noqa: BLE001 - the import has committed; warming is only a head start

@@ -31,6 +31,7 @@ import hashlib
 import io
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
 from decimal import Decimal
@@ -57,14 +58,22 @@ Kind = Literal["scorecard", "supervision", "health", "compliance", "aum_trend"]
 stored = StoredResult.__table__
 
 
-def _code_version() -> str:
+ROOT = Path(__file__).resolve().parents[2]  # the checkout: metrics/store/results.py
+
+
+def _code_version(root: Path = ROOT) -> str:
     """A hash of the sources a frame depends on: the metrics layer and the data layer."""
-    root = Path(__file__).resolve().parent.parent
     digest = hashlib.sha256()
+    files = 0
     for folder in ("metrics", "data"):
         for path in sorted((root / folder).rglob("*.py")):
             digest.update(path.relative_to(root).as_posix().encode())
             digest.update(path.read_bytes())
+            files += 1
+    # No source found would make every release look alike (this once hashed an empty folder
+    # list after the module moved a level down, and an upgrade served older definitions).
+    if not files:
+        raise RuntimeError(f"no metrics/ or data/ sources under {root}")
     return digest.hexdigest()[:16]
 
 
@@ -178,14 +187,74 @@ def store(engine: Engine, key: str, version: str, frame: pd.DataFrame, seconds: 
     return True
 
 
+class _Flight:
+    """One computation of a frame under way, which callers asking for the same frame wait for."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.frame: pd.DataFrame | None = None  # None once done: the computation failed
+        self.waiting = 0
+
+
+_flights: dict[tuple[str, str, str | None], _Flight] = {}
+# Guards `_flights`; notified whenever a caller starts waiting for another's computation.
+_flights_changed = threading.Condition()
+
+
 def fetch(engine: Engine, request: Request, version: str | None = None) -> pd.DataFrame:
     """The request's frame: stored for the data version, else computed and stored.
 
     `version` is the caller's current data version (the dashboard reads it every few seconds):
     a frame stored under it is returned after one lookup. A computed frame is stored under the
     version read in the same transaction as its settings and figures, so a frame is never kept
-    under a version its figures do not belong to."""
-    key = request.key()
+    under a version its figures do not belong to.
+
+    Single flight within the process: while one caller computes a frame, others asking for the
+    same one (same database, request and version) wait for its result instead of computing it
+    again side by side, which on two cores would make every one of them late. Streamlit's cache
+    does the same for the sessions calling one cached function with one key; this also covers
+    the callers beside it (the warm-up the Data and Settings pages run after an import or a
+    saved setting, while other sessions ask for the same frames). If the computation fails,
+    its caller gets the exception and one of the waiting callers computes the frame afresh (a
+    failure is not handed on to the others)."""
+    flight_key = (str(engine.url), request.key(), version)
+    while True:
+        with _flights_changed:
+            flight = _flights.get(flight_key)
+            if flight is None:
+                flight = _flights[flight_key] = _Flight()
+                break  # this caller computes
+            flight.waiting += 1
+            _flights_changed.notify_all()
+        flight.done.wait()
+        if flight.frame is not None:
+            # A copy: each caller may change its frame (sort, filter in place) on its own.
+            return flight.frame.copy()
+        # The computation failed: try again, one of the waiting callers leading.
+    try:
+        frame = _fetch(engine, request, flight_key[1], version)
+        flight.frame = frame
+        return frame
+    finally:
+        with _flights_changed:
+            del _flights[flight_key]
+        flight.done.set()
+
+
+def waiting_for(engine: Engine, request: Request, version: str | None, count: int) -> bool:
+    """Wait until `count` callers wait for another's computation of `request` (False if that
+    does not happen within 30 s): lets a test hold a computation until its followers queue."""
+    flight_key = (str(engine.url), request.key(), version)
+
+    def queued() -> bool:
+        flight = _flights.get(flight_key)
+        return flight is not None and flight.waiting >= count
+
+    with _flights_changed:
+        return _flights_changed.wait_for(queued, timeout=30)
+
+
+def _fetch(engine: Engine, request: Request, key: str, version: str | None) -> pd.DataFrame:
     with engine.connect() as conn:
         if version is not None:
             found = lookup(conn, key, version)

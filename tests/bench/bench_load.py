@@ -15,6 +15,10 @@ extract with few changes costs).
 The database: DuckDB, a fresh copy of `--source` (default /work/data/branch.duckdb, the shared
 branch file, never written) in a temporary folder, deleted afterwards; PostgreSQL, the database
 `--db` names, which must already hold the branch data (`python -m data load DIR --db URL`).
+Before the server starts, the figures a nightly import prepares after it commits are stored
+(`metrics.store.landing.warm`, timed and printed), as on a Monday morning after the night's
+import: stored figures belong to the code version that computed them, so a database loaded by
+another checkout has none for this one. `--cold` skips it (the first pages then compute all).
 
 Printed: pages served (rendered with their figures), import notices (a page that said "an import
 is in progress" instead of figures: DuckDB lets one process hold the file, and the dashboard
@@ -23,10 +27,12 @@ warning on a page, a sign-in or a page not over within 120 s; must be 0), p50 / 
 the pages served (from the click in the sidebar until the run is over), server peak memory
 (VmHWM of the dashboard process) and, with an import, its exit status, time and peak memory.
 
-A page's run is over when Streamlit has marked the previous run's elements stale (seen by a
-MutationObserver armed before the click, so a fast run cannot be missed) and then either the
-page's invisible last element is fresh again, or no stale element is left and the import notice
-is shown (a notice raised before the page ran has no last element).
+A page's run is over when the server has said so on the session's WebSocket (a `script_finished`
+message after the click, read by Playwright) and the page shows it: no element stale, and either
+the page's heading with its invisible last element fresh and every chart drawn, or the import
+notice (a notice raised before the page ran has no last element). An earlier version waited
+instead for Streamlit to mark the previous run's elements stale, which a quick run never does:
+every Scorecards page (a second to render on its own) then counted as an error after 120 s.
 
 All sessions run in one Chromium through Playwright's async API; on a 2-core machine the browser
 competes with the server (and here with whatever else the machine runs: the load average is
@@ -51,8 +57,10 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from google.protobuf.message import DecodeError
 from playwright.async_api import async_playwright
 from sqlalchemy import func, select
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from data import accounts
 from data.engine import make_engine
@@ -69,30 +77,18 @@ DATA = Path("/work/data/branch")
 PAGE_TIMEOUT = 120_000  # ms: a page (or a sign-in) not over by then counts as an error
 SHOTS: Path | None = None  # --shots: a screenshot of every page that failed
 
-# Armed before each click: notes that a new script run has started (Streamlit marks every
-# element of the previous run stale at once when a run starts).
-ARM_JS = """() => {
-    window.__benchStarted = false;
-    if (window.__benchObserver) window.__benchObserver.disconnect();
-    const seen = () => {
-        if (document.querySelector('[data-stale=true]')) window.__benchStarted = true;
-    };
-    window.__benchObserver = new MutationObserver(seen);
-    window.__benchObserver.observe(document.body, {
-        subtree: true, childList: true, attributes: true, attributeFilter: ['data-stale'],
-    });
-}"""
-
-# Over: a run started after the click and has ended, with figures ('page') or the notice.
-OVER_JS = """(notice) => {
-    if (!window.__benchStarted) return false;
+# Over: the run the click started has finished (seen on the WebSocket) and the browser shows it,
+# with figures ('page': the page's heading, its last element fresh, every chart drawn) or the
+# notice.
+OVER_JS = """({notice, title}) => {
+    if (document.querySelector('[data-stale=true]')) return false;
     const end = document.querySelector('.st-key-page_end [data-testid=stElementContainer]');
-    if (end && end.getAttribute('data-stale') === 'false') {
+    const heading = document.querySelector('[data-testid=stMain] h1')?.innerText.trim();
+    if (end && end.getAttribute('data-stale') === 'false' && heading === title) {
         const charts = document.querySelectorAll('[data-testid=stVegaLiteChart]');
         return [...charts].every((c) => c.querySelector('canvas, svg')) ? 'page' : false;
     }
-    if (!end && !document.querySelector('[data-stale=true]')
-        && document.body.innerText.includes(notice)) return 'notice';
+    if (!end && document.body.innerText.includes(notice)) return 'notice';
     return false;
 }"""
 
@@ -113,6 +109,35 @@ ERRORS_CSS = "[data-testid=stException], [data-testid=stAlertContentError]"
 BUSY = "The database is busy"
 
 
+class Runs:
+    """The script runs of one browser session that have finished, as its WebSocket says."""
+
+    def __init__(self) -> None:
+        self.finished = 0
+        self.changed = asyncio.Event()
+
+    def frame(self, payload: str | bytes) -> None:
+        if isinstance(payload, str):
+            return
+        message = ForwardMsg()
+        try:
+            message.ParseFromString(payload)
+        except DecodeError:
+            return
+        if message.WhichOneof("type") == "script_finished" and message.script_finished in (
+            ForwardMsg.FINISHED_SUCCESSFULLY,
+            ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+        ):
+            self.finished += 1
+            self.changed.set()
+
+    async def after(self, seen: int) -> None:
+        """Wait until a run finishes after the `seen`-th."""
+        while self.finished <= seen:
+            self.changed.clear()
+            await self.changed.wait()
+
+
 @dataclass
 class Tally:
     times: list[float] = field(default_factory=list)  # seconds, pages served
@@ -120,6 +145,9 @@ class Tally:
     notices: int = 0
     signins: list[float] = field(default_factory=list)  # seconds, sign-in click to landing page
     errors: list[str] = field(default_factory=list)
+    # Per page: the seconds of each one served, and how many failed (which page is slow).
+    by_page: dict[str, list[float]] = field(default_factory=lambda: {p: [] for p in PAGES})
+    failed: dict[str, int] = field(default_factory=lambda: dict.fromkeys(PAGES, 0))
 
 
 @dataclass
@@ -132,6 +160,16 @@ class ImportRun:
     tail: str = ""
     pid: int = 0
     stopped: bool = False  # still running at the end of its wait: stopped by the bench
+
+
+def warm_like_the_import(url: str) -> None:
+    """Store what the nightly import's warm-up stores after it commits (data/cli.py)."""
+    from metrics.store.landing import warm
+
+    engine = make_engine(url)
+    frames, seconds = warm(engine)
+    engine.dispose()
+    print(f"warm-up           {frames} frames in {seconds:.1f} s (as after an import)")
 
 
 def ensure_users(url: str, n: int) -> list[str]:
@@ -186,14 +224,17 @@ async def sign_in(page: object, url: str, user: str) -> str:
     return str(await handle.json_value())
 
 
-async def open_page(page: object, title: str) -> str:
+async def open_page(page: object, runs: Runs, title: str) -> str:
     """Click `title` in the sidebar; 'page' or 'notice' once the run it started is over."""
-    await page.evaluate(ARM_JS)  # type: ignore[attr-defined]
+    started = time.monotonic()
+    seen = runs.finished
     nav = page.get_by_test_id("stSidebarNav")  # type: ignore[attr-defined]
     link = nav.get_by_role("link").filter(has_text=re.compile(f"{re.escape(title)}$"))
     await link.click(timeout=PAGE_TIMEOUT)
+    await asyncio.wait_for(runs.after(seen), PAGE_TIMEOUT / 1000)
+    left = max(1.0, PAGE_TIMEOUT - (time.monotonic() - started) * 1000)
     handle = await page.wait_for_function(  # type: ignore[attr-defined]
-        OVER_JS, arg=NOTICE, polling="raf", timeout=PAGE_TIMEOUT
+        OVER_JS, arg={"notice": NOTICE, "title": title}, polling="raf", timeout=left
     )
     return str(await handle.json_value())
 
@@ -210,6 +251,8 @@ async def session(
 ) -> None:
     context = await browser.new_context(viewport={"width": 1440, "height": 1000})  # type: ignore[attr-defined]
     page = await context.new_page()
+    runs = Runs()
+    page.on("websocket", lambda ws: ws.on("framereceived", runs.frame))
     try:
         try:
             # One sign-in at a time (Argon2id is meant to be slow): a team does not press
@@ -235,9 +278,10 @@ async def session(
             during = importing is not None and importing.running.is_set()
             started = time.perf_counter()
             try:
-                outcome = await open_page(page, title)
+                outcome = await open_page(page, runs, title)
             except Exception as exc:  # noqa: BLE001 - counted, the session goes on
                 tally.errors.append(f"{user} {title}: {type(exc).__name__}")
+                tally.failed[title] += 1
                 if SHOTS is not None:  # what the person saw instead of the page
                     SHOTS.mkdir(parents=True, exist_ok=True)
                     await page.screenshot(path=str(SHOTS / f"{user}-{turn}-{title}.png"))
@@ -246,12 +290,14 @@ async def session(
             text = await page.locator("[data-testid=stMain]").inner_text()
             if await page.locator(ERRORS_CSS).count() or BUSY in text:
                 tally.errors.append(f"{user} {title}: an error on the page")
+                tally.failed[title] += 1
             elif outcome == "notice":
                 tally.notices += 1
                 # The notice says "try again in a moment": a person would not click on at once.
                 await page.wait_for_timeout(2000)
             else:
                 tally.times.append(spent)
+                tally.by_page[title].append(spent)
                 if during:
                     tally.during.append(spent)
     finally:
@@ -317,6 +363,14 @@ def report(
     if ordered:
         print(f"page time p50     {statistics.median(ordered):.2f} s")
         print(f"page time p95     {percentile(ordered, 0.95):.2f} s")
+    for title in PAGES:
+        times = sorted(tally.by_page[title])
+        figures = (
+            f", p50 {statistics.median(times):.2f} s, p95 {percentile(times, 0.95):.2f} s"
+            if times
+            else ""
+        )
+        print(f"  {title:<15} {len(times)} served, {tally.failed[title]} errors{figures}")
     print(f"server peak RSS   {memory:.0f} MiB")
     if importing is not None:
         during = sorted(tally.during)
@@ -368,6 +422,9 @@ def main() -> None:
         "--record", action="store_true", help="write the figures to docs/reliability.md"
     )
     parser.add_argument("--shots", type=Path, help="a folder for screenshots of failed pages")
+    parser.add_argument(
+        "--cold", action="store_true", help="skip the warm-up a nightly import does"
+    )
     args = parser.parse_args()
     global SHOTS
     SHOTS = args.shots
@@ -382,6 +439,8 @@ def main() -> None:
         else:
             parser.error("--engine postgresql needs --db postgresql+psycopg://...")
         users = ensure_users(url, args.sessions)
+        if not args.cold:
+            warm_like_the_import(url)
         import_args = (url, args.data, Path(folder) / "import.log") if args.during_import else None
         with Server(ROOT, url) as server:
             tally, importing = asyncio.run(
