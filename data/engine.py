@@ -37,6 +37,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB_PATH = PROJECT_ROOT / "var" / "wealth.duckdb"
 ENV_VAR = "WEALTH_DB_URL"
 FACTS_ENV_VAR = "WEALTH_FACTS_URL"
+# PostgreSQL connections a process keeps open, and opens beyond them under load.
+PG_POOL_SIZE = int(os.environ.get("WEALTH_PG_POOL", "10"))
+PG_POOL_OVERFLOW = int(os.environ.get("WEALTH_PG_POOL_OVERFLOW", "30"))
 LOCK_WAIT_SECONDS = float(os.environ.get("WEALTH_DB_LOCK_WAIT", "30"))
 # How long the dashboard keeps a DuckDB file open after its last query (0: never).
 KEEP_OPEN_SECONDS = float(os.environ.get("WEALTH_DB_KEEP_OPEN", "3"))
@@ -265,7 +268,19 @@ def make_engine(
         return duck
     if resolved.startswith("postgresql://"):
         resolved = "postgresql+psycopg://" + resolved[len("postgresql://") :]
-    engine = create_engine(resolved, pool_pre_ping=True)
+    if resolved.startswith("postgresql"):
+        # One dashboard process serves every user, and each page computes its frames on a few
+        # threads at once (ui/state.prefetch): SQLAlchemy's default pool (5 + 10 overflow) made
+        # the 16th concurrent query wait 30 s and fail with 20 users browsing. 10 kept + 30 on
+        # demand stays well inside PostgreSQL's default of 100 connections.
+        engine = create_engine(
+            resolved,
+            pool_pre_ping=True,
+            pool_size=PG_POOL_SIZE,
+            max_overflow=PG_POOL_OVERFLOW,
+        )
+    else:
+        engine = create_engine(resolved, pool_pre_ping=True)
     if engine.dialect.name == "postgresql":
 
         @event.listens_for(engine, "connect")
