@@ -19,7 +19,7 @@ from data.importer import (
     sources_in_file,
 )
 from metrics.store import landing
-from ui import state, tables
+from ui import messages, state, tables
 from ui.i18n import t
 from ui.plain import plain
 
@@ -90,6 +90,7 @@ if report is not None:
     for warning in report.warnings:
         st.warning(plain(warning))
     counts = pd.DataFrame([f.counts() for f in report.files])
+    counts["table"] = counts["table"].map(messages.table_names)
     columns = ["file", "table", "read", "inserted", "updated", "unchanged", "rejected"]
     tables.table(
         counts[columns],
@@ -155,6 +156,7 @@ else:
         "tables",
         "source",
     ]
+    history = history.assign(tables=history["tables"].map(messages.table_names))
     tables.table(
         history[columns],
         column_config={c: st.column_config.Column(t(f"hist.{c}")) for c in columns},

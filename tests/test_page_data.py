@@ -44,3 +44,12 @@ def test_an_upload_whose_every_row_is_rejected_does_not_say_the_rows_were_stored
     said = [w.value for w in at.warning] + [i.value for i in at.info]
     assert any("no row was accepted" in s for s in said)
     assert not any("already stored" in s for s in said)
+
+
+def test_the_history_and_the_report_name_tables_in_chinese(app_db: str) -> None:
+    at = goto(signed_in(lang="zh"), "data")
+    history = frame(at, "tables")
+    assert history["tables"].iloc[0].startswith("机构、员工、客户")  # not org_units, staff, ...
+    at.file_uploader(key="data_upload").set_value(("staff.csv", BAD_STAFF, "text/csv")).run()
+    at.button(key="data_import").click().run()
+    assert frame(at, "rejected")["table"].tolist() == ["员工"]

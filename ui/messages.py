@@ -150,3 +150,14 @@ def snapshot_label(title: str, period: str, created_at: Any) -> str:
 
 
 __all__ = ["setting_reason", "scheme_label", "scheme_message", "snapshot_label", "snapshot_title"]
+
+
+def table_names(value: Any) -> Any:
+    """A contract table's name, or a comma-separated list of them (the import history), in the
+    reader's words; a name the contract does not know is kept as it is."""
+    if not isinstance(value, str) or not value:
+        return value
+    names = [n.strip() for n in value.split(",")]
+    return ("、" if lang() == "zh" else ", ").join(
+        t(f"contract.{n}") if has(f"contract.{n}") else n for n in names
+    )
