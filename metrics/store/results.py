@@ -233,7 +233,9 @@ def fetch(engine: Engine, request: Request, version: str | None = None) -> pd.Da
         # The computation failed: try again, one of the waiting callers leading.
     try:
         frame = _fetch(engine, request, flight_key[1], version)
-        flight.frame = frame
+        # The waiters copy this one, never the caller's own (which it may change in place
+        # while they copy).
+        flight.frame = frame.copy()
         return frame
     finally:
         with _flights_changed:
