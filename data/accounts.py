@@ -38,6 +38,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from data import audit, sessions
 from data.schema import OrgUnit, SigninAttempt, SigninGate, Staff, User
+from data.stores import facts_of  # the org units and staff are facts (WEALTH_FACTS_URL)
 
 ROLES = ("director", "head", "planner", "advisor")
 HEAD_ORG_KINDS = ("sub_branch", "branch")
@@ -211,21 +212,29 @@ def list_accounts(conn: Connection) -> pd.DataFrame:
 
 def assignable_orgs(conn: Connection) -> list[tuple[str, str]]:
     """(org_id, name) of the units a head may be given."""
-    rows = conn.execute(
-        select(OrgUnit.org_id, OrgUnit.name)
-        .where(OrgUnit.kind.in_(HEAD_ORG_KINDS))
-        .order_by(OrgUnit.org_id)
-    ).all()
+    rows = (
+        facts_of(conn)
+        .execute(
+            select(OrgUnit.org_id, OrgUnit.name)
+            .where(OrgUnit.kind.in_(HEAD_ORG_KINDS))
+            .order_by(OrgUnit.org_id)
+        )
+        .all()
+    )
     return [(r[0], r[1]) for r in rows]
 
 
 def assignable_staff(conn: Connection, role: str) -> list[tuple[str, str]]:
     """(staff_id, name) of the staff a planner or advisor account may be given."""
-    rows = conn.execute(
-        select(Staff.staff_id, Staff.name)
-        .where(Staff.role == role, Staff.left_on.is_(None))
-        .order_by(Staff.staff_id)
-    ).all()
+    rows = (
+        facts_of(conn)
+        .execute(
+            select(Staff.staff_id, Staff.name)
+            .where(Staff.role == role, Staff.left_on.is_(None))
+            .order_by(Staff.staff_id)
+        )
+        .all()
+    )
     return [(r[0], r[1]) for r in rows]
 
 
@@ -260,7 +269,7 @@ def check_role(
     if role == "head":
         if not org_id or staff_id:
             raise AccountError("a head needs --org (their sub-branch) and no --staff")
-        kind = conn.execute(select(OrgUnit.kind).where(OrgUnit.org_id == org_id)).scalar()
+        kind = facts_of(conn).execute(select(OrgUnit.kind).where(OrgUnit.org_id == org_id)).scalar()
         if kind is None:
             raise AccountError(f"unknown org unit {org_id!r}")
         if kind not in HEAD_ORG_KINDS:
@@ -268,7 +277,9 @@ def check_role(
         return org_id, None
     if not staff_id or org_id:
         raise AccountError(f"a {role} needs --staff (their staff id) and no --org")
-    staff_role = conn.execute(select(Staff.role).where(Staff.staff_id == staff_id)).scalar()
+    staff_role = (
+        facts_of(conn).execute(select(Staff.role).where(Staff.staff_id == staff_id)).scalar()
+    )
     if staff_role is None:
         raise AccountError(f"unknown staff id {staff_id!r}")
     if staff_role != role:

@@ -176,10 +176,12 @@ def warm_landing(engine: Engine) -> None:
 
 def cmd_load(args: argparse.Namespace) -> int:
     from data.db import upgrade
-    from data.importer import find_sources, import_sources
+    from data.importer import DUCKDB_IMPORT_MEMORY, find_sources, import_sources
     from data.locks import import_lock
 
-    engine = make_engine(args.db)
+    # The whole command within WEALTH_IMPORT_MEMORY: the batch's transaction, and the figures
+    # warmed after the commit, which scan every fact table (issue 16, docs/scale.md).
+    engine = make_engine(args.db, memory_limit=DUCKDB_IMPORT_MEMORY)
     sources, warnings = find_sources(args.dir)
     with import_lock(engine):  # before the first connection: a second import is told at once
         upgrade(engine)

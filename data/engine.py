@@ -237,10 +237,16 @@ def _quote_duckdb_keywords(engine: Engine) -> None:
 
 
 def make_engine(
-    url: str | None = None, *, lock_wait: float | None = None, keep_open: float = 0.0
+    url: str | None = None,
+    *,
+    lock_wait: float | None = None,
+    keep_open: float = 0.0,
+    memory_limit: str | None = None,
 ) -> Engine:
     """An engine for `url` (resolved as above). DuckDB files get their folder created; with
-    `keep_open` seconds, the file stays open that long after the last query (the dashboard)."""
+    `keep_open` seconds, the file stays open that long after the last query (the dashboard);
+    with `memory_limit` (DuckDB's form, '1GB'), every connection's database is opened with that
+    limit on its buffers (an import's whole process, not only its transaction)."""
     resolved = resolve_url(url)
     if is_duckdb(resolved):
         path = make_url(resolved).database or ":memory:"
@@ -254,6 +260,13 @@ def make_engine(
             # readers (`python -m metrics ...`) need no write (data.db.upgrade writes only when
             # the schema is behind).
             read_only = Path(path).exists() and not os.access(path, os.W_OK)
+            connect_args: dict[str, Any] = {"read_only": True} if read_only else {}
+            if memory_limit:
+                # At open, not by SET: the database of a file lives only while a connection
+                # is open (no pool), so a SET lasts one connection, and the next one (the
+                # figures an import prepares after its commit) would take DuckDB's default,
+                # 80% of the machine's memory, for its buffer cache.
+                connect_args["config"] = {"memory_limit": memory_limit}
             # No pool, so no reset on return either: the connection is closed right after (which
             # ends any transaction), and DuckDB answers the reset's rollback of a connection
             # without a transaction with an exception, about 5 ms a query.
@@ -261,7 +274,7 @@ def make_engine(
                 resolved,
                 poolclass=NullPool,
                 pool_reset_on_return=None,
-                **({"connect_args": {"read_only": True}} if read_only else {}),
+                **({"connect_args": connect_args} if connect_args else {}),
             )
             _retry_on_lock(duck, LOCK_WAIT_SECONDS if lock_wait is None else lock_wait, keep_open)
         _quote_duckdb_keywords(duck)

@@ -1,8 +1,10 @@
 """Publishing the committed facts to a Parquet lake and switching Spark's catalog to them (issue 16).
 
-With `WEALTH_LAKE` set (a local folder; an `s3://` path where DuckDB's httpfs can write), every
-import that commits a change publishes each contract table (and the working-day calendar, which
-the KPIs read beside the facts) from the transactional store as Parquet:
+With `WEALTH_LAKE` set (a local folder; an `s3://` path where DuckDB's httpfs or pyarrow can
+write), every import that commits a change publishes each contract table (and the working-day
+calendar, which the KPIs read beside the facts) from the transactional store as Parquet: a
+DuckDB store by its own COPY, a PostgreSQL one (or any other) read in bounded chunks and written
+by pyarrow, file for file the same layout and column types:
 
     {lake}/{table}/v{version}/part-0.parquet                   master tables
     {lake}/{table}/v{version}/part_month=m2025-09/data_0.parquet   event tables, one folder a month
@@ -43,8 +45,25 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, text
+import pyarrow as pa
+import pyarrow.parquet as pq
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Connection,
+    Date,
+    DateTime,
+    Engine,
+    Float,
+    Integer,
+    Numeric,
+    Table,
+    select,
+    text,
+)
+from sqlalchemy.types import TypeEngine
 
 from data import tables
 from data.contract import TABLES
@@ -94,30 +113,119 @@ def _sql_string(value: str) -> str:
 
 
 def write_version(conn: Connection, root: str, version: str) -> dict[str, tuple[str, bool]]:
-    """Every published table of the DuckDB store as Parquet under `root`;
-    {table: (folder, written in month folders)}."""
+    """Every published table of the store as Parquet under `root`;
+    {table: (folder, written in month folders)}. DuckDB copies with its own writer; any other
+    store (PostgreSQL) is read in bounded chunks and written with pyarrow, in the same layout."""
+    write = _copy_table if is_duckdb(conn.engine) else _stream_table
     folders: dict[str, tuple[str, bool]] = {}
     for table, month in published_tables():
         folder = f"{root.rstrip('/')}/{table.name}/v{version}"
         if "://" not in folder:
             Path(folder).mkdir(parents=True, exist_ok=True)
-        columns = ", ".join(_q(c.name) for c in table.columns)
-        rows = conn.exec_driver_sql(f"SELECT count(*) FROM {_q(table.name)}").scalar_one()
-        if month is None or not rows:
-            # An empty table is one file all the same: Spark takes the columns from it.
-            query = f"SELECT {columns} FROM {_q(table.name)}"
-            target, options = f"{folder}/part-0.parquet", "FORMAT parquet"
-        else:
-            # 'm2025-09' rather than '2025-09': Spark infers a partition value's type, and a
-            # bare year-month could be read as a number or a date on some versions.
-            query = (
-                f"SELECT {columns}, 'm' || strftime({_q(month)}, '%Y-%m') AS {PARTITION} "
-                f"FROM {_q(table.name)}"
-            )
-            target, options = folder, f"FORMAT parquet, PARTITION_BY ({PARTITION})"
-        conn.exec_driver_sql(f"COPY ({query}) TO {_sql_string(target)} ({options})")
-        folders[table.name] = (folder, month is not None and bool(rows))
+        folders[table.name] = (folder, write(conn, table, month, folder))
     return folders
+
+
+def _copy_table(conn: Connection, table: Table, month: str | None, folder: str) -> bool:
+    """One table by DuckDB's COPY; whether it was written in month folders."""
+    columns = ", ".join(_q(c.name) for c in table.columns)
+    rows = conn.exec_driver_sql(f"SELECT count(*) FROM {_q(table.name)}").scalar_one()
+    if month is None or not rows:
+        # An empty table is one file all the same: Spark takes the columns from it.
+        query = f"SELECT {columns} FROM {_q(table.name)}"
+        target, options = f"{folder}/part-0.parquet", "FORMAT parquet"
+    else:
+        # 'm2025-09' rather than '2025-09': Spark infers a partition value's type, and a
+        # bare year-month could be read as a number or a date on some versions.
+        query = (
+            f"SELECT {columns}, 'm' || strftime({_q(month)}, '%Y-%m') AS {PARTITION} "
+            f"FROM {_q(table.name)}"
+        )
+        target, options = folder, f"FORMAT parquet, PARTITION_BY ({PARTITION})"
+    conn.exec_driver_sql(f"COPY ({query}) TO {_sql_string(target)} ({options})")
+    return month is not None and bool(rows)
+
+
+# Rows read and written at a time by the streamed writer: a chunk of the widest table is a few
+# tens of MB in Python objects, whatever the table's size.
+STREAM_ROWS = 50_000
+
+
+def arrow_schema(table: Table) -> pa.Schema:
+    """The Parquet columns DuckDB's COPY writes for `table`'s columns (Spark reads either)."""
+    return pa.schema([(c.name, _arrow_type(c.type)) for c in table.columns])
+
+
+def _arrow_type(kind: TypeEngine[Any]) -> pa.DataType:
+    if isinstance(kind, Boolean):
+        return pa.bool_()
+    if isinstance(kind, BigInteger):
+        return pa.int64()
+    if isinstance(kind, Integer):
+        return pa.int32()
+    if isinstance(kind, Float):
+        return pa.float64()
+    if isinstance(kind, Numeric):
+        return pa.decimal128(kind.precision or 18, kind.scale or 0)
+    if isinstance(kind, DateTime):
+        return pa.timestamp("us")
+    if isinstance(kind, Date):
+        return pa.date32()
+    return pa.string()
+
+
+def _stream_table(conn: Connection, table: Table, month: str | None, folder: str) -> bool:
+    """One table read in chunks of `STREAM_ROWS` (a server-side cursor on PostgreSQL) and written
+    as DuckDB's COPY would: one file, or one folder a month. Rows come in month order, so one
+    month's file is open at a time and a month is written in large row groups."""
+    schema = arrow_schema(table)
+    query = select(*table.columns)
+    if month is not None:
+        query = query.order_by(table.c[month])
+    result = conn.execute(query.execution_options(stream_results=True, yield_per=STREAM_ROWS))
+    writer: pq.ParquetWriter | None = None
+    current = None
+    written = False
+    try:
+        for chunk in result.partitions():
+            columns = list(zip(*chunk, strict=True))
+            if month is None:
+                if writer is None:
+                    writer = pq.ParquetWriter(f"{folder}/part-0.parquet", schema)
+                writer.write_table(_chunk_table(columns, schema))
+                continue
+            keys = [f"m{value:%Y-%m}" for value in columns[schema.get_field_index(month)]]
+            start = 0
+            while start < len(keys):
+                end = start
+                while end < len(keys) and keys[end] == keys[start]:
+                    end += 1
+                if keys[start] != current:
+                    if writer is not None:
+                        writer.close()
+                    current = keys[start]
+                    part = f"{folder}/{PARTITION}={current}"
+                    if "://" not in part:
+                        Path(part).mkdir(parents=True, exist_ok=True)
+                    writer = pq.ParquetWriter(f"{part}/data_0.parquet", schema)
+                assert writer is not None
+                writer.write_table(_chunk_table([c[start:end] for c in columns], schema))
+                written = True
+                start = end
+        if writer is None:
+            # An empty table is one file all the same: Spark takes the columns from it.
+            pq.write_table(schema.empty_table(), f"{folder}/part-0.parquet")
+    finally:
+        if writer is not None:
+            writer.close()
+    return written
+
+
+def _chunk_table(columns: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
+    return pa.Table.from_arrays(
+        [pa.array(values, type=f.type) for values, f in zip(columns, schema, strict=True)],
+        schema=schema,
+    )
 
 
 def _hold_point() -> None:
@@ -213,11 +321,12 @@ class Published:
 def publish(state: Engine, root: str, catalog: Engine | None = None) -> Published:
     """Publish the store's committed facts as a new version; switch `catalog` (a Spark engine)
     to it when given."""
-    if not is_duckdb(state):
-        raise LakeError("publishing to the lake reads a DuckDB store (WEALTH_DB_URL)")
     version = new_version()
     started = time.perf_counter()
-    with state.connect() as conn:
+    # One snapshot of the store for every table (PostgreSQL's default, read committed, would let
+    # an import committed between two tables in; DuckDB's transactions are snapshots anyway).
+    options = {} if is_duckdb(state) else {"isolation_level": "REPEATABLE READ"}
+    with state.connect().execution_options(**options) as conn, conn.begin():
         folders = write_version(conn, root, version)
     written = time.perf_counter()
     if catalog is not None:

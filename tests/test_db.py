@@ -111,3 +111,19 @@ def test_calendar_range_error_is_clear() -> None:
 
     with pytest.raises(CalendarRangeError, match="covers 2004-2026; 2027-01-04 lies outside"):
         check_covered(dt.date(2027, 1, 4))
+
+
+def test_an_engine_with_a_memory_limit_opens_every_connection_with_it(tmp_path: Path) -> None:
+    # What `python -m data load` relies on: the figures it prepares after its commit run on
+    # new connections (no pool), which must not take DuckDB's default of 80% of the memory.
+    url = f"duckdb:///{tmp_path / 'bounded.duckdb'}"
+    bounded = make_engine(url, memory_limit="300MB")
+    limit = "SELECT current_setting('memory_limit')"
+    for _ in range(2):  # each connection opens the file anew
+        with bounded.connect() as conn:
+            assert conn.execute(text(limit)).scalar() == "286.1 MiB"  # 300 MB in DuckDB's words
+    bounded.dispose()
+    plain = make_engine(url)
+    with plain.connect() as conn:
+        assert conn.execute(text(limit)).scalar() != "286.1 MiB"
+    plain.dispose()

@@ -30,7 +30,7 @@ from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ct
 
 from data import audit
 from data.db import is_empty, upgrade
-from data.engine import KEEP_OPEN_SECONDS, facts_connection, make_engine
+from data.engine import KEEP_OPEN_SECONDS, facts_connection, facts_engine, make_engine
 from data.settings import load_settings
 from metrics.core.entities import Level
 from metrics.core.masking import has_personal_data
@@ -67,7 +67,7 @@ def data_version() -> str:
 
 @st.cache_data(ttl=TTL, show_spinner=False)
 def database_empty(version: str) -> bool:
-    return is_empty(get_engine())
+    return is_empty(facts_engine(get_engine()))  # nothing to show: no facts (WEALTH_FACTS_URL)
 
 
 @st.cache_data(ttl=TTL, show_spinner=False)

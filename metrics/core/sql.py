@@ -2,8 +2,11 @@
 or a scalar, and (when somebody listens) the time it took.
 
 Why one gateway: a place to time and trace every query (the benchmark prints them, a slow page
-can be explained query by query) and one way of building frames: from plain tuples, since a
-DataFrame built from SQLAlchemy `Row` objects is about ten times slower (DESIGN.md).
+can be explained query by query), one way of building frames (from plain tuples, since a
+DataFrame built from SQLAlchemy `Row` objects is about ten times slower, DESIGN.md), and one place
+that sends every read of the facts to the facts store when it is a database of its own
+(`WEALTH_FACTS_URL`, `data.stores.route`): a caller passes the request's state connection and
+need not know where the facts live.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Executable
+
+from data.stores import route
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -56,7 +61,7 @@ def _note(label: str, started: float, rows: int) -> None:
 def run(conn: Connection, statement: Executable, label: str = "statement") -> Any:
     """Execute any statement (a write too); the result as SQLAlchemy returns it."""
     started = time.perf_counter()
-    result = conn.execute(statement)
+    result = route(conn, statement).execute(statement)
     _note(label, started, max(result.rowcount, 0) if not result.returns_rows else -1)
     return result
 
@@ -66,7 +71,7 @@ def read(conn: Connection, query: Executable, label: str = "query") -> pd.DataFr
     import pandas as pd  # here, not above: a command that never builds a frame skips its import
 
     started = time.perf_counter()
-    result = conn.execute(query)
+    result = route(conn, query).execute(query)
     columns = list(result.keys())
     frame = pd.DataFrame([tuple(r) for r in result], columns=columns)
     _note(label, started, len(frame))
@@ -78,7 +83,7 @@ def records(
 ) -> tuple[list[str], list[tuple[Any, ...]]]:
     """The statement's column names and its rows as plain tuples (no pandas)."""
     started = time.perf_counter()
-    result = conn.execute(query)
+    result = route(conn, query).execute(query)
     names = list(result.keys())
     out = [tuple(r) for r in result]
     _note(label, started, len(out))
@@ -87,13 +92,13 @@ def records(
 
 def rows(conn: Connection, query: Executable, label: str = "query") -> list[tuple[Any, ...]]:
     started = time.perf_counter()
-    out = [tuple(r) for r in conn.execute(query)]
+    out = [tuple(r) for r in route(conn, query).execute(query)]
     _note(label, started, len(out))
     return out
 
 
 def scalar(conn: Connection, query: Executable, label: str = "query") -> Any:
     started = time.perf_counter()
-    value = conn.execute(query).scalar()
+    value = route(conn, query).execute(query).scalar()
     _note(label, started, 1)
     return value
