@@ -103,6 +103,17 @@ def engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture(scope="session")
+def tiny_csv(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `tiny` demo data set's CSV files, generated once (the generator is deterministic): a
+    test copies the folder (`shutil.copytree`) instead of generating its own."""
+    from data.demo import generate
+
+    folder = tmp_path_factory.mktemp("tiny_csv") / "tiny"
+    generate("tiny", folder)
+    return folder
+
+
+@pytest.fixture(scope="session")
 def tiny_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A DuckDB file with the `tiny` demo data and a director, a head and a planner account."""
     from tests.ui_support import build_tiny_db

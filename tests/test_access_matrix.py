@@ -21,6 +21,7 @@ from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.measures.tables import drill, health, scorecard, supervision
 from tests.golden_data import insert_golden
+from tests.reliability import cheap_hashing
 
 PERIOD = Period.parse("2025Q3")
 PASSWORD = "a long enough password"
@@ -54,7 +55,9 @@ TABLES: dict[str, tuple[Table, tuple[str, ...]]] = {
 
 @pytest.fixture
 def matrix(engine: Engine) -> Engine:
-    with engine.begin() as conn:
+    # Nobody signs in here (the accounts only name a scope): hashing their passwords at the
+    # production cost would be most of each test's time; that cost is tested in test_accounts.py.
+    with cheap_hashing(), engine.begin() as conn:
         insert_golden(conn)
         create_user(conn, "boss", "director", password=PASSWORD)
         create_user(conn, "head1", "head", org_id="SB1", password=PASSWORD)

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from data import accounts
 from data.engine import make_engine
-from tests.ui_support import PASSWORD, ROOT, build_tiny_db, copy_db, errors, goto, signed_in
+from tests.ui_support import PASSWORD, ROOT, copy_db, errors, goto, signed_in
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    # One database for the module: app.py keeps its engine in st.cache_resource for the process.
+def db(tiny_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    # One database for the module: app.py keeps its engine in st.cache_resource for the process,
+    # whatever WEALTH_DB_URL says, so it is forgotten before and after (another module's engine
+    # would otherwise be used, or left to the next module).
+    import streamlit as st
+
     folder = tmp_path_factory.mktemp("admin_pages")
-    url = copy_db(build_tiny_db(folder), folder)
+    url = copy_db(tiny_db_template, folder)
+    st.cache_resource.clear()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WEALTH_DB_URL", url)
         yield url
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def test_audit_page_searches_the_log(db: str) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 import sys
 import threading
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from sqlalchemy import Engine, select, text
 from data import audit, audit_chain
 from data.schema import AuditEvent
 from tests import reliability
-from tests.ui_support import ROOT, build_tiny_db, copy_db, errors, goto, signed_in
+from tests.ui_support import ROOT, copy_db, errors, goto, signed_in
 
 
 def _events(engine: Engine, n: int) -> list[str]:
@@ -135,14 +136,21 @@ def test_concurrent_writers_make_one_chain(engine: Engine) -> None:
 
 
 @pytest.fixture
-def app_url(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> str:
+def app_url(
+    tiny_db_template: Path,
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[str]:
     import streamlit as st
 
     folder = tmp_path_factory.mktemp("audit_chain_page")
-    url = copy_db(build_tiny_db(folder), folder)
+    url = copy_db(tiny_db_template, folder)
     monkeypatch.setenv("WEALTH_DB_URL", url)
     st.cache_resource.clear()
-    return url
+    yield url
+    # Forgotten afterwards too: the cached engine is on this database, whose chain the test broke.
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def test_the_audit_page_flags_a_changed_row(app_url: str) -> None:

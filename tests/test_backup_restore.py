@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 import subprocess
 import sys
 import uuid
@@ -19,8 +20,7 @@ from sqlalchemy import Engine, create_engine, text
 from data import audit, audit_chain
 from data.accounts import create_user
 from data.backup import content_hashes
-from data.db import upgrade
-from data.demo import DEMO_AS_OF, generate
+from data.demo import DEMO_AS_OF
 from data.engine import make_engine
 from data.importer import load_dir
 from data.schema import metadata
@@ -70,9 +70,9 @@ def other_url(db_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def loaded(engine: Engine, tmp_path: Path) -> Engine:
+def loaded(engine: Engine, tiny_csv: Path, tmp_path: Path) -> Engine:
     """The tiny demo data, accounts and some audit events: every kind of column."""
-    generate("tiny", tmp_path / "tiny")
+    shutil.copytree(tiny_csv, tmp_path / "tiny")
     load_dir(engine, tmp_path / "tiny", as_of=DEMO_AS_OF, quarantine_root=tmp_path / "q")
     with engine.begin() as conn:
         create_user(conn, "boss", "director", password="correct horse battery")
@@ -155,13 +155,15 @@ def test_a_changed_backup_file_is_refused(loaded: Engine, db_url: str, tmp_path:
     )
 
 
-def test_backup_while_the_dashboard_holds_the_file(tmp_path: Path) -> None:
+def test_backup_while_the_dashboard_holds_the_file(
+    duckdb_template: Path, tiny_csv: Path, tmp_path: Path
+) -> None:
     """DuckDB: the dashboard's engine keeps the file open a few idle seconds; the backup waits
     for it like an import does and then succeeds, without the dashboard being stopped."""
+    shutil.copyfile(duckdb_template, tmp_path / "live.duckdb")
     url = f"duckdb:///{tmp_path / 'live.duckdb'}"
     engine = make_engine(url)
-    upgrade(engine)
-    generate("tiny", tmp_path / "tiny")
+    shutil.copytree(tiny_csv, tmp_path / "tiny")
     load_dir(engine, tmp_path / "tiny", as_of=DEMO_AS_OF, quarantine_root=tmp_path / "q")
     engine.dispose()
     dashboard = make_engine(url, keep_open=1.0)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from data.demo import DEMO_AS_OF, generate
+from data.demo import DEMO_AS_OF
 from data.importer import load_dir
 from data.settings import load_settings
 from metrics.core.periods import Period
@@ -14,10 +15,10 @@ from metrics.core.scope import Scope
 from metrics.measures import browse
 
 
-def test_lookups(engine: Engine, tmp_path: Path) -> None:
+def test_lookups(engine: Engine, tiny_csv: Path, tmp_path: Path) -> None:
     with engine.connect() as conn:
         assert browse.data_end(conn) is None and browse.complete_periods(conn, "month") == []
-    generate("tiny", tmp_path / "csv")
+    shutil.copytree(tiny_csv, tmp_path / "csv")
     load_dir(engine, tmp_path / "csv", as_of=DEMO_AS_OF, quarantine_root=tmp_path / "q")
     everything, s01 = Scope.everything(), Scope.org("B01S01")
     with engine.connect() as conn:

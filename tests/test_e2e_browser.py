@@ -35,7 +35,7 @@ from tests.e2e_support import (
     uploader_words,
 )
 from tests.screen_text import english_words
-from tests.ui_support import DIRECTOR, HEAD, PLANNER, build_tiny_db
+from tests.ui_support import DIRECTOR, HEAD, PLANNER, copy_db
 
 pytestmark = pytest.mark.browser
 
@@ -158,9 +158,9 @@ def test_director_walkthrough(server: str, browser: Any, tmp_path: Path) -> None
     context.close()
 
 
-def register_clients(*rules: str) -> list[list[str]]:
+def register_clients(template: Path, *rules: str) -> list[list[str]]:
     """Per rule, the clients of the register in the latest complete month, computed on a fresh
-    copy of the tiny demo data (the server holds its own file)."""
+    copy of the tiny demo data `template` (the server holds its own copy)."""
     import tempfile
 
     from data.engine import make_engine
@@ -170,7 +170,7 @@ def register_clients(*rules: str) -> list[list[str]]:
     from metrics.measures.compliance import exceptions
 
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"duckdb:///{build_tiny_db(Path(folder))}")
+        engine = make_engine(copy_db(template, Path(folder)))
         with engine.connect() as conn:
             period = coverage(conn).latest("month")
             assert period is not None
@@ -183,9 +183,9 @@ def register_clients(*rules: str) -> list[list[str]]:
     return out
 
 
-def register_by_unit() -> tuple[dict[str, str], dict[str, int]]:
+def register_by_unit(template: Path) -> tuple[dict[str, str], dict[str, int]]:
     """(unit names by id, exception rows per unit with the units below it) of the register in
-    the latest complete month, computed on a fresh copy of the tiny demo data."""
+    the latest complete month, computed on a fresh copy of the tiny demo data `template`."""
     import tempfile
 
     from sqlalchemy import text
@@ -197,7 +197,7 @@ def register_by_unit() -> tuple[dict[str, str], dict[str, int]]:
     from metrics.measures.compliance import exceptions
 
     with tempfile.TemporaryDirectory() as folder:
-        engine = make_engine(f"duckdb:///{build_tiny_db(Path(folder))}")
+        engine = make_engine(copy_db(template, Path(folder)))
         with engine.connect() as conn:
             period = coverage(conn).latest("month")
             assert period is not None
@@ -231,7 +231,7 @@ def click_segment(page: Any, label: str) -> None:
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
 
 
-def test_compliance_drill(server: str, browser: Any) -> None:
+def test_compliance_drill(server: str, browser: Any, tiny_db_template: Path) -> None:
     """The Compliance page in Chromium: a click on a rule's count lists its exception rows (as
     many as the figure); a click on a sub-branch in the Plotly sunburst filters the register to
     that sub-branch's rows, as many as the segment shows; nothing is fetched from outside the
@@ -246,7 +246,7 @@ def test_compliance_drill(server: str, browser: Any) -> None:
     expect(page.get_by_text("Where the exceptions are", exact=False)).to_be_visible()
     # The ninth rule of lifecycle.md (risk assessment due) in the latest complete month of the
     # tiny demo: its clients as the register of a second copy of the same data lists them.
-    due, other = register_clients("risk_assessment_due", "client_unmaintained")
+    due, other = register_clients(tiny_db_template, "risk_assessment_due", "client_unmaintained")
     assert due, "the tiny demo has clients due for a risk assessment"
     click_row(page, "compliance_rules", 8)
     n = len(due)
@@ -261,7 +261,7 @@ def test_compliance_drill(server: str, browser: Any) -> None:
     shoot(page, "en_compliance_drill")
 
     # The sunburst: the sub-branch with the most exceptions, clicked, filters the register.
-    names, per_unit = register_by_unit()
+    names, per_unit = register_by_unit(tiny_db_template)
     total = per_unit["B01"]
     expect(page.get_by_text(f"{total} exception(s)", exact=False)).to_be_visible()
     sub = max((o for o in names if o != "B01"), key=lambda o: per_unit[o])

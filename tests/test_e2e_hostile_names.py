@@ -26,10 +26,10 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tiny_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Its own server: the hostile names are its database (tests/test_hostile_names.py)."""
     folder = tmp_path_factory.mktemp("e2e_hostile")
-    with start_server(make_hostile_db(folder), folder) as base:
+    with start_server(make_hostile_db(tiny_db_template, folder), folder) as base:
         yield base
 
 

@@ -7,6 +7,7 @@ Synchronisation is by Playwright's expectations, never by sleeping."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from metrics.appraisal import cycle
 from metrics.appraisal.schemes import from_dict, publish, save_draft
 from metrics.core.periods import Period
 from tests.e2e_support import expect, open_page, open_signed_in, shoot, start_server
-from tests.ui_support import PASSWORD, PLANNER, build_tiny_db
+from tests.ui_support import PASSWORD, PLANNER
 
 pytestmark = pytest.mark.browser
 HEAD2 = "head2"
@@ -41,9 +42,10 @@ def publish_results(db: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tiny_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("e2e_cycle")
-    db = build_tiny_db(folder)
+    db = folder / "app.duckdb"
+    shutil.copyfile(tiny_db_template, db)
     publish_results(db)
     with start_server(f"duckdb:///{db}", folder) as url:
         yield url

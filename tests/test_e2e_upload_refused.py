@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -33,7 +34,7 @@ from tests.e2e_support import (
     wait_healthy,
 )
 from tests.test_import_process import wait_for
-from tests.ui_support import DIRECTOR, HEAD, PASSWORD, ROOT, build_tiny_db
+from tests.ui_support import DIRECTOR, HEAD, PASSWORD, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -73,13 +74,16 @@ def _release(hold: Path) -> None:
 
 
 @pytest.fixture
-def held_server(tmp_path: Path) -> Iterator[tuple[str, Path, subprocess.Popen[bytes], Path]]:
+def held_server(
+    tiny_db_template: Path, tmp_path: Path
+) -> Iterator[tuple[str, Path, subprocess.Popen[bytes], Path]]:
     """The dashboard with the importer's hold point armed: (url, hold FIFO, process, db)."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("Debian's chromium is required in CI: apt-get install chromium")
         pytest.skip("Debian's chromium is not installed")
-    db = build_tiny_db(tmp_path)
+    db = tmp_path / "app.duckdb"
+    shutil.copyfile(tiny_db_template, db)
     hold = tmp_path / "hold"
     os.mkfifo(hold)
     port = free_port()

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from streamlit.testing.v1 import AppTest
 
 from data.engine import make_engine
-from tests.ui_support import DIRECTOR, HEAD, PLANNER, build_tiny_db, copy_db, errors, signed_in
+from tests.ui_support import DIRECTOR, HEAD, PLANNER, copy_db, errors, signed_in
 from ui.plain import plain
 
 HOST = "http://127.0.0.2:9"
@@ -47,9 +47,10 @@ PAGES = {
 }  # fmt: skip
 
 
-def make_hostile_db(folder: Path) -> str:
-    """The tiny data set with every name replaced by a payload; its URL."""
-    url = copy_db(build_tiny_db(folder), folder)
+def make_hostile_db(tiny_db_template: Path, folder: Path) -> str:
+    """A copy of the tiny data set (the session's `tiny_db_template`) with every name replaced by
+    a payload; its URL."""
+    url = copy_db(tiny_db_template, folder)
     engine = make_engine(url)
     with engine.begin() as conn:
         # The id first keeps names distinct (pickers and drill-downs stay usable).
@@ -65,11 +66,18 @@ def make_hostile_db(folder: Path) -> str:
 
 
 @pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    url = make_hostile_db(tmp_path_factory.mktemp("hostile_names"))
+def hostile_db(tiny_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import streamlit as st
+
+    url = make_hostile_db(tiny_db_template, tmp_path_factory.mktemp("hostile_names"))
+    # app.py's engine is a process-wide cached resource, whatever WEALTH_DB_URL says: forgotten
+    # before and after, so that this module reads its own database, whichever test ran before.
+    st.cache_resource.clear()
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("WEALTH_DB_URL", url)
         yield url
+    st.cache_resource.clear()
+    st.cache_data.clear()
 
 
 def markdown_texts(at: AppTest) -> list[str]:

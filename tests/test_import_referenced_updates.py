@@ -18,7 +18,7 @@ from sqlalchemy import Engine, inspect, select, text
 
 from data import audit
 from data.db import alembic_config
-from data.demo import DEMO_AS_OF, generate
+from data.demo import DEMO_AS_OF
 from data.engine import make_engine
 from data.importer import ImportRefused, load_dir
 from data.schema import Client, OrgUnit, Staff
@@ -45,9 +45,9 @@ def _first(path: Path, column: str, value: str) -> dict[str, str]:
 
 
 @pytest.fixture
-def demo(tmp_path: Path) -> Path:
+def demo(tiny_csv: Path, tmp_path: Path) -> Path:
     folder = tmp_path / "extract"
-    generate("tiny", folder)
+    shutil.copytree(tiny_csv, folder)
     return folder
 
 
