@@ -63,7 +63,8 @@ def test_the_landing_overview_reads_exactly_what_the_import_stores(app_db: str) 
 
 def test_the_first_pages_after_an_import_compute_nothing(app_db: str) -> None:
     """After the import's warm-up, a director's first Overview, Scorecards (with its comparison
-    a year back), Planner and Supervision pages read stored figures only: they store no frame
+    a year back), Planner and Supervision pages, and the Overview of the latest quarter, read
+    stored figures only: they store no frame
     of their own, and the warm-up stored no frame those pages do not read."""
     from sqlalchemy import select
 
@@ -86,6 +87,9 @@ def test_the_first_pages_after_an_import_compute_nothing(app_db: str) -> None:
     for page in ("scorecards", "planner", "supervision"):
         goto(at, page)
         assert not errors(at), (page, errors(at))
+    # The director's first switch to the quarter: its Overview is stored too.
+    at = signed_in(period_kind="quarter")
+    assert not errors(at)
     engine = make_engine(app_db)
     assert stored() == wanted
     engine.dispose()

@@ -139,8 +139,8 @@ def planner_requests(scope: Scope, period: Period, complete: list[Period]) -> li
 def monday_requests(engine: Engine) -> list[Request]:
     """What a director's first pages read, in the order they are opened: the landing Overview,
     Scorecards (its staff table and the unit's figures are the Overview's; the comparison a year
-    back is its own), the Planner page of the unit's first planner. Supervision's tables are
-    the Overview's too."""
+    back is its own), the Planner page of the unit's first planner, the Overview of the latest
+    complete quarter. Supervision's tables are the Overview's too."""
     found = _landing(engine)
     if found is None:
         return []
@@ -152,6 +152,12 @@ def monday_requests(engine: Engine) -> list[Request]:
         wanted.append(Request("scorecard", other.label(), level, scope))
     if first is not None:
         wanted += planner_requests(Scope.staff(first), month, months)
+    # Then the same Overview for the latest complete quarter: the appraisal's period, the
+    # director's first switch of the period type (about 3 s cold at `branch` scale).
+    with engine.connect() as conn:
+        quarters = browse.complete_periods(conn, "quarter")
+    if quarters:
+        wanted += overview_requests(level, top, scope, quarters[0])
     return list(dict.fromkeys(wanted))
 
 
