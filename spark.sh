@@ -3,7 +3,7 @@
 # Server jars, PyHive) into .venv-spark (a venv of its own: with pyspark in .venv, every run of
 # ./test.sh would start Spark) and Java where missing, then
 #   ./spark.sh [pytest args]   runs tests/test_spark.py against a local Spark Thrift Server that
-#                              the tests start once (local[2], 1 GiB) and stop at the end;
+#                              the tests start once (local[2], 2 GiB) and stop at the end;
 #   ./spark.sh serve           starts one for a first try and prints its URL (Ctrl-C stops it).
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -379,7 +379,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if root is None:
         print(f"no lake: set {LAKE_ENV_VAR} to a folder", file=sys.stderr)
         return 2
-    state = make_engine(args.db)
+    from data.importer import DUCKDB_IMPORT_MEMORY
+
+    # Within the import's memory (WEALTH_IMPORT_MEMORY), as when `python -m data load` publishes:
+    # DuckDB's own default is 80 % of the machine's memory.
+    state = make_engine(args.db, memory_limit=DUCKDB_IMPORT_MEMORY)
     try:
         done = publish(state, root, spark_catalog(state))
     except Exception as exc:  # noqa: BLE001 - one line, no traceback

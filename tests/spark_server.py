@@ -2,7 +2,7 @@
 
 Spark comes from `pyspark` (requirements-spark.txt, installed by ./spark.sh), which ships the Hive
 Thrift Server jars; it runs on the machine's OpenJDK 17. The server runs in `local[2]` mode with a
-1 GiB driver (in local mode the executors live in the driver's JVM, so that bounds Spark's heap),
+2 GiB driver (in local mode the executors live in the driver's JVM, so that bounds Spark's heap),
 on a free loopback port, with its metastore (embedded Derby), warehouse and scratch files in one
 folder of its own. `start` returns once a HiveServer2 client gets an answer to `SELECT 1`;
 `stop` ends the server's process group.
@@ -24,8 +24,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# WEALTH_SPARK_MEMORY: the driver heap (local mode: all of Spark's heap); 1g is enough for the tests.
-DRIVER_MEMORY = os.environ.get("WEALTH_SPARK_MEMORY", "1g")
+# WEALTH_SPARK_MEMORY: the driver heap (local mode: all of Spark's heap). The tests run two
+# statements at once; with 1g, two life-cycle (compliance) statements at once ran out of heap.
+DRIVER_MEMORY = os.environ.get("WEALTH_SPARK_MEMORY", "2g")
 MASTER = "local[2]"
 START_TIMEOUT = float(os.environ.get("WEALTH_SPARK_START_TIMEOUT", "240"))
 THRIFT_SERVER = "org.apache.spark.sql.hive.thriftserver.HiveThriftServer2"
