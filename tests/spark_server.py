@@ -24,8 +24,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-# WEALTH_SPARK_MEMORY: the driver heap (local mode: all of Spark's heap). The tests run two
-# statements at once; with 1g, two life-cycle (compliance) statements at once ran out of heap.
+# WEALTH_SPARK_MEMORY: the driver heap (local mode: all of Spark's heap). 1g ran out of heap once
+# on the life-cycle (compliance) statements, on a server that had run many before; 2g leaves room.
 DRIVER_MEMORY = os.environ.get("WEALTH_SPARK_MEMORY", "2g")
 MASTER = "local[2]"
 START_TIMEOUT = float(os.environ.get("WEALTH_SPARK_START_TIMEOUT", "240"))

@@ -14,8 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -29,7 +28,7 @@ from data.db import upgrade
 from data.engine import make_engine
 from data.lake import publish
 from data.settings import load_settings
-from metrics.core.catalogue import kind_ids
+from metrics.core.catalogue import KINDS, kind_ids
 from metrics.core.periods import Period
 from metrics.core.scope import Scope
 from metrics.core.values import is_null
@@ -41,10 +40,6 @@ REQUIRED = os.environ.get("WEALTH_TEST_SPARK", "") == "1"
 PERIODS = ("2025-09", "2025Q3")
 LEVELS: tuple[str, ...] = ("staff", "sub_branch", "branch")
 HEALTH_LEVELS: tuple[str, ...] = ("sub_branch", "branch")
-# Spark's cost here is its fixed overhead per statement (parsing, planning and code generation in
-# the driver, one thread per statement): two statements at once keep local[2]'s two cores busy
-# (the drill of every metric: 148 s one at a time, 94 s two at a time, on an idle machine).
-SPARK_WORKERS = 2
 EVERYTHING = Scope.everything()
 HEAD = Scope.org("SB1")  # the head of the first sub-branch
 PLANNER = Scope.staff("P1")
@@ -152,32 +147,22 @@ def assert_same_frame(actual: pd.DataFrame, expected: pd.DataFrame, what: str) -
     assert not diffs, "\n".join(diffs[:40])
 
 
-def _in_parallel(jobs: Sequence[Callable[[], int]]) -> int:
-    """Run the jobs SPARK_WORKERS at a time (each opens its own connections); the sum of what
-    they return. The first failure is raised as it is."""
-    with ThreadPoolExecutor(SPARK_WORKERS) as pool:
-        return sum(pool.map(lambda job: job(), jobs))
-
-
 def _compare(
     pair: Any, fn: Callable[..., pd.DataFrame], levels: tuple[str, ...], scope: Scope
 ) -> int:
     """`fn`'s whole table on Spark against DuckDB for every period and level; the rows compared."""
     duck, spark = pair
-
-    def one(text_: str, level: str) -> Callable[[], int]:
-        def job() -> int:
-            with duck.connect() as d, spark.connect() as s:
-                settings = load_settings(d)  # the transactional store's, as results.fetch does
-                period = Period.parse(text_)
+    compared = 0
+    with duck.connect() as d, spark.connect() as s:
+        settings = load_settings(d)  # the transactional store's, as results.fetch passes them
+        for text_ in PERIODS:
+            period = Period.parse(text_)
+            for level in levels:
                 expected = fn(d, period, level, scope, settings)
                 actual = fn(s, period, level, scope, settings)
-            assert_same_frame(actual, expected, f"{fn.__name__} {text_} {level}")
-            return len(expected)
-
-        return job
-
-    return _in_parallel([one(text_, level) for text_ in PERIODS for level in levels])
+                assert_same_frame(actual, expected, f"{fn.__name__} {text_} {level}")
+                compared += len(expected)
+    return compared
 
 
 # --- the dialect's literals, on the engine itself -------------------------------------------------
@@ -237,27 +222,21 @@ def test_a_scoped_account_sees_on_spark_what_it_sees_on_duckdb(
 ) -> None:
     duck, spark = golden_pair
     period = Period.parse("2025-09")
-
-    def one(level: str) -> Callable[[], int]:
-        def job() -> int:
-            with duck.connect() as d, spark.connect() as s:
-                settings = load_settings(d)
-                expected = scorecard(d, period, level, scope, settings)
-                actual = scorecard(s, period, level, scope, settings)
-                everything = set(scorecard(s, period, level, EVERYTHING, settings)["entity_id"])
+    with duck.connect() as d, spark.connect() as s:
+        settings = load_settings(d)
+        for level in LEVELS:
+            expected = scorecard(d, period, level, scope, settings)
+            actual = scorecard(s, period, level, scope, settings)
             assert_same_frame(actual, expected, f"scorecard {level} {scope.rows_key()}")
-            # Independent of DuckDB: only the scope's own entities are listed.
+            # Not only DuckDB's answer: only the scope's own entities are listed (everyone's
+            # table from DuckDB: the whole-table test shows Spark's is the same).
+            everything = set(scorecard(d, period, level, EVERYTHING, settings)["entity_id"])
             seen = set(actual["entity_id"])
             assert seen < everything
             if scope is PLANNER and level == "staff":
                 assert seen == {"P1"}
             if scope is HEAD and level == "sub_branch":
                 assert seen == {"SB1"}
-            return len(actual)
-
-        return job
-
-    assert _in_parallel([one(level) for level in LEVELS]) > 0
 
 
 # --- drill-through --------------------------------------------------------------------------------
@@ -284,14 +263,19 @@ def test_drill_rows_match_duckdb(golden_pair: Any, metric_id: str) -> None:
 SETTINGS_FOR = {"overloaded_planners": {"load.max_clients": Decimal("9")}}
 
 
-@pytest.mark.parametrize(
-    ("pair_name", "kinds"),
-    [
-        ("golden_pair", ("appraisal",)),
-        ("supervision_pair", ("supervision", "health")),
-        ("lifecycle_pair", ("compliance",)),
-    ],
-)
+# Each family's metrics with the data set its golden tests use.
+DRILL_SETS = [
+    ("golden_pair", ("appraisal",)),
+    ("supervision_pair", ("supervision", "health")),
+    ("lifecycle_pair", ("compliance",)),
+]
+
+
+def test_the_drill_sets_cover_every_kind_of_metric() -> None:
+    assert sorted(k for _pair, kinds in DRILL_SETS for k in kinds) == sorted(KINDS)
+
+
+@pytest.mark.parametrize(("pair_name", "kinds"), DRILL_SETS)
 def test_every_metric_drills_the_same_rows_on_spark(
     request: pytest.FixtureRequest, pair_name: str, kinds: tuple[str, ...]
 ) -> None:
@@ -300,20 +284,13 @@ def test_every_metric_drills_the_same_rows_on_spark(
     duck, spark = request.getfixturevalue(pair_name)
     period = Period.parse("2025Q3")
     metric_ids = [m for kind in kinds for m in kind_ids(kind)]
-
-    def one(metric_id: str) -> Callable[[], int]:
-        def job() -> int:
-            with duck.connect() as d, spark.connect() as s:
-                settings = {**load_settings(d), **SETTINGS_FOR.get(metric_id, {})}
-                expected = drill(d, metric_id, "branch", "BR", period, EVERYTHING, settings)
-                actual = drill(s, metric_id, "branch", "BR", period, EVERYTHING, settings)
+    with duck.connect() as d, spark.connect() as s:
+        for metric_id in metric_ids:
+            settings = {**load_settings(d), **SETTINGS_FOR.get(metric_id, {})}
+            expected = drill(d, metric_id, "branch", "BR", period, EVERYTHING, settings)
+            actual = drill(s, metric_id, "branch", "BR", period, EVERYTHING, settings)
             assert len(expected) > 0, f"drill {metric_id}: nothing to compare"
             assert_same_frame(actual, expected, f"drill {metric_id} branch BR {period}")
-            return len(expected)
-
-        return job
-
-    assert _in_parallel([one(m) for m in metric_ids]) > 0
 
 
 # --- the dialect's compilation, without a server (PyHive needed) ----------------------------------

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 
@@ -83,10 +84,20 @@ def overview_requests(level: Level, entity_id: str, scope: Scope, period: Period
     return wanted
 
 
-def _landing(engine: Engine) -> tuple[Level, str, Scope, list[Period], str | None] | None:
-    """(level, unit, its scope, complete months newest first, its first planner) of the view a
-    director lands on: the first unit of the whole tree (as the sidebar chooses it) for the
-    latest complete month (the sidebar's default period); None without data."""
+@dataclass(frozen=True)
+class Landing:
+    """The view a director lands on, and what the first pages after it need."""
+
+    level: Level
+    top: str  # the first unit of the whole tree, as the sidebar chooses it
+    scope: Scope
+    months: list[Period]  # complete months, newest first (the sidebar's default is the first)
+    quarters: list[Period]  # complete quarters, newest first
+    first: str | None  # the unit's first planner, in the Planner page's picker order
+
+
+def _landing(engine: Engine) -> Landing | None:
+    """The view a director lands on (one connection for all it reads); None without data."""
     with engine.connect() as conn:
         months = browse.complete_periods(conn, "month")
         units = browse.org_units(conn, Scope.everything())
@@ -95,9 +106,10 @@ def _landing(engine: Engine) -> tuple[Level, str, Scope, list[Period], str | Non
         top = str(units.iloc[0]["org_id"])
         scope = Scope.org(top)
         people = browse.staff_list(conn, scope)  # the Planner page's picker, in its order
+        quarters = browse.complete_periods(conn, "quarter")
     level: Level = "branch" if units.iloc[0]["kind"] == "branch" else "sub_branch"
     first = None if people.empty else str(people["staff_id"].iloc[0])
-    return level, top, scope, months, first
+    return Landing(level, top, scope, months, quarters, first)
 
 
 def landing_requests(engine: Engine) -> list[Request]:
@@ -106,8 +118,7 @@ def landing_requests(engine: Engine) -> list[Request]:
     found = _landing(engine)
     if found is None:
         return []
-    level, top, scope, months, _first = found
-    return overview_requests(level, top, scope, months[0])
+    return overview_requests(found.level, found.top, found.scope, found.months[0])
 
 
 def compared_with(period: Period, complete: list[Period]) -> Period | None:
@@ -146,20 +157,18 @@ def monday_requests(engine: Engine) -> list[Request]:
     found = _landing(engine)
     if found is None:
         return []
-    level, top, scope, months, first = found
+    level, top, scope, months = found.level, found.top, found.scope, found.months
     month = months[0]
     wanted = overview_requests(level, top, scope, month)
     other = compared_with(month, months)
     if other is not None:
         wanted.append(Request("scorecard", other.label(), level, scope))
-    if first is not None:
-        wanted += planner_requests(Scope.staff(first), month, months)
+    if found.first is not None:
+        wanted += planner_requests(Scope.staff(found.first), month, months)
     # Then the same Overview for the latest complete quarter: the appraisal's period, the
     # director's first switch of the period type (about 3 s cold at `branch` scale).
-    with engine.connect() as conn:
-        quarters = browse.complete_periods(conn, "quarter")
-    if quarters:
-        wanted += overview_requests(level, top, scope, quarters[0])
+    if found.quarters:
+        wanted += overview_requests(level, top, scope, found.quarters[0])
     return list(dict.fromkeys(wanted))
 
 
