@@ -9,7 +9,7 @@ import datetime as dt
 import streamlit as st
 
 from data import audit, audit_chain
-from ui import state, tables
+from ui import audit_detail, state, tables
 from ui.i18n import labels, t
 from ui.plain import plain
 
@@ -46,5 +46,10 @@ with state.get_engine().connect() as conn:
         until=until if isinstance(until, dt.date) else None,
     )
 st.caption(t("audit.count", n=len(events)))
+# The detail as stored is JSON with the code's keys: shown as `key: value` in the reader's language.
+events["detail"] = [
+    audit_detail.detail_text(detail, action)
+    for detail, action in zip(events["detail"], events["action"], strict=True)
+]
 # st.dataframe shows every value as text: a hostile username or target is never rendered as HTML.
 tables.table(events, hide_index=True, width="stretch")
