@@ -129,6 +129,21 @@ def test_sunburst_figure_holds_the_register_counts() -> None:
     assert colours["BR"] == cc.TOP
     assert len({colours["BR/SB1"], colours["BR/SB2"], colours["BR/~BR"]}) == 3
     assert colours["BR/SB1/P1"] == colours["BR/SB1/-SB1"] == colours["BR/SB1"]
+    assert trace["insidetextfont"]["color"] == cc.LABEL
+
+
+def _luminance(colour: str) -> float:
+    """WCAG 2's relative luminance of a #rrggbb colour."""
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_sunburst_labels_read_on_every_segment() -> None:
+    """White labels at WCAG AA contrast (4.5:1) on the top and on every ring's colour."""
+    for colour in (cc.TOP, *cc.COLOURS):
+        ratio = (_luminance(cc.LABEL) + 0.05) / (_luminance(colour) + 0.05)
+        assert ratio >= 4.5, (colour, round(ratio, 2))
 
 
 def test_sunburst_of_a_head_starts_at_their_sub_branch() -> None:

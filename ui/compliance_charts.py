@@ -20,9 +20,11 @@ import plotly.graph_objects as go
 
 from ui.charts import NEUTRAL
 
-COLOURS = ("#1f4e79", "#2e7d32", "#c77700", "#6a1b9a", "#00838f", "#ad1457", "#5d4037")
+# Each dark enough for white text at WCAG AA (contrast 4.5:1; the orange was #c77700, 3.5:1).
+COLOURS = ("#1f4e79", "#2e7d32", "#a35f00", "#6a1b9a", "#00838f", "#ad1457", "#5d4037")
 # The top segment, slate grey (white text reads on it): colours tell the first ring apart.
 TOP = "#546e7a"
+LABEL = "#ffffff"
 
 # Passed to `st.plotly_chart(config=...)`. No mode bar: its buttons' tooltips are Plotly's English
 # (a Chinese screen would show them untranslated) and Streamlit's own toolbar already offers full
@@ -205,6 +207,8 @@ def exception_sunburst(nodes: pd.DataFrame, *, count_title: str) -> go.Figure:
             sort=False,
             marker={"colors": colours(nodes), "line": {"color": "white", "width": 1.5}},
             textinfo="label+value",
+            # White on every segment: Plotly's own choice on the slate top was a pale grey.
+            insidetextfont={"color": LABEL},
             hovertemplate=(
                 f"%{{label}}<br>{_template_text(count_title)}: %{{value:,d}}<extra></extra>"
             ),
