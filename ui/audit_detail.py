@@ -13,10 +13,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from data import audit
 from ui.i18n import has, lang, metric_name, role_name, t
 
 # Actions whose `from` is a role (a change of role); elsewhere it is a setting's former value.
-_ROLE_CHANGES = frozenset({"user_role"})
+_ROLE_CHANGES = frozenset({audit.USER_ROLE})
 
 
 def _key(name: str) -> str:
