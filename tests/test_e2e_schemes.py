@@ -86,7 +86,11 @@ def rerun_after(page: Any, before: int) -> None:
     """Wait for the run an action started to finish: each edit of the grid sends its state to
     the server and reruns the page; the next keystroke waits for that run, as a person's would
     come after the screen has answered."""
-    page.wait_for_function("n => window.__runs > n", arg=before, timeout=TIMEOUT_MS)
+    # Three times the usual wait. A clean-clone CI run timed out here at 30 s in both tests (they
+    # pass alone in a minute); the likely cause: the module shares its worker's server, and after
+    # another module's import into it, the editor's runs compute the new data version's figures
+    # cold while the other worker's tests hold both cores.
+    page.wait_for_function("n => window.__runs > n", arg=before, timeout=3 * TIMEOUT_MS)
     settle(page)
 
 
