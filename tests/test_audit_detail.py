@@ -4,14 +4,12 @@ keys, `true` and role codes on a Chinese screen)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from data import accounts, audit
 from data.engine import make_engine
-from tests.ui_support import PASSWORD, copy_db, errors, goto, signed_in
+from tests.ui_support import PASSWORD, errors, goto, signed_in
 from ui import audit_detail, i18n
 
 
@@ -88,21 +86,8 @@ def test_every_key_has_both_languages() -> None:
             assert en_text and zh_text, key
 
 
-@pytest.fixture
-def db(tiny_db_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import streamlit as st
-
-    url = copy_db(tiny_db_template, tmp_path_factory.mktemp("audit_detail"))
-    st.cache_resource.clear()
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("WEALTH_DB_URL", url)
-        yield url
-    st.cache_resource.clear()
-    st.cache_data.clear()
-
-
-def test_the_chinese_audit_page_shows_no_stored_key(db: str) -> None:
-    engine = make_engine(db)
+def test_the_chinese_audit_page_shows_no_stored_key(app_db: str) -> None:
+    engine = make_engine(app_db)
     with engine.begin() as conn:
         accounts.create_user(
             conn, "head9", "head", org_id="B01S01", password=PASSWORD, by="director"
