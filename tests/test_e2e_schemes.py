@@ -66,13 +66,20 @@ def select_cell(page: Any, row: int, column: int) -> None:
 
 # Counts the script runs the page has finished: a MutationObserver on the state Streamlit writes
 # on its root element sees every change from "running" to "notRunning", however short the run.
+# It watches the whole document, not the root element found first: a root element drawn anew
+# would otherwise leave the counter watching a detached node.
 RUNS = """() => {
   if (window.__runs === undefined) {
     window.__runs = 0;
-    const app = document.querySelector('[data-testid=stApp]');
-    new MutationObserver(() => {
-      if (app.getAttribute('data-test-script-state') === 'notRunning') window.__runs += 1;
-    }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+    new MutationObserver((changes) => {
+      for (const change of changes) {
+        const el = change.target;
+        if (el.getAttribute('data-testid') === 'stApp'
+            && el.getAttribute('data-test-script-state') === 'notRunning') window.__runs += 1;
+      }
+    }).observe(document, {
+      attributes: true, subtree: true, attributeFilter: ['data-test-script-state'],
+    });
   }
   return window.__runs;
 }"""
@@ -90,7 +97,13 @@ def rerun_after(page: Any, before: int) -> None:
     # pass alone in a minute); the likely cause: the module shares its worker's server, and after
     # another module's import into it, the editor's runs compute the new data version's figures
     # cold while the other worker's tests hold both cores.
-    page.wait_for_function("n => window.__runs > n", arg=before, timeout=3 * TIMEOUT_MS)
+    try:
+        page.wait_for_function("n => window.__runs > n", arg=before, timeout=3 * TIMEOUT_MS)
+    except pw.Error:
+        # What the screen showed when the run did not come: evidence for the next look.
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "scheme_editor_no_run_after_edit.png"), full_page=True)
+        raise
     settle(page)
 
 
