@@ -57,7 +57,10 @@ def select_cell(page: Any, row: int, column: int) -> None:
     Glide's geometry is a 35 px header and 35 px rows)."""
     grid = items_grid(page)
     grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
+    # The canvas, not the frame around it: the frame's box can include the toolbar Streamlit
+    # shows above the grid while the mouse is over it, and a click measured from there landed
+    # one row lower (on the empty row for adding one; a CI run's screenshot showed it).
+    box = grid.get_by_test_id("data-grid-canvas").bounding_box()
     assert box is not None
     page.mouse.click(box["x"] + 100, box["y"] + 35 + 35 * row + 17)
     for _ in range(column):
